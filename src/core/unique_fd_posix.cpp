@@ -1,0 +1,23 @@
+#include "core/unique_fd.hpp"
+
+#include "core/error.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace cuvk::core {
+
+void FdCloser::operator()(int fd) const noexcept {
+    // POSIX leaves the fd state unspecified after EINTR; Linux always closes it, so never retry.
+    ::close(fd);
+}
+
+UniqueFd dup_fd(int fd, const char* what) {
+    const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+        fail_errno(errno, "fcntl(F_DUPFD_CLOEXEC)", what);
+    return UniqueFd(copy);
+}
+
+} // namespace cuvk::core

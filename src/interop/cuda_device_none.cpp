@@ -1,0 +1,14 @@
+// The CUDA device list of a build without CUDA: always unavailable, with the reason.
+#include "interop/cuda_device.hpp"
+
+#include "core/error.hpp"
+
+namespace cuvk::interop {
+
+CudaDeviceList list_cuda_devices() { return {.unavailable = "cuvk was built without CUDA (nvcc was not found)"}; }
+
+CudaDevice select_cuda_device(const render::Context& ctx) {
+    core::fail("cuvk was built without CUDA (nvcc was not found)", ctx.device_name());
+}
+
+} // namespace cuvk::interop

@@ -1,0 +1,11 @@
+#include "interop/extensions.hpp"
+
+namespace cuvk::interop {
+
+render::ContextInfo with_interop_extensions(render::ContextInfo info) {
+    info.optional_device_extensions.emplace_back(VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME);
+    info.optional_device_extensions.emplace_back(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME);
+    return info;
+}
+
+} // namespace cuvk::interop

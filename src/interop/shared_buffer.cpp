@@ -1,0 +1,35 @@
+#include "interop/shared_buffer.hpp"
+
+#include "compute/check.hpp"
+
+namespace cuvk::interop {
+
+UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long allocation_size, const std::string& name) {
+    cudaExternalMemoryHandleDesc desc{};
+    desc.type = cudaExternalMemoryHandleTypeOpaqueFd;
+    desc.handle.fd = fd.get();
+    desc.size = allocation_size;
+    desc.flags = cudaExternalMemoryDedicated;
+    cudaExternalMemory_t memory = nullptr;
+    CUVK_CUDA(cudaImportExternalMemory(&memory, &desc), name);
+    // "Ownership of the file descriptor is transferred to the CUDA driver when the handle is imported
+    // successfully" (CUDA runtime API, cudaImportExternalMemory).
+    (void)fd.release();
+    return UniqueExternalMemory(memory);
+}
+
+SharedBuffer SharedBuffer::create(const render::Context& ctx, const CudaDevice& cuda, const ExportedBufferInfo& info) {
+    CUVK_CUDA(cudaSetDevice(cuda.ordinal), info.name);
+    SharedBuffer out;
+    out.exported_ = ExportedBuffer::create(ctx, info);
+    out.memory_ = import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name);
+    cudaExternalMemoryBufferDesc desc{};
+    desc.offset = 0;
+    desc.size = info.size;
+    void* ptr = nullptr;
+    CUVK_CUDA(cudaExternalMemoryGetMappedBuffer(&ptr, out.memory_.get(), &desc), info.name);
+    out.mapped_ = UniqueMappedPointer(ptr);
+    return out;
+}
+
+} // namespace cuvk::interop

@@ -1,0 +1,379 @@
+#include "render/context.hpp"
+
+#include "core/error.hpp"
+#include "render/check.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+namespace cuvk::render {
+namespace {
+
+constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
+
+bool has_layer(const char* name) {
+    std::uint32_t count = 0;
+    CUVK_VK(vkEnumerateInstanceLayerProperties(&count, nullptr), "instance layers");
+    std::vector<VkLayerProperties> layers(count);
+    CUVK_VK(vkEnumerateInstanceLayerProperties(&count, layers.data()), "instance layers");
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+}
+
+std::vector<std::string> instance_extensions_of(const char* layer) {
+    std::uint32_t count = 0;
+    CUVK_VK(vkEnumerateInstanceExtensionProperties(layer, &count, nullptr), "instance extensions");
+    std::vector<VkExtensionProperties> props(count);
+    CUVK_VK(vkEnumerateInstanceExtensionProperties(layer, &count, props.data()), "instance extensions");
+    std::vector<std::string> names;
+    for (const auto& p : props)
+        names.emplace_back(p.extensionName);
+    return names;
+}
+
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                VkDebugUtilsMessageTypeFlagsEXT types,
+                                                const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+    // The loader reports general warnings about its own set-up (ICD search paths); only errors of that kind count.
+    const bool is_error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    if ((types & ~VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT) == 0 && !is_error)
+        return VK_FALSE;
+    ValidationMessage message{
+        .level = is_error ? core::LogLevel::error : core::LogLevel::warning,
+        .id = data->pMessageIdName ? data->pMessageIdName : "",
+        .text = data->pMessage ? data->pMessage : "",
+    };
+    static_cast<Context*>(user)->record_message(std::move(message));
+    return VK_FALSE; // never abort the call: the test or app decides what a message means
+}
+
+int type_rank(VkPhysicalDeviceType type) {
+    switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+    default: return 4;
+    }
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string describe(const std::vector<PhysicalDeviceSummary>& devices) {
+    std::string out;
+    for (const auto& d : devices)
+        out += (out.empty() ? "" : ", ") + std::to_string(d.index) + ": " + d.name + " (" + to_hex(d.uuid) + ")";
+    return out.empty() ? "none" : out;
+}
+
+std::vector<std::string> device_extensions_of(VkPhysicalDevice device) {
+    std::uint32_t count = 0;
+    CUVK_VK(vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr), "device extensions");
+    std::vector<VkExtensionProperties> props(count);
+    CUVK_VK(vkEnumerateDeviceExtensionProperties(device, nullptr, &count, props.data()), "device extensions");
+    std::vector<std::string> names;
+    for (const auto& p : props)
+        names.emplace_back(p.extensionName);
+    return names;
+}
+
+} // namespace
+
+std::string to_hex(const Uuid& uuid) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = 0; i < uuid.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out += '-';
+        out += kDigits[uuid[i] >> 4];
+        out += kDigits[uuid[i] & 15];
+    }
+    return out;
+}
+
+std::vector<PhysicalDeviceSummary> list_physical_devices(VkInstance instance) {
+    std::uint32_t count = 0;
+    CUVK_VK(vkEnumeratePhysicalDevices(instance, &count, nullptr), "physical devices");
+    std::vector<VkPhysicalDevice> handles(count);
+    CUVK_VK(vkEnumeratePhysicalDevices(instance, &count, handles.data()), "physical devices");
+    std::vector<PhysicalDeviceSummary> out;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        VkPhysicalDeviceIDProperties id{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+        VkPhysicalDeviceProperties2 props{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &id};
+        vkGetPhysicalDeviceProperties2(handles[i], &props);
+        PhysicalDeviceSummary s{.index = i,
+                                .name = props.properties.deviceName,
+                                .type = props.properties.deviceType,
+                                .api_version = props.properties.apiVersion};
+        std::copy(std::begin(id.deviceUUID), std::end(id.deviceUUID), s.uuid.begin());
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::uint32_t select_physical_device(const std::vector<PhysicalDeviceSummary>& devices, const std::string& selector) {
+    if (devices.empty())
+        core::fail("no Vulkan physical device found (is a Vulkan driver installed?)");
+    if (selector.empty()) {
+        const auto best = std::min_element(devices.begin(), devices.end(), [](const auto& a, const auto& b) {
+            return type_rank(a.type) < type_rank(b.type);
+        });
+        return best->index;
+    }
+    if (std::all_of(selector.begin(), selector.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+        selector.size() < 4) {
+        const auto index = std::uint32_t(std::stoul(selector));
+        if (index < devices.size())
+            return index;
+        core::fail_usage("--device " + selector + ": no Vulkan device with that index; devices: " + describe(devices));
+    }
+    std::string wanted = lower(selector);
+    std::erase(wanted, '-');
+    for (const auto& d : devices) {
+        std::string uuid = to_hex(d.uuid);
+        std::erase(uuid, '-');
+        if (uuid == wanted)
+            return d.index;
+    }
+    std::vector<std::uint32_t> matches;
+    for (const auto& d : devices)
+        if (lower(d.name).find(lower(selector)) != std::string::npos)
+            matches.push_back(d.index);
+    if (matches.size() == 1)
+        return matches.front();
+    core::fail_usage("--device " + selector + (matches.empty() ? ": matches no Vulkan device" : ": is ambiguous") +
+                     "; devices: " + describe(devices));
+}
+
+std::unique_ptr<Context> Context::create(ContextInfo info) {
+    std::unique_ptr<Context> ctx(new Context());
+    ctx->log_ = info.log ? std::move(info.log) : core::LogFn(core::log_to_stderr);
+
+    std::uint32_t loader_version = 0;
+    CUVK_VK(vkEnumerateInstanceVersion(&loader_version), "loader");
+    if (loader_version < VK_API_VERSION_1_3)
+        core::fail("the Vulkan loader supports only " + std::to_string(VK_API_VERSION_MAJOR(loader_version)) + "." +
+                   std::to_string(VK_API_VERSION_MINOR(loader_version)) + "; cuvk needs Vulkan 1.3");
+
+    // Instance: layers and extensions.
+    std::vector<const char*> layers;
+    std::vector<std::string> instance_exts = info.instance_extensions;
+    const auto available = instance_extensions_of(nullptr);
+    const bool want_validation = info.validation != Validation::off;
+    bool validation = false;
+    if (want_validation) {
+        if (has_layer(kValidationLayer)) {
+            validation = true;
+            layers.push_back(kValidationLayer);
+        } else if (info.validation == Validation::required) {
+            core::fail(std::string("the Khronos validation layer ") + kValidationLayer +
+                       " is not installed (Debian: vulkan-validationlayers)");
+        }
+    }
+    const bool debug_utils = contains(available, VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    if (debug_utils)
+        instance_exts.emplace_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+    const bool sync_validation = validation && info.sync_validation &&
+                                 contains(instance_extensions_of(kValidationLayer), VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
+    if (sync_validation)
+        instance_exts.emplace_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
+    for (const auto& e : info.instance_extensions)
+        if (!contains(available, e))
+            core::fail("the Vulkan instance extension " + e + " is not available");
+
+    std::vector<const char*> instance_ext_ptrs;
+    for (const auto& e : instance_exts)
+        instance_ext_ptrs.push_back(e.c_str());
+
+    const VkApplicationInfo app{.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+                                .pApplicationName = info.app_name.c_str(),
+                                .applicationVersion = 1,
+                                .pEngineName = "cuvk",
+                                .engineVersion = 1,
+                                .apiVersion = VK_API_VERSION_1_3};
+    const VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
+    const VkValidationFeaturesEXT features{.sType = VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT,
+                                           .enabledValidationFeatureCount = 1,
+                                           .pEnabledValidationFeatures = enables};
+    VkDebugUtilsMessengerCreateInfoEXT messenger_info{
+        .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+        .pNext = sync_validation ? &features : nullptr,
+        .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+        .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
+                       VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
+        .pfnUserCallback = on_debug_message,
+        .pUserData = ctx.get()};
+    const void* instance_next = debug_utils ? static_cast<const void*>(&messenger_info)
+                                            : (sync_validation ? static_cast<const void*>(&features) : nullptr);
+    const VkInstanceCreateInfo instance_info{.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+                                             .pNext = instance_next,
+                                             .pApplicationInfo = &app,
+                                             .enabledLayerCount = std::uint32_t(layers.size()),
+                                             .ppEnabledLayerNames = layers.data(),
+                                             .enabledExtensionCount = std::uint32_t(instance_ext_ptrs.size()),
+                                             .ppEnabledExtensionNames = instance_ext_ptrs.data()};
+    VkInstance instance = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateInstance(&instance_info, nullptr, &instance), "instance");
+    ctx->instance_ = UniqueInstance(instance);
+    ctx->validation_enabled_ = validation;
+
+    if (debug_utils) {
+        auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(instance, "vkCreateDebugUtilsMessengerEXT"));
+        auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+            vkGetInstanceProcAddr(instance, "vkDestroyDebugUtilsMessengerEXT"));
+        if (create && destroy) {
+            messenger_info.pNext = nullptr;
+            VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
+            CUVK_VK(create(instance, &messenger_info, nullptr, &messenger), "debug messenger");
+            ctx->messenger_ = UniqueMessenger(messenger, MessengerDeleter{instance, destroy});
+        }
+    }
+
+    // Physical device.
+    const auto devices = list_physical_devices(instance);
+    const std::uint32_t chosen = select_physical_device(devices, info.device);
+    std::uint32_t count = 0;
+    CUVK_VK(vkEnumeratePhysicalDevices(instance, &count, nullptr), "physical devices");
+    std::vector<VkPhysicalDevice> handles(count);
+    CUVK_VK(vkEnumeratePhysicalDevices(instance, &count, handles.data()), "physical devices");
+    VkPhysicalDevice physical = handles.at(chosen);
+    const auto& summary = devices[chosen];
+    if (summary.api_version < VK_API_VERSION_1_3)
+        core::fail("the Vulkan device supports only Vulkan " + std::to_string(VK_API_VERSION_MAJOR(summary.api_version)) +
+                       "." + std::to_string(VK_API_VERSION_MINOR(summary.api_version)) + "; cuvk needs 1.3",
+                   summary.name);
+    ctx->physical_device_ = physical;
+    ctx->device_name_ = summary.name;
+    ctx->device_uuid_ = summary.uuid;
+    vkGetPhysicalDeviceProperties(physical, &ctx->properties_);
+
+    // Queue family: one that does graphics and compute (transfer is implied).
+    std::uint32_t family_count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &family_count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(family_count);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical, &family_count, families.data());
+    std::uint32_t family = UINT32_MAX;
+    for (std::uint32_t i = 0; i < family_count; ++i) {
+        const auto need = VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT;
+        if ((families[i].queueFlags & need) == need) {
+            family = i;
+            break;
+        }
+    }
+    if (family == UINT32_MAX)
+        core::fail("no queue family does both graphics and compute", summary.name);
+    ctx->queue_family_ = {family};
+
+    // Device extensions and features.
+    const auto device_available = device_extensions_of(physical);
+    std::vector<std::string> missing;
+    for (const auto& e : info.required_device_extensions) {
+        if (contains(device_available, e))
+            ctx->device_extensions_.push_back(e);
+        else
+            missing.push_back(e);
+    }
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing)
+            list += (list.empty() ? "" : ", ") + m;
+        core::fail("the Vulkan device lacks required extension(s): " + list, summary.name);
+    }
+    for (const auto& e : info.optional_device_extensions)
+        if (contains(device_available, e) && !contains(ctx->device_extensions_, e))
+            ctx->device_extensions_.push_back(e);
+    std::vector<const char*> device_ext_ptrs;
+    for (const auto& e : ctx->device_extensions_)
+        device_ext_ptrs.push_back(e.c_str());
+
+    VkPhysicalDeviceVulkan13Features have13{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES};
+    VkPhysicalDeviceVulkan12Features have12{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+                                            .pNext = &have13};
+    VkPhysicalDeviceFeatures2 have{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &have12};
+    vkGetPhysicalDeviceFeatures2(physical, &have);
+    if (!have12.timelineSemaphore)
+        core::fail("the Vulkan device does not support timeline semaphores", summary.name);
+    if (!have13.synchronization2)
+        core::fail("the Vulkan device does not support synchronization2", summary.name);
+
+    VkPhysicalDeviceVulkan13Features want13{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+                                            .synchronization2 = VK_TRUE};
+    VkPhysicalDeviceVulkan12Features want12{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+                                            .pNext = &want13,
+                                            .timelineSemaphore = VK_TRUE};
+    VkPhysicalDeviceFeatures2 want{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &want12};
+    // Core features that later passes use when the device has them.
+    want.features.shaderStorageImageWriteWithoutFormat = have.features.shaderStorageImageWriteWithoutFormat;
+    want.features.largePoints = have.features.largePoints;
+    want.features.fillModeNonSolid = have.features.fillModeNonSolid;
+
+    const float priority = 1.0f;
+    const VkDeviceQueueCreateInfo queue_info{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+                                             .queueFamilyIndex = family,
+                                             .queueCount = 1,
+                                             .pQueuePriorities = &priority};
+    const VkDeviceCreateInfo device_info{.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+                                         .pNext = &want,
+                                         .queueCreateInfoCount = 1,
+                                         .pQueueCreateInfos = &queue_info,
+                                         .enabledExtensionCount = std::uint32_t(device_ext_ptrs.size()),
+                                         .ppEnabledExtensionNames = device_ext_ptrs.data()};
+    VkDevice device = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDevice(physical, &device_info, nullptr, &device), summary.name);
+    ctx->device_ = UniqueDevice(device);
+    vkGetDeviceQueue(device, family, 0, &ctx->queue_);
+
+    if (debug_utils)
+        ctx->set_object_name_ = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(
+            vkGetInstanceProcAddr(instance, "vkSetDebugUtilsObjectNameEXT"));
+    return ctx;
+}
+
+bool Context::has_device_extension(std::string_view name) const { return contains(device_extensions_, name); }
+
+PFN_vkVoidFunction Context::device_proc(const char* name) const {
+    auto fn = vkGetDeviceProcAddr(device_.get(), name);
+    if (!fn)
+        core::fail(std::string("the Vulkan driver does not provide ") + name, device_name_);
+    return fn;
+}
+
+void Context::set_name(VkObjectType type, std::uint64_t handle, const std::string& name) const {
+    if (!set_object_name_ || name.empty())
+        return;
+    const VkDebugUtilsObjectNameInfoEXT info{.sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_OBJECT_NAME_INFO_EXT,
+                                             .objectType = type,
+                                             .objectHandle = handle,
+                                             .pObjectName = name.c_str()};
+    CUVK_VK(set_object_name_(device_.get(), &info), name);
+}
+
+void Context::record_message(ValidationMessage message) {
+    if (log_)
+        log_(message.level, message.text);
+    std::lock_guard lock(messages_mutex_);
+    messages_.push_back(std::move(message));
+}
+
+std::vector<ValidationMessage> Context::validation_messages() const {
+    std::lock_guard lock(messages_mutex_);
+    return messages_;
+}
+
+std::vector<ValidationMessage> Context::take_validation_messages() {
+    std::lock_guard lock(messages_mutex_);
+    return std::exchange(messages_, {});
+}
+
+void Context::wait_idle() const { CUVK_VK(vkDeviceWaitIdle(device_.get()), device_name_); }
+
+} // namespace cuvk::render
