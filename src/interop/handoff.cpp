@@ -28,23 +28,23 @@ void buffer_barrier(VkCommandBuffer cmd, VkBuffer buffer, std::uint32_t src_fami
 // A release's destination scope and an acquire's source scope are ignored for ownership transfers (spec); only
 // our own side's stage and access matter.
 void release_to_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
-                         VkAccessFlags2 access) {
+                         VkAccessFlags2 access, VkImageLayout layout) {
     render::record_barrier(cmd, {.image = image,
                                  .src_stage = stage,
                                  .src_access = access,
-                                 .old_layout = VK_IMAGE_LAYOUT_GENERAL,
+                                 .old_layout = layout,
                                  .new_layout = VK_IMAGE_LAYOUT_GENERAL,
                                  .src_family = family.index,
                                  .dst_family = VK_QUEUE_FAMILY_EXTERNAL});
 }
 
 void acquire_from_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
-                           VkAccessFlags2 access) {
+                           VkAccessFlags2 access, VkImageLayout layout) {
     render::record_barrier(cmd, {.image = image,
                                  .dst_stage = stage,
                                  .dst_access = access,
                                  .old_layout = VK_IMAGE_LAYOUT_GENERAL,
-                                 .new_layout = VK_IMAGE_LAYOUT_GENERAL,
+                                 .new_layout = layout,
                                  .src_family = VK_QUEUE_FAMILY_EXTERNAL,
                                  .dst_family = family.index});
 }

@@ -9,12 +9,13 @@
 
 namespace cuvk::interop {
 
-// After Vulkan's last access in (stage, access): hand `image` to CUDA.
+// After Vulkan's last access in (stage, access) with the image in `layout`: hand `image` to CUDA in GENERAL.
 void release_to_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
-                         VkAccessFlags2 access);
-// Before Vulkan's next access in (stage, access): take `image` back from CUDA.
+                         VkAccessFlags2 access, VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL);
+// Before Vulkan's next access in (stage, access): take `image` back from CUDA, moving it from GENERAL to `layout`
+// (e.g. TRANSFER_SRC_OPTIMAL for a copy; the matching release moves it back).
 void acquire_from_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
-                           VkAccessFlags2 access);
+                           VkAccessFlags2 access, VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL);
 
 void release_to_external(VkCommandBuffer cmd, VkBuffer buffer, core::QueueFamily family, VkPipelineStageFlags2 stage,
                          VkAccessFlags2 access);
