@@ -195,19 +195,14 @@ void zero_and_release(const render::Context& ctx, const interop::SharedBuffer& c
 
 } // namespace
 
-// Timeline values: Vulkan signals odd values (2i+1: "chain[2i] is written"), CUDA signals even ones. All CUDA work is
-// enqueued first, waiting on values Vulkan has not signalled yet; then all Vulkan work; the host waits only on a
-// Vulkan fence and on the CUDA stream.
+// Timeline values: Vulkan signals odd values (2i+1: "chain[2i] is written"), CUDA signals even ones. Each CUDA wait
+// names a value whose Vulkan signal is already submitted, and each Vulkan wait one whose CUDA signal is already
+// enqueued (compute-sanitizer makes launches block the host, so waiting ahead of the signal would deadlock there);
+// the GPU still runs both sides ahead of the host, which waits only on a Vulkan fence and on the CUDA stream.
 TEST_F(CudaInteropTest, TimelineSemaphoreHandsWorkBackAndForth256Times) {
     constexpr std::size_t kLinks = 256;
     const auto chain = interop::SharedBuffer::create(ctx(), cuda_, {.size = (2 * kLinks + 1) * 4, .name = "chain"});
     const auto timeline = interop::SharedTimeline::create(ctx(), cuda_, {0}, "chain.timeline");
-
-    for (std::size_t i = 0; i < kLinks; ++i) {
-        timeline.cuda_wait(stream_.get(), {2 * i + 1});
-        compute::launch_increment_from_previous(chain.span<std::uint32_t>(), 2 * i + 1, stream_.get());
-        timeline.cuda_signal(stream_.get(), {2 * i + 2});
-    }
 
     const render::SemaphoreSubmit first = timeline.vk_signal({1}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
     zero_and_release(ctx(), chain, {&first, 1});
@@ -215,6 +210,10 @@ TEST_F(CudaInteropTest, TimelineSemaphoreHandsWorkBackAndForth256Times) {
     auto pool = render::CommandPool::create(ctx(), "chain.pool");
     auto fence = render::create_fence(ctx(), "chain.fence");
     for (std::size_t i = 0; i < kLinks; ++i) {
+        timeline.cuda_wait(stream_.get(), {2 * i + 1});
+        compute::launch_increment_from_previous(chain.span<std::uint32_t>(), 2 * i + 1, stream_.get());
+        timeline.cuda_signal(stream_.get(), {2 * i + 2});
+
         const VkCommandBuffer cmd = pool.allocate("chain.link");
         const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
                                              .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
