@@ -1,54 +1,83 @@
-// cuvk-gallery — runs the demo headless on the chosen backend and writes PNGs.
-//   cuvk-gallery --out out                    # auto backend: interop when a CUDA device matches, else cpu
-//   cuvk-gallery --backend cpu --size 640x360
-// Exit codes: 0 success, 1 runtime failure (or output that differs from the CPU reference), 2 usage error.
+// cuvk-gallery — runs the samples headless and writes <sample>.png, gallery.png (a labelled contact sheet) and
+// report.json (per sample: backend, device, frames, fps, mean and p99 of each stage).
+//   cuvk-gallery --out out                       # every sample, auto backend (interop when CUDA matches, else cpu)
+//   cuvk-gallery --sample fluid --backend staging --size 3840x2160 --frames-in-flight 3
+//   cuvk-gallery --check --backend interop       # exit 1 naming every sample beyond its tolerance
+// Exit codes: 0 success, 1 runtime failure or a failed --check, 2 usage error.
 
 #include "core/error.hpp"
-#include "engine/pattern_demo.hpp"
+#include "engine/gallery.hpp"
+#include "engine/sample_registry.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 int main(int argc, char** argv) {
     using namespace cuvk;
-    CLI::App app{"cuvk-gallery: CUDA writes straight into Vulkan memory; the result is checked and saved as PNG"};
-    std::string backend = "auto", size = "1280x720", out = "out", device;
-    std::uint32_t frame = 0;
-    bool validation = false;
-    app.add_option("--backend", backend, "auto | interop | cpu")->capture_default_str();
+    CLI::App app{"cuvk-gallery: CUDA simulates straight into Vulkan memory; every sample, headless"};
+    std::string backend = "auto", sample = "all", size = "1280x720", out = "out", sync = "timeline", device;
+    std::vector<std::string> sets;
+    engine::GalleryInfo info;
+    bool list = false;
+    app.add_option("--backend", backend, "auto | interop | staging | cpu")->capture_default_str();
+    app.add_option("--sample", sample, "a sample name, or all")->capture_default_str();
+    app.add_option("--frames", info.frames, "frames per sample")->capture_default_str();
     app.add_option("--size", size, "output size WIDTHxHEIGHT")->capture_default_str();
+    app.add_option("--frames-in-flight", info.frames_in_flight, "ring slots, 1..8")->capture_default_str();
+    app.add_option("--sync", sync, "timeline | binary (interop semaphores)")->capture_default_str();
+    app.add_option("--set", sets, "name=value: a sample parameter (repeatable)");
+    app.add_option("--batch", info.batch, "frames CUDA runs ahead per Vulkan submission")->capture_default_str();
     app.add_option("--out", out, "output directory")->capture_default_str();
-    app.add_option("--frame", frame, "frame of the pattern to draw")->capture_default_str();
+    app.add_option("--png-every", info.png_every, "also write every K-th frame (0: never)")->capture_default_str();
+    app.add_option("--seed", info.seed, "seed of every sample")->capture_default_str();
     app.add_option("--device", device, "Vulkan device: index, UUID or name (default: the best)");
-    app.add_flag("--validation", validation, "enable the Khronos validation layer");
+    app.add_flag("--check", info.check, "compare each sample with its CPU reference; exit 1 naming those that differ");
+    app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");
+    app.add_flag("--list", list, "list the samples with their descriptions and parameters");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0)
+            return app.exit(e); // --help
+        std::fprintf(stderr, "cuvk-gallery: %s (see --help)\n", e.what());
+        return 2;
     }
     try {
-        const engine::PatternDemoInfo info{.backend = engine::parse_backend(backend),
-                                           .extent = core::parse_extent(size),
-                                           .frame = frame,
-                                           .out_dir = out,
-                                           .device = device,
-                                           .validation = validation};
-        const auto result = engine::run_pattern_demo(info);
+        if (list) {
+            std::fputs(engine::describe_samples().c_str(), stdout);
+            return 0;
+        }
+        info.backend = engine::parse_backend(backend);
+        info.sync = engine::parse_sync(sync);
+        info.extent = core::parse_extent(size);
+        if (sample != "all")
+            info.samples = {std::string(engine::find_sample(sample).name)};
+        info.sets = sets;
+        info.out_dir = out;
+        info.device = device;
+        const auto result = engine::run_gallery(info);
         std::printf("cuvk-gallery: backend %s%s%s%s on %s\n", engine::to_string(result.backend),
                     result.backend_reason.empty() ? "" : " (", result.backend_reason.c_str(),
                     result.backend_reason.empty() ? "" : ")", result.device.c_str());
-        if (result.mismatched_pixels != 0) {
-            std::fprintf(stderr, "cuvk-gallery: %llu pixels differ from the CPU reference (written to %s)\n",
-                         static_cast<unsigned long long>(result.mismatched_pixels), result.png_path.c_str());
-            return 1;
+        for (const auto& s : result.samples) {
+            std::printf("  %-11s %8.1f fps  sim %.3f ms  draw %.3f ms  host %.3f ms%s%s\n", s.name.c_str(), s.run.fps,
+                        s.run.simulation.mean_ms, s.run.draw.mean_ms, s.run.host_frame.mean_ms,
+                        s.check ? (s.check->passed ? "  check ok" : "  CHECK FAILED: ") : "",
+                        s.check && !s.check->passed ? s.check->message.c_str() : "");
         }
-        if (validation && result.validation_messages != 0) {
+        std::printf("cuvk-gallery: wrote %s and %s\n", result.sheet_path.c_str(), result.report_path.c_str());
+        if (info.validation && result.validation_messages != 0) {
             std::fprintf(stderr, "cuvk-gallery: the validation layer reported %zu message(s)\n",
                          result.validation_messages);
             return 1;
         }
-        std::printf("cuvk-gallery: wrote %s (matches the CPU reference)\n", result.png_path.c_str());
+        if (!result.failed_checks.empty()) {
+            std::string names;
+            for (const auto& n : result.failed_checks)
+                names += (names.empty() ? "" : ", ") + n;
+            std::fprintf(stderr, "cuvk-gallery: differs from the CPU reference beyond tolerance: %s\n", names.c_str());
+            return 1;
+        }
         return 0;
     } catch (const core::Error& e) {
         std::fprintf(stderr, "cuvk-gallery: %s\n", e.is_usage() ? e.doing().c_str() : e.what());

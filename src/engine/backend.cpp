@@ -5,22 +5,30 @@
 namespace cuvk::engine {
 
 Backend parse_backend(std::string_view text) {
-    if (text == "auto")
-        return Backend::automatic;
-    if (text == "interop")
-        return Backend::interop;
-    if (text == "cpu")
-        return Backend::cpu;
-    core::fail_usage("unknown backend '" + std::string(text) + "' (choose auto, interop or cpu)");
+    for (Backend b : {Backend::automatic, Backend::interop, Backend::staging, Backend::cpu})
+        if (text == to_string(b))
+            return b;
+    core::fail_usage("unknown backend '" + std::string(text) + "' (choose auto, interop, staging or cpu)");
+}
+
+SyncMode parse_sync(std::string_view text) {
+    if (text == "timeline")
+        return SyncMode::timeline;
+    if (text == "binary")
+        return SyncMode::binary;
+    core::fail_usage("unknown sync mode '" + std::string(text) + "' (choose timeline or binary)");
 }
 
 const char* to_string(Backend backend) {
     switch (backend) {
     case Backend::automatic: return "auto";
     case Backend::interop: return "interop";
+    case Backend::staging: return "staging";
     case Backend::cpu: return "cpu";
     }
     return "?";
 }
+
+const char* to_string(SyncMode sync) { return sync == SyncMode::timeline ? "timeline" : "binary"; }
 
 } // namespace cuvk::engine

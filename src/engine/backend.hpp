@@ -1,5 +1,5 @@
 #pragma once
-// Backends: how a sample's output reaches the Vulkan image that is shown (DESIGN.md, "The frame ring").
+// Backends: how a sample's output reaches the Vulkan memory that is drawn (DESIGN.md, "The frame ring").
 
 #include <string>
 #include <string_view>
@@ -9,11 +9,20 @@ namespace cuvk::engine {
 enum class Backend {
     automatic, // interop when a CUDA device matches the Vulkan device, else cpu
     interop,   // CUDA writes Vulkan memory directly: zero copy, external semaphores
+    staging,   // CUDA writes its own memory, async D2H into a host-visible Vulkan buffer, Vulkan copies it in
     cpu,       // the CPU reference writes host-visible Vulkan memory (what CI runs)
 };
 
-// Parses "auto", "interop" or "cpu"; throws a usage error naming the choices.
+// How CUDA and Vulkan hand frames to each other in the interop backend.
+enum class SyncMode {
+    timeline, // two timeline semaphores, `produced` and `consumed`
+    binary,   // a pair of binary semaphores per ring slot
+};
+
+// Parse "auto" | "interop" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the choices.
 Backend parse_backend(std::string_view text);
+SyncMode parse_sync(std::string_view text);
 const char* to_string(Backend backend);
+const char* to_string(SyncMode sync);
 
 } // namespace cuvk::engine

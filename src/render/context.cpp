@@ -304,9 +304,12 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
         core::fail("the Vulkan device does not support timeline semaphores", summary.name);
     if (!have13.synchronization2)
         core::fail("the Vulkan device does not support synchronization2", summary.name);
+    if (!have13.dynamicRendering)
+        core::fail("the Vulkan device does not support dynamic rendering", summary.name);
 
     VkPhysicalDeviceVulkan13Features want13{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-                                            .synchronization2 = VK_TRUE};
+                                            .synchronization2 = VK_TRUE,
+                                            .dynamicRendering = VK_TRUE};
     VkPhysicalDeviceVulkan12Features want12{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
                                             .pNext = &want13,
                                             .timelineSemaphore = VK_TRUE};

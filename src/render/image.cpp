@@ -14,10 +14,19 @@ std::uint32_t bytes_per_texel(VkFormat format) {
     case VK_FORMAT_R8G8B8A8_SRGB:
     case VK_FORMAT_B8G8R8A8_UNORM:
     case VK_FORMAT_B8G8R8A8_SRGB:
-    case VK_FORMAT_R32_SFLOAT: return 4;
+    case VK_FORMAT_R32_SFLOAT:
+    case VK_FORMAT_D32_SFLOAT: return 4;
     case VK_FORMAT_R16G16B16A16_SFLOAT: return 8;
     case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
     default: core::fail("unsupported image format " + std::to_string(int(format)));
+    }
+}
+
+VkImageAspectFlags aspect_of(VkFormat format) {
+    switch (format) {
+    case VK_FORMAT_D16_UNORM:
+    case VK_FORMAT_D32_SFLOAT: return VK_IMAGE_ASPECT_DEPTH_BIT;
+    default: return VK_IMAGE_ASPECT_COLOR_BIT;
     }
 }
 
@@ -76,7 +85,7 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
         .image = image,
         .viewType = VK_IMAGE_VIEW_TYPE_2D,
         .format = info.format,
-        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, info.mip_levels, 0, 1},
+        .subresourceRange = {aspect_of(info.format), 0, info.mip_levels, 0, 1},
     };
     VkImageView view = VK_NULL_HANDLE;
     CUVK_VK(vkCreateImageView(ctx.device(), &view_info, nullptr, &view), info.name);
@@ -96,7 +105,7 @@ void record_barrier(VkCommandBuffer cmd, const ImageBarrier& b) {
                                         .srcQueueFamilyIndex = b.src_family,
                                         .dstQueueFamilyIndex = b.dst_family,
                                         .image = b.image,
-                                        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, VK_REMAINING_MIP_LEVELS, 0,
+                                        .subresourceRange = {b.aspect, 0, VK_REMAINING_MIP_LEVELS, 0,
                                                              VK_REMAINING_ARRAY_LAYERS}};
     const VkDependencyInfo dep{.sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
                                .imageMemoryBarrierCount = 1,

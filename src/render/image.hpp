@@ -57,6 +57,9 @@ private:
 // Bytes per texel of the formats cuvk uses (RGBA8, BGRA8, RGBA16F, RGBA32F, R32F); throws for others.
 std::uint32_t bytes_per_texel(VkFormat format);
 
+// DEPTH for depth formats, else COLOR.
+VkImageAspectFlags aspect_of(VkFormat format);
+
 // Throws a usage error naming the limit when extent exceeds maxImageDimension2D; call before allocating.
 void check_image_extent(const Context& ctx, core::Extent2D extent, const std::string& name);
 
@@ -71,6 +74,7 @@ struct ImageBarrier {
     VkImageLayout new_layout = VK_IMAGE_LAYOUT_GENERAL;
     std::uint32_t src_family = VK_QUEUE_FAMILY_IGNORED;
     std::uint32_t dst_family = VK_QUEUE_FAMILY_IGNORED;
+    VkImageAspectFlags aspect = VK_IMAGE_ASPECT_COLOR_BIT;
 };
 void record_barrier(VkCommandBuffer cmd, const ImageBarrier& barrier);
 

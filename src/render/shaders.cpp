@@ -6,8 +6,24 @@ namespace {
 constexpr std::uint32_t kComposite[] = {
 #include "composite.comp.inc"
 };
+constexpr std::uint32_t kPointsVert[] = {
+#include "points.vert.inc"
+};
+constexpr std::uint32_t kPointsFrag[] = {
+#include "points.frag.inc"
+};
+constexpr std::uint32_t kMeshVert[] = {
+#include "mesh.vert.inc"
+};
+constexpr std::uint32_t kMeshFrag[] = {
+#include "mesh.frag.inc"
+};
 } // namespace
 
 std::span<const std::uint32_t> composite_comp() { return kComposite; }
+std::span<const std::uint32_t> points_vert() { return kPointsVert; }
+std::span<const std::uint32_t> points_frag() { return kPointsFrag; }
+std::span<const std::uint32_t> mesh_vert() { return kMeshVert; }
+std::span<const std::uint32_t> mesh_frag() { return kMeshFrag; }
 
 } // namespace cuvk::render::shaders

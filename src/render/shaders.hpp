@@ -7,5 +7,9 @@
 namespace cuvk::render::shaders {
 
 std::span<const std::uint32_t> composite_comp();
+std::span<const std::uint32_t> points_vert();
+std::span<const std::uint32_t> points_frag();
+std::span<const std::uint32_t> mesh_vert();
+std::span<const std::uint32_t> mesh_frag();
 
 } // namespace cuvk::render::shaders

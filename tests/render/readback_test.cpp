@@ -1,6 +1,5 @@
 #include "core/error.hpp"
 #include "render/readback.hpp"
-#include "support/image_compare.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>
@@ -49,17 +48,3 @@ TEST(Png, ReadingAMissingFileNamesIt) {
     }
 }
 
-// The golden-image checker must be able to fail.
-TEST(ImageCompare, FailsOnAChangedPixelAndOnASizeMismatch) {
-    const auto a = gradient({16, 16});
-    auto b = a;
-    EXPECT_TRUE(test::compare_pixels(a, b, {}).ok);
-    b.bytes[5 * 4 + 1] ^= 0x40;
-    const auto r = test::compare_pixels(a, b, {.per_channel = 2});
-    EXPECT_FALSE(r.ok);
-    EXPECT_EQ(r.bad_pixels, 1u);
-    EXPECT_EQ(r.max_difference, 0x40);
-    EXPECT_TRUE(test::compare_pixels(a, b, {.per_channel = 0x40}).ok);
-    EXPECT_TRUE(test::compare_pixels(a, b, {.per_channel = 0, .max_bad_fraction = 0.01}).ok);
-    EXPECT_FALSE(test::compare_pixels(a, gradient({16, 15}), {.per_channel = 255}).ok);
-}

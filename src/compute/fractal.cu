@@ -1,0 +1,56 @@
+// The fractal sample on CUDA: one thread per texel, one launch per mip level. No state beyond the frame number.
+
+#include "compute/check.hpp"
+#include "compute/fractal.cuh"
+#include "compute/fractal.hpp"
+#include "compute/launch.cuh"
+
+#include <surface_indirect_functions.h>
+
+namespace cuvk::compute {
+namespace fractal {
+namespace {
+
+__global__ void level_kernel(SurfaceView out, View view) {
+    const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint32_t y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= out.extent.width || y >= out.extent.height)
+        return;
+    // surf2Dwrite's x is in bytes.
+    surf2Dwrite(texel(view, x, y, out.extent.width, out.extent.height), out.surface, int(x * sizeof(std::uint32_t)),
+                int(y));
+}
+
+// Holds only the settings and the frame number; writes the levels the caller hands to step(). The stream must
+// outlive it.
+class CudaFractal final : public Simulation {
+public:
+    CudaFractal(const SimulationInfo& info, cudaStream_t stream) : settings_(read_settings(info)), stream_(stream) {}
+
+    void step(const DeviceOutput& out) override {
+        CUVK_ASSERT(out.levels.size() == settings_.mip_levels, "the fractal writes every mip level");
+        const View view = view_at(settings_, frame_);
+        const dim3 block(16, 16);
+        for (std::uint32_t l = 0; l < settings_.mip_levels; ++l) {
+            const SurfaceView& level = out.levels[l];
+            CUVK_ASSERT(level.extent == level_extent(settings_.extent, l), "mip level extents follow the chain");
+            level_kernel<<<grid_for(level.extent, block), block, 0, stream_>>>(level, view);
+            CUVK_CUDA_LAUNCH("fractal::level_kernel");
+        }
+        ++frame_;
+    }
+
+private:
+    Settings settings_;
+    cudaStream_t stream_;
+    std::uint32_t frame_ = 0;
+};
+
+} // namespace
+} // namespace fractal
+
+std::unique_ptr<Simulation> make_fractal_cuda(const SimulationInfo& info, cudaStream_t stream) {
+    return std::make_unique<fractal::CudaFractal>(info, stream);
+}
+
+} // namespace cuvk::compute

@@ -1,0 +1,131 @@
+#include "compute/check.hpp"
+#include "compute/device_memory.hpp"
+#include "compute/gray_scott.cuh"
+#include "compute/gray_scott.hpp"
+#include "compute/launch.cuh"
+
+#include <array>
+#include <string>
+#include <surface_indirect_functions.h>
+
+namespace cuvk::compute {
+namespace {
+
+using gray_scott::Cell;
+
+// Owners of a captured graph and of its executable instance (destroyed independently of each other).
+struct GraphDeleter {
+    void operator()(cudaGraph_t graph) const noexcept { (void)cudaGraphDestroy(graph); }
+};
+struct GraphExecDeleter {
+    void operator()(cudaGraphExec_t exec) const noexcept { (void)cudaGraphExecDestroy(exec); }
+};
+using UniqueGraph = core::Unique<cudaGraph_t, GraphDeleter>;
+using UniqueGraphExec = core::Unique<cudaGraphExec_t, GraphExecDeleter>;
+
+const dim3 kBlock(16, 16);
+
+__global__ void init_kernel(Cell* cells, core::Extent2D extent, std::uint32_t seed) {
+    const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint32_t y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= extent.width || y >= extent.height)
+        return;
+    cells[std::size_t(y) * extent.width + x] = gray_scott::initial_cell(x, y, extent, seed);
+}
+
+__global__ void substep_kernel(const Cell* __restrict__ src, Cell* __restrict__ dst, core::Extent2D extent,
+                               gray_scott::Params params) {
+    const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint32_t y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= extent.width || y >= extent.height)
+        return;
+    dst[std::size_t(y) * extent.width + x] = gray_scott::react_diffuse(src, extent, x, y, params);
+}
+
+__global__ void colourize_kernel(const Cell* __restrict__ cells, SurfaceView out) {
+    const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint32_t y = blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= out.extent.width || y >= out.extent.height)
+        return;
+    // surf2Dwrite's x is in bytes.
+    surf2Dwrite(gray_scott::rgba8(cells[std::size_t(y) * out.extent.width + x]), out.surface,
+                int(x * sizeof(std::uint32_t)), int(y));
+}
+
+// Two cell buffers in ping-pong. The frame's `substeps` Euler steps are captured once into a CUDA graph per buffer
+// a frame can start from (only buffer 0 when the count is even, both when it is odd) and replayed with one
+// cudaGraphLaunch per frame; the colourize kernel stays outside the graph because its surface changes per frame.
+// Owns its memory and graphs; `stream` belongs to the caller, outlives this object and is synchronized by the owner
+// before destruction (SampleSpec contract).
+class GrayScottCuda final : public Simulation {
+public:
+    GrayScottCuda(const SimulationInfo& info, cudaStream_t stream)
+        : stream_(stream), extent_(info.extent), params_(gray_scott::params_from(info.params)),
+          substeps_(gray_scott::substeps_from(info.params)) {
+        CUVK_ASSERT(!extent_.empty(), "gray-scott needs a non-empty extent");
+        const std::size_t bytes = extent_.pixels() * sizeof(Cell);
+        for (int i = 0; i < 2; ++i)
+            cells_[i] = allocate_async(bytes, stream_, "gray-scott.cells[" + std::to_string(i) + "]");
+        init_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(as<Cell>(cells_[0]), extent_, info.seed);
+        CUVK_CUDA_LAUNCH("gray_scott::init_kernel");
+        capture(0);
+        if (substeps_ % 2 == 1)
+            capture(1);
+    }
+
+    void step(const DeviceOutput& out) override {
+        CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
+                    "gray-scott writes one RGBA8 level of the simulation's extent");
+        CUVK_CUDA(cudaGraphLaunch(execs_[current_].get(), stream_), "gray-scott.substeps");
+        current_ ^= int(substeps_ % 2);
+        colourize_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(as<Cell>(cells_[current_]), out.levels[0]);
+        CUVK_CUDA_LAUNCH("gray_scott::colourize_kernel");
+    }
+
+private:
+    // Records `substeps_` launches on stream_, starting from buffer `first`, into graphs_[first] and instantiates
+    // it. Thread-local capture mode: only this thread's unsafe calls would invalidate it, other threads are free.
+    void capture(int first) {
+        const char* name = "gray-scott.substeps";
+        CUVK_CUDA(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal), name);
+        try {
+            for (std::uint32_t i = 0; i < substeps_; ++i) {
+                const int src = (first + int(i)) % 2;
+                substep_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(
+                    as<Cell>(cells_[src]), as<Cell>(cells_[1 - src]), extent_, params_);
+                CUVK_CUDA_LAUNCH("gray_scott::substep_kernel");
+            }
+        } catch (...) {
+            // End the broken capture so the stream is usable again; the partial graph (if any) is discarded.
+            cudaGraph_t partial = nullptr;
+            (void)cudaStreamEndCapture(stream_, &partial);
+            UniqueGraph discard(partial);
+            throw;
+        }
+        cudaGraph_t graph = nullptr;
+        CUVK_CUDA(cudaStreamEndCapture(stream_, &graph), name);
+        graphs_[first] = UniqueGraph(graph);
+        cudaGraphExec_t exec = nullptr;
+        CUVK_CUDA(cudaGraphInstantiate(&exec, graph, 0), name);
+        execs_[first] = UniqueGraphExec(exec);
+    }
+
+    cudaStream_t stream_;
+    core::Extent2D extent_;
+    gray_scott::Params params_;
+    std::uint32_t substeps_;
+    // Declared in creation order, destroyed in reverse: the graph instances, then the graphs, then the buffers they
+    // name (freed stream-ordered on stream_).
+    std::array<DeviceMemory, 2> cells_;
+    std::array<UniqueGraph, 2> graphs_;
+    std::array<UniqueGraphExec, 2> execs_;
+    int current_ = 0; // the buffer that holds the state
+};
+
+} // namespace
+
+std::unique_ptr<Simulation> make_gray_scott_cuda(const SimulationInfo& info, cudaStream_t stream) {
+    return std::make_unique<GrayScottCuda>(info, stream);
+}
+
+} // namespace cuvk::compute

@@ -1,0 +1,342 @@
+// The two CUDA backends.
+//
+// interop: CUDA writes each ring slot's shared image (through surface objects, every mip level) or shared vertex
+// buffer in place; `produced`/`consumed` semaphores, exported by Vulkan and imported by CUDA, order the two with
+// no host wait (DESIGN.md, "The frame ring").
+// staging: the honest baseline of an app without interop, at its best: CUDA writes memory of its own, an async
+// D2H copy moves it straight into the slot's host-visible Vulkan staging buffer (registered with cudaHostRegister
+// so the copy engine writes it directly; a pinned bounce buffer plus a host memcpy where registration is refused),
+// frames overlap across slots, and Vulkan copies the staging buffer into the drawn resource. The host paces itself
+// on CUDA events before each submission.
+
+#include "compute/check.hpp"
+#include "compute/device_memory.hpp"
+#include "compute/stream.hpp"
+#include "core/error.hpp"
+#include "engine/producer.hpp"
+#include "engine/upload_slots.hpp"
+#include "interop/handoff.hpp"
+#include "interop/shared_buffer.hpp"
+#include "interop/shared_image.hpp"
+#include "interop/shared_semaphore.hpp"
+
+#include <cstring>
+#include <optional>
+
+namespace cuvk::engine {
+namespace {
+
+std::optional<double> elapsed_ms(cudaEvent_t start, cudaEvent_t end) {
+    float ms = 0.0f;
+    const cudaError_t r = cudaEventElapsedTime(&ms, start, end);
+    if (r == cudaErrorNotReady) {
+        (void)cudaGetLastError();
+        return std::nullopt;
+    }
+    CUVK_CUDA(r, "simulation timing");
+    return double(ms);
+}
+
+struct SlotEvents {
+    compute::UniqueEvent start, end;
+};
+
+std::vector<SlotEvents> make_events(std::uint32_t slots, const std::string& name) {
+    std::vector<SlotEvents> out;
+    for (std::uint32_t s = 0; s < slots; ++s)
+        out.push_back({compute::create_event(name + ".start", true), compute::create_event(name + ".end", true)});
+    return out;
+}
+
+class InteropProducer final : public Producer {
+public:
+    InteropProducer(const render::Context& ctx, const ProducerInfo& info)
+        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx)) {
+        const std::string name(info.sample->name);
+        const auto& out = info.output;
+        const bool image = out.kind == compute::OutputKind::image;
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            const std::string slot_name = name + ".slot" + std::to_string(s);
+            if (image)
+                images_.push_back(interop::SharedImage::create(
+                    ctx, cuda_,
+                    {.extent = out.extent,
+                     .format = vk_format(out.format),
+                     .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                     .mip_levels = out.mip_levels,
+                     .name = slot_name}));
+            else
+                buffers_.push_back(interop::SharedBuffer::create(
+                    ctx, cuda_,
+                    {.size = output_bytes(out),
+                     .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                     .name = slot_name}));
+        }
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            SlotOutput o;
+            std::vector<compute::SurfaceView> levels;
+            if (image) {
+                o.image = &images_[s].image();
+                for (std::uint32_t l = 0; l < out.mip_levels; ++l)
+                    levels.push_back(images_[s].surface(l));
+            } else {
+                o.vertices = buffers_[s].vk();
+            }
+            outputs_.push_back(o);
+            surfaces_.push_back(std::move(levels));
+        }
+        // Every slot starts owned by CUDA (images in GENERAL).
+        render::submit_and_wait(
+            ctx,
+            [&](VkCommandBuffer cmd) {
+                for (const auto& i : images_)
+                    interop::prepare_for_external(cmd, i.vk(), ctx.queue_family());
+                for (const auto& b : buffers_)
+                    interop::release_to_external(cmd, b.vk(), ctx.queue_family(), VK_PIPELINE_STAGE_2_NONE,
+                                                 VK_ACCESS_2_NONE);
+            },
+            name + ".prepare");
+        if (info.sync == SyncMode::timeline) {
+            produced_ = interop::SharedTimeline::create(ctx, cuda_, {0}, name + ".produced");
+            consumed_ = interop::SharedTimeline::create(ctx, cuda_, {0}, name + ".consumed");
+        } else {
+            for (std::uint32_t s = 0; s < info.slots; ++s) {
+                produced_binary_.push_back(interop::SharedBinarySemaphore::create(
+                    ctx, cuda_, name + ".produced" + std::to_string(s)));
+                consumed_binary_.push_back(interop::SharedBinarySemaphore::create(
+                    ctx, cuda_, name + ".consumed" + std::to_string(s)));
+            }
+        }
+        stream_ = compute::create_stream(name + ".stream");
+        events_ = make_events(info.slots, name);
+        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+    }
+
+    ~InteropProducer() override {
+        // Teardown, CUDA side first (DESIGN.md): the stream must be idle before shared memory goes away.
+        (void)cudaStreamSynchronize(stream_.get());
+    }
+
+    const SlotOutput& slot(std::uint32_t s) const override { return outputs_.at(s); }
+
+    void produce(std::uint64_t k, std::uint32_t s) override {
+        cudaStream_t stream = stream_.get();
+        const std::uint64_t n = info_.slots;
+        if (k >= n) { // Vulkan must have finished reading frame k - N, which used this slot
+            if (consumed_)
+                consumed_->cuda_wait(stream, {k + 1 - n});
+            else
+                consumed_binary_[s].cuda_wait(stream);
+        }
+        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
+        simulation_->step({.levels = surfaces_[s], .vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()});
+        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        if (produced_)
+            produced_->cuda_signal(stream, {k + 1});
+        else
+            produced_binary_[s].cuda_signal(stream);
+    }
+
+    std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t first, std::uint64_t last) override {
+        if (produced_)
+            return {produced_->vk_wait({last + 1}, info_.read_stage)};
+        std::vector<render::SemaphoreSubmit> waits;
+        for (std::uint64_t k = first; k <= last; ++k)
+            waits.push_back(produced_binary_[k % info_.slots].vk_wait(info_.read_stage));
+        return waits;
+    }
+
+    std::vector<render::SemaphoreSubmit> signals(std::uint64_t first, std::uint64_t last) override {
+        if (consumed_)
+            return {consumed_->vk_signal({last + 1}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)};
+        std::vector<render::SemaphoreSubmit> out;
+        for (std::uint64_t k = first; k <= last; ++k)
+            out.push_back(consumed_binary_[k % info_.slots].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
+        return out;
+    }
+
+    void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const override {
+        if (!images_.empty())
+            interop::acquire_from_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read_stage,
+                                           info_.read_access);
+        else
+            interop::acquire_from_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read_stage,
+                                           info_.read_access);
+    }
+
+    void record_after_draw(VkCommandBuffer cmd, std::uint32_t s) const override {
+        if (!images_.empty())
+            interop::release_to_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read_stage,
+                                         VK_ACCESS_2_NONE);
+        else
+            interop::release_to_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read_stage,
+                                         VK_ACCESS_2_NONE);
+    }
+
+    std::optional<double> simulation_ms(std::uint32_t s) override {
+        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
+    }
+
+    void finish() override { compute::synchronize(stream_.get(), "interop stream"); }
+
+private:
+    const render::Context& ctx_;
+    ProducerInfo info_;
+    // Creation order; the destructor synchronizes the stream before any of these die, the simulation first.
+    interop::CudaDevice cuda_;
+    std::vector<interop::SharedImage> images_;
+    std::vector<interop::SharedBuffer> buffers_;
+    std::vector<SlotOutput> outputs_;
+    std::vector<std::vector<compute::SurfaceView>> surfaces_;
+    std::optional<interop::SharedTimeline> produced_, consumed_;
+    std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
+    compute::UniqueStream stream_;
+    std::vector<SlotEvents> events_;
+    std::unique_ptr<compute::Simulation> simulation_;
+};
+
+struct HostUnregister {
+    void operator()(void* p) const noexcept { (void)cudaHostUnregister(p); }
+};
+struct HostFree {
+    void operator()(void* p) const noexcept { (void)cudaFreeHost(p); }
+};
+using UniqueRegistration = core::Unique<void*, HostUnregister>;
+using UniquePinned = core::Unique<void*, HostFree>;
+
+class StagingProducer final : public Producer {
+public:
+    StagingProducer(const render::Context& ctx, const ProducerInfo& info)
+        : info_(info), cuda_(interop::select_cuda_device(ctx)),
+          slots_(UploadSlots::create(ctx, info, std::string(info.sample->name))) {
+        const std::string name(info.sample->name);
+        const auto& out = info.output;
+        const std::size_t bytes = output_bytes(out);
+        stream_ = compute::create_stream(name + ".stream");
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            void* host = slots_.staging(s).data();
+            const cudaError_t r = cudaHostRegister(host, bytes, cudaHostRegisterDefault);
+            if (r == cudaSuccess) {
+                registrations_.emplace_back(host);
+                copy_targets_.push_back(host);
+            } else {
+                (void)cudaGetLastError(); // refused (e.g. driver-owned mapping): fall back to a pinned bounce
+                void* pinned = nullptr;
+                CUVK_CUDA(cudaMallocHost(&pinned, bytes), name + ".bounce");
+                bounce_.emplace_back(pinned);
+                copy_targets_.push_back(pinned);
+            }
+        }
+        const bool image = out.kind == compute::OutputKind::image;
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            std::vector<compute::SurfaceView> levels;
+            std::vector<cudaArray_t> arrays;
+            if (image) {
+                const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
+                cudaMipmappedArray_t mipmap = nullptr;
+                CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
+                                                   out.mip_levels, cudaArraySurfaceLoadStore),
+                          name + ".cuda_image");
+                mipmaps_.emplace_back(mipmap);
+                for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
+                    cudaArray_t array = nullptr;
+                    CUVK_CUDA(cudaGetMipmappedArrayLevel(&array, mipmap, l), name + ".cuda_image");
+                    cudaResourceDesc resource{};
+                    resource.resType = cudaResourceTypeArray;
+                    resource.res.array.array = array;
+                    cudaSurfaceObject_t surface = 0;
+                    CUVK_CUDA(cudaCreateSurfaceObject(&surface, &resource), name + ".cuda_image");
+                    surfaces_owned_.emplace_back(surface);
+                    levels.push_back({surface, level_extent(out, l)});
+                    arrays.push_back(array);
+                }
+            } else {
+                vertices_.push_back(compute::allocate_async(bytes, stream_.get(), name + ".cuda_vertices"));
+            }
+            surfaces_.push_back(std::move(levels));
+            arrays_.push_back(std::move(arrays));
+        }
+        events_ = make_events(info.slots, name);
+        for (std::uint32_t s = 0; s < info.slots; ++s)
+            copied_.push_back(compute::create_event(name + ".copied"));
+        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+    }
+
+    ~StagingProducer() override { (void)cudaStreamSynchronize(stream_.get()); }
+
+    const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
+
+    void produce(std::uint64_t, std::uint32_t s) override {
+        cudaStream_t stream = stream_.get();
+        const auto& out = info_.output;
+        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
+        simulation_->step({.levels = surfaces_[s], .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
+        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        auto* host = static_cast<std::byte*>(copy_targets_[s]);
+        if (out.kind == compute::OutputKind::image) {
+            const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
+            for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
+                const auto e = level_extent(out, l);
+                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, arrays_[s][l], 0,
+                                                     0, e.width * bpp, e.height, cudaMemcpyDeviceToHost, stream),
+                          "staging D2H");
+            }
+        } else {
+            CUVK_CUDA(cudaMemcpyAsync(host, vertices_[s].get(), output_bytes(out), cudaMemcpyDeviceToHost, stream),
+                      "staging D2H");
+        }
+        CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
+    }
+
+    std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t first, std::uint64_t last) override {
+        for (std::uint64_t k = first; k <= last; ++k) {
+            const std::uint32_t s = std::uint32_t(k % info_.slots);
+            CUVK_CUDA(cudaEventSynchronize(copied_[s].get()), "staging D2H");
+            if (copy_targets_[s] != slots_.staging(s).data())
+                std::memcpy(slots_.staging(s).data(), copy_targets_[s], output_bytes(info_.output));
+        }
+        return {};
+    }
+
+    std::vector<render::SemaphoreSubmit> signals(std::uint64_t, std::uint64_t) override { return {}; }
+    void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
+    void record_after_draw(VkCommandBuffer, std::uint32_t) const override {}
+    std::optional<double> simulation_ms(std::uint32_t s) override {
+        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
+    }
+    void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
+    std::string describe() const override {
+        return bounce_.empty() ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
+                               : "cudaHostRegister refused the Vulkan staging memory: D2H into pinned memory + host copy";
+    }
+
+private:
+    ProducerInfo info_;
+    // Creation order; the destructor synchronizes the stream first. Registrations die before the Vulkan memory.
+    interop::CudaDevice cuda_;
+    UploadSlots slots_;
+    compute::UniqueStream stream_;
+    std::vector<UniqueRegistration> registrations_;
+    std::vector<UniquePinned> bounce_;
+    std::vector<void*> copy_targets_; // per slot: the registered staging memory, or its pinned bounce buffer
+    std::vector<interop::UniqueMipmappedArray> mipmaps_;
+    std::vector<interop::UniqueSurface> surfaces_owned_;
+    std::vector<std::vector<compute::SurfaceView>> surfaces_;
+    std::vector<std::vector<cudaArray_t>> arrays_;
+    std::vector<compute::DeviceMemory> vertices_;
+    std::vector<SlotEvents> events_;
+    std::vector<compute::UniqueEvent> copied_;
+    std::unique_ptr<compute::Simulation> simulation_;
+};
+
+} // namespace
+
+std::unique_ptr<Producer> make_interop_producer(const render::Context& ctx, const ProducerInfo& info) {
+    return std::make_unique<InteropProducer>(ctx, info);
+}
+
+std::unique_ptr<Producer> make_staging_producer(const render::Context& ctx, const ProducerInfo& info) {
+    return std::make_unique<StagingProducer>(ctx, info);
+}
+
+} // namespace cuvk::engine

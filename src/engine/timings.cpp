@@ -1,0 +1,22 @@
+#include "engine/timings.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace cuvk::engine {
+
+StageStats summarize(std::vector<double> values) {
+    StageStats s;
+    s.samples = values.size();
+    if (values.empty())
+        return s;
+    s.mean_ms = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+    std::sort(values.begin(), values.end());
+    // Nearest-rank percentile: the smallest value with at least 99% of the samples at or below it.
+    const auto rank = std::size_t(std::ceil(0.99 * double(values.size())));
+    s.p99_ms = values[std::min(values.size(), std::max<std::size_t>(rank, 1)) - 1];
+    return s;
+}
+
+} // namespace cuvk::engine

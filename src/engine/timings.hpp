@@ -1,0 +1,16 @@
+#pragma once
+// Per-frame timings and their summary (mean and 99th percentile).
+
+#include <vector>
+
+namespace cuvk::engine {
+
+struct StageStats {
+    double mean_ms = 0.0;
+    double p99_ms = 0.0;
+    std::size_t samples = 0;
+};
+
+StageStats summarize(std::vector<double> values);
+
+} // namespace cuvk::engine

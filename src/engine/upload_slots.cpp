@@ -1,0 +1,117 @@
+#include "engine/upload_slots.hpp"
+
+#include "core/error.hpp"
+
+#include <algorithm>
+
+namespace cuvk::engine {
+
+VkFormat vk_format(compute::PixelFormat format) {
+    return format == compute::PixelFormat::rgba8 ? VK_FORMAT_R8G8B8A8_UNORM : VK_FORMAT_R16G16B16A16_SFLOAT;
+}
+
+core::Extent2D level_extent(const compute::OutputSpec& output, std::uint32_t level) {
+    return {std::max(1u, output.extent.width >> level), std::max(1u, output.extent.height >> level)};
+}
+
+std::size_t output_bytes(const compute::OutputSpec& output) {
+    switch (output.kind) {
+    case compute::OutputKind::image: {
+        const std::size_t bpp = output.format == compute::PixelFormat::rgba8 ? 4 : 8;
+        std::size_t total = 0;
+        for (std::uint32_t l = 0; l < output.mip_levels; ++l)
+            total += level_extent(output, l).pixels() * bpp;
+        return total;
+    }
+    case compute::OutputKind::points: return output.vertex_count * sizeof(compute::PointVertex);
+    case compute::OutputKind::mesh: return output.vertex_count * sizeof(compute::MeshVertex);
+    }
+    return 0;
+}
+
+UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& info, const std::string& name) {
+    UploadSlots u;
+    u.output_ = info.output;
+    u.read_stage_ = info.read_stage;
+    u.read_access_ = info.read_access;
+    const auto& out = info.output;
+    const bool image = out.kind == compute::OutputKind::image;
+    const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
+    std::size_t offset = 0;
+    if (image)
+        for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
+            u.offsets_.push_back(offset);
+            offset += level_extent(out, l).pixels() * bpp;
+        }
+    const std::size_t bytes = output_bytes(out);
+    for (std::uint32_t s = 0; s < info.slots; ++s) {
+        const std::string slot_name = name + ".slot" + std::to_string(s);
+        if (image)
+            u.images_.push_back(render::Image::create(
+                ctx, {.extent = out.extent,
+                      .format = vk_format(out.format),
+                      .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                      .mip_levels = out.mip_levels,
+                      .name = slot_name}));
+        else
+            u.vertex_buffers_.push_back(render::Buffer::create(
+                ctx, {.size = bytes,
+                      .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                      .name = slot_name}));
+        u.staging_.push_back(render::Buffer::create(ctx, {.size = bytes,
+                                                          .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                                                          .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                                                    VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                                          .name = slot_name + ".staging"}));
+    }
+    for (std::uint32_t s = 0; s < info.slots; ++s) {
+        u.outputs_.push_back(image ? SlotOutput{.image = &u.images_[s]}
+                                   : SlotOutput{.vertices = u.vertex_buffers_[s].get()});
+        std::vector<compute::PitchedView<std::byte>> levels;
+        for (std::uint32_t l = 0; image && l < out.mip_levels; ++l) {
+            const auto e = level_extent(out, l);
+            levels.push_back({u.staging_[s].mapped().data() + u.offsets_[l], e, e.width * bpp});
+        }
+        u.levels_.push_back(std::move(levels));
+    }
+    return u;
+}
+
+void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
+    const VkBuffer staging = staging_.at(s).get();
+    if (output_.kind == compute::OutputKind::image) {
+        const auto& image = images_.at(s);
+        // The previous frame drawn from this slot read it at read_stage_; the upload overwrites all of it.
+        render::record_barrier(cmd, {.image = image.get(),
+                                     .src_stage = read_stage_,
+                                     .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                     .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                     .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
+                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
+        std::vector<VkBufferImageCopy> regions;
+        for (std::uint32_t l = 0; l < output_.mip_levels; ++l) {
+            const auto e = level_extent(output_, l);
+            regions.push_back({.bufferOffset = offsets_[l],
+                               .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, l, 0, 1},
+                               .imageExtent = {e.width, e.height, 1}});
+        }
+        vkCmdCopyBufferToImage(cmd, staging, image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                               std::uint32_t(regions.size()), regions.data());
+        render::record_barrier(cmd, {.image = image.get(),
+                                     .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                     .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                     .dst_stage = read_stage_,
+                                     .dst_access = read_access_,
+                                     .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                     .new_layout = VK_IMAGE_LAYOUT_GENERAL});
+        return;
+    }
+    render::record_memory_barrier(cmd, read_stage_, VK_ACCESS_2_NONE, VK_PIPELINE_STAGE_2_COPY_BIT,
+                                  VK_ACCESS_2_TRANSFER_WRITE_BIT);
+    const VkBufferCopy region{0, 0, staging_.at(s).size()};
+    vkCmdCopyBuffer(cmd, staging, vertex_buffers_.at(s).get(), 1, &region);
+    render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, read_stage_,
+                                  read_access_);
+}
+
+} // namespace cuvk::engine

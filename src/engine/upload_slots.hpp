@@ -1,0 +1,39 @@
+#pragma once
+// The Vulkan side of the staging and cpu backends: per ring slot, a device-local image (all mip levels) or vertex
+// buffer that is drawn, and a host-visible staging buffer the producer fills (mip levels tightly packed one after
+// another). record_upload() copies staging → resource with the barriers around it.
+// Owns its images and buffers; the Context outlives it.
+
+#include "engine/producer.hpp"
+
+#include <span>
+#include <vector>
+
+namespace cuvk::engine {
+
+class UploadSlots {
+public:
+    UploadSlots() = default;
+    static UploadSlots create(const render::Context& ctx, const ProducerInfo& info, const std::string& name);
+
+    const SlotOutput& slot(std::uint32_t s) const { return outputs_.at(s); }
+    std::span<std::byte> staging(std::uint32_t s) const { return staging_.at(s).mapped(); }
+    // Views of the staging buffer, one per mip level, for compute::HostOutput.
+    const std::vector<compute::PitchedView<std::byte>>& host_levels(std::uint32_t s) const { return levels_.at(s); }
+    std::size_t level_offset(std::uint32_t level) const { return offsets_.at(level); }
+    void record_upload(VkCommandBuffer cmd, std::uint32_t s) const;
+
+private:
+    compute::OutputSpec output_;
+    VkPipelineStageFlags2 read_stage_ = VK_PIPELINE_STAGE_2_NONE;
+    VkAccessFlags2 read_access_ = VK_ACCESS_2_NONE;
+    std::vector<std::size_t> offsets_;
+    // Creation order per slot: drawn resource, then staging.
+    std::vector<render::Image> images_;
+    std::vector<render::Buffer> vertex_buffers_;
+    std::vector<render::Buffer> staging_;
+    std::vector<SlotOutput> outputs_;
+    std::vector<std::vector<compute::PitchedView<std::byte>>> levels_;
+};
+
+} // namespace cuvk::engine
