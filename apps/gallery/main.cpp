@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
                         s.check ? (s.check->passed ? "  check ok" : "  CHECK FAILED: ") : "",
                         s.check && !s.check->passed ? s.check->message.c_str() : "");
         }
+        if (!result.samples.empty() && !result.samples.front().run.backend_note.empty())
+            std::printf("  (%s)\n", result.samples.front().run.backend_note.c_str());
         std::printf("cuvk-gallery: wrote %s and %s\n", result.sheet_path.c_str(), result.report_path.c_str());
         if (info.validation && result.validation_messages != 0) {
             std::fprintf(stderr, "cuvk-gallery: the validation layer reported %zu message(s)\n",

@@ -2,6 +2,7 @@
 #include "compute/device_memory.hpp"
 #include "compute/fluid.cuh"
 #include "compute/fluid.hpp"
+#include "compute/handles.hpp"
 #include "compute/launch.cuh"
 
 #include <array>
@@ -15,11 +16,6 @@ namespace {
 
 using fluid::Dye;
 using fluid::Velocity;
-
-struct TextureDeleter {
-    void operator()(cudaTextureObject_t texture) const noexcept { (void)cudaDestroyTextureObject(texture); }
-};
-using UniqueTexture = core::Unique<cudaTextureObject_t, TextureDeleter>;
 
 // What a pitch-linear texture demands of the memory behind it, queried from the current device (the one the
 // simulation's stream belongs to).

@@ -2,6 +2,7 @@
 #include "compute/device_memory.hpp"
 #include "compute/gray_scott.cuh"
 #include "compute/gray_scott.hpp"
+#include "compute/handles.hpp"
 #include "compute/launch.cuh"
 
 #include <array>
@@ -12,16 +13,6 @@ namespace cuvk::compute {
 namespace {
 
 using gray_scott::Cell;
-
-// Owners of a captured graph and of its executable instance (destroyed independently of each other).
-struct GraphDeleter {
-    void operator()(cudaGraph_t graph) const noexcept { (void)cudaGraphDestroy(graph); }
-};
-struct GraphExecDeleter {
-    void operator()(cudaGraphExec_t exec) const noexcept { (void)cudaGraphExecDestroy(exec); }
-};
-using UniqueGraph = core::Unique<cudaGraph_t, GraphDeleter>;
-using UniqueGraphExec = core::Unique<cudaGraphExec_t, GraphExecDeleter>;
 
 const dim3 kBlock(16, 16);
 

@@ -229,8 +229,6 @@ public:
         }
         const bool image = out.kind == compute::OutputKind::image;
         for (std::uint32_t s = 0; s < info.slots; ++s) {
-            std::vector<compute::SurfaceView> levels;
-            std::vector<cudaArray_t> arrays;
             if (image) {
                 const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
                 cudaMipmappedArray_t mipmap = nullptr;
@@ -238,23 +236,11 @@ public:
                                                    out.mip_levels, cudaArraySurfaceLoadStore),
                           name + ".cuda_image");
                 mipmaps_.emplace_back(mipmap);
-                for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
-                    cudaArray_t array = nullptr;
-                    CUVK_CUDA(cudaGetMipmappedArrayLevel(&array, mipmap, l), name + ".cuda_image");
-                    cudaResourceDesc resource{};
-                    resource.resType = cudaResourceTypeArray;
-                    resource.res.array.array = array;
-                    cudaSurfaceObject_t surface = 0;
-                    CUVK_CUDA(cudaCreateSurfaceObject(&surface, &resource), name + ".cuda_image");
-                    surfaces_owned_.emplace_back(surface);
-                    levels.push_back({surface, level_extent(out, l)});
-                    arrays.push_back(array);
-                }
+                levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name + ".cuda_image"));
             } else {
                 vertices_.push_back(compute::allocate_async(bytes, stream_.get(), name + ".cuda_vertices"));
+                levels_.emplace_back();
             }
-            surfaces_.push_back(std::move(levels));
-            arrays_.push_back(std::move(arrays));
         }
         events_ = make_events(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
@@ -270,14 +256,14 @@ public:
         cudaStream_t stream = stream_.get();
         const auto& out = info_.output;
         CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step({.levels = surfaces_[s], .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
+        simulation_->step({.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
         CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
         auto* host = static_cast<std::byte*>(copy_targets_[s]);
         if (out.kind == compute::OutputKind::image) {
             const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
             for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
                 const auto e = level_extent(out, l);
-                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, arrays_[s][l], 0,
+                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, levels_[s].arrays[l], 0,
                                                      0, e.width * bpp, e.height, cudaMemcpyDeviceToHost, stream),
                           "staging D2H");
             }
@@ -319,10 +305,8 @@ private:
     std::vector<UniqueRegistration> registrations_;
     std::vector<UniquePinned> bounce_;
     std::vector<void*> copy_targets_; // per slot: the registered staging memory, or its pinned bounce buffer
-    std::vector<interop::UniqueMipmappedArray> mipmaps_;
-    std::vector<interop::UniqueSurface> surfaces_owned_;
-    std::vector<std::vector<compute::SurfaceView>> surfaces_;
-    std::vector<std::vector<cudaArray_t>> arrays_;
+    std::vector<compute::UniqueMipmappedArray> mipmaps_;
+    std::vector<compute::MipSurfaces> levels_; // per slot; empty for vertex outputs
     std::vector<compute::DeviceMemory> vertices_;
     std::vector<SlotEvents> events_;
     std::vector<compute::UniqueEvent> copied_;

@@ -2,6 +2,7 @@
 // Owners of the CUDA handles that importing creates (core::Unique with CUDA deleters). Deleters ignore errors:
 // they run in destructors, after the owner synchronized its stream.
 
+#include "compute/handles.hpp"
 #include "core/unique.hpp"
 #include "core/unique_fd.hpp"
 
@@ -17,20 +18,14 @@ struct ExternalMemoryDeleter {
 struct MappedPointerDeleter {
     void operator()(void* p) const noexcept { (void)cudaFree(p); }
 };
-struct MipmappedArrayDeleter {
-    void operator()(cudaMipmappedArray_t a) const noexcept { (void)cudaFreeMipmappedArray(a); }
-};
-struct SurfaceDeleter {
-    void operator()(cudaSurfaceObject_t s) const noexcept { (void)cudaDestroySurfaceObject(s); }
-};
 struct ExternalSemaphoreDeleter {
     void operator()(cudaExternalSemaphore_t s) const noexcept { (void)cudaDestroyExternalSemaphore(s); }
 };
 
 using UniqueExternalMemory = core::Unique<cudaExternalMemory_t, ExternalMemoryDeleter>;
 using UniqueMappedPointer = core::Unique<void*, MappedPointerDeleter>;
-using UniqueMipmappedArray = core::Unique<cudaMipmappedArray_t, MipmappedArrayDeleter>;
-using UniqueSurface = core::Unique<cudaSurfaceObject_t, SurfaceDeleter>;
+using compute::UniqueMipmappedArray;
+using compute::UniqueSurface;
 using UniqueExternalSemaphore = core::Unique<cudaExternalSemaphore_t, ExternalSemaphoreDeleter>;
 
 // Imports exported Vulkan memory (opaque fd, dedicated allocation of `allocation_size` bytes, as

@@ -36,29 +36,18 @@ SharedImage SharedImage::create(const render::Context& ctx, const CudaDevice& cu
     CUVK_CUDA(cudaExternalMemoryGetMappedMipmappedArray(&mipmap, out.memory_.get(), &desc), info.name);
     out.mipmap_ = UniqueMipmappedArray(mipmap);
 
-    for (std::uint32_t level = 0; level < info.mip_levels; ++level) {
-        cudaArray_t array = nullptr;
-        CUVK_CUDA(cudaGetMipmappedArrayLevel(&array, mipmap, level), info.name);
-        out.levels_.push_back(array);
-        cudaResourceDesc resource{};
-        resource.resType = cudaResourceTypeArray;
-        resource.res.array.array = array;
-        cudaSurfaceObject_t surface = 0;
-        CUVK_CUDA(cudaCreateSurfaceObject(&surface, &resource), info.name);
-        out.surfaces_.emplace_back(surface);
-    }
+    out.levels_ = compute::make_mip_surfaces(mipmap, info.extent, info.mip_levels, info.name);
     return out;
 }
 
 compute::SurfaceView SharedImage::surface(std::uint32_t level) const {
-    CUVK_ASSERT(level < surfaces_.size(), "mip level out of range");
-    const auto e = extent();
-    return {surfaces_[level].get(), {std::max(1u, e.width >> level), std::max(1u, e.height >> level)}};
+    CUVK_ASSERT(level < levels_.views.size(), "mip level out of range");
+    return levels_.views[level];
 }
 
 cudaArray_t SharedImage::cuda_array(std::uint32_t level) const {
-    CUVK_ASSERT(level < levels_.size(), "mip level out of range");
-    return levels_[level];
+    CUVK_ASSERT(level < levels_.arrays.size(), "mip level out of range");
+    return levels_.arrays[level];
 }
 
 } // namespace cuvk::interop

@@ -7,6 +7,7 @@
 // the mipmapped array and the import die before the Vulkan image (DESIGN.md, Teardown). The owner synchronizes
 // the CUDA stream that used it first. The Context outlives it.
 
+#include "compute/mip_surfaces.hpp"
 #include "compute/views.hpp"
 #include "interop/cuda_device.hpp"
 #include "interop/cuda_handles.hpp"
@@ -33,8 +34,7 @@ private:
     ExportedImage exported_;
     UniqueExternalMemory memory_;
     UniqueMipmappedArray mipmap_;
-    std::vector<cudaArray_t> levels_; // owned by mipmap_
-    std::vector<UniqueSurface> surfaces_;
+    compute::MipSurfaces levels_; // surfaces over mipmap_'s levels
 };
 
 // The CUDA channel format matching a Vulkan format cuvk shares (RGBA8, RGBA16F, RGBA32F, R32F).

@@ -1,0 +1,27 @@
+#include "compute/mip_surfaces.hpp"
+
+#include "compute/check.hpp"
+
+#include <algorithm>
+
+namespace cuvk::compute {
+
+MipSurfaces make_mip_surfaces(cudaMipmappedArray_t mipmap, core::Extent2D extent, std::uint32_t levels,
+                              const std::string& name) {
+    MipSurfaces out;
+    for (std::uint32_t level = 0; level < levels; ++level) {
+        cudaArray_t array = nullptr;
+        CUVK_CUDA(cudaGetMipmappedArrayLevel(&array, mipmap, level), name);
+        cudaResourceDesc resource{};
+        resource.resType = cudaResourceTypeArray;
+        resource.res.array.array = array;
+        cudaSurfaceObject_t surface = 0;
+        CUVK_CUDA(cudaCreateSurfaceObject(&surface, &resource), name);
+        out.arrays.push_back(array);
+        out.surfaces.emplace_back(surface);
+        out.views.push_back({surface, {std::max(1u, extent.width >> level), std::max(1u, extent.height >> level)}});
+    }
+    return out;
+}
+
+} // namespace cuvk::compute
