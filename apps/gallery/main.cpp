@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> sets;
     engine::GalleryInfo info;
     bool list = false;
-    app.add_option("--backend", backend, "auto | interop | staging | cpu")->capture_default_str();
+    app.add_option("--backend", backend, "auto | interop | split | staging | cpu")->capture_default_str();
     app.add_option("--sample", sample, "a sample name, or all")->capture_default_str();
     app.add_option("--frames", info.frames, "frames per sample")->capture_default_str();
     app.add_option("--size", size, "output size WIDTHxHEIGHT")->capture_default_str();
@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
     app.add_option("--png-every", info.png_every, "also write every K-th frame (0: never)")->capture_default_str();
     app.add_option("--seed", info.seed, "seed of every sample")->capture_default_str();
     app.add_option("--device", device, "Vulkan device: index, UUID or name (default: the best)");
+    int cuda_device = -1, sim_device = -1;
+    app.add_option("--cuda-device", cuda_device, "CUDA ordinal of the display GPU (default: the one with the Vulkan "
+                                                  "device's UUID; a different GPU is refused)");
+    app.add_option("--sim-device", sim_device, "split backend: CUDA ordinal that simulates (default: another GPU)");
     app.add_flag("--check", info.check, "compare each sample with its CPU reference; exit 1 naming those that differ");
     app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");
     app.add_flag("--list", list, "list the samples with their descriptions and parameters");
@@ -55,6 +59,10 @@ int main(int argc, char** argv) {
         info.sets = sets;
         info.out_dir = out;
         info.device = device;
+        if (cuda_device >= 0)
+            info.cuda_device = cuda_device;
+        if (sim_device >= 0)
+            info.sim_device = sim_device;
         const auto result = engine::run_gallery(info);
         std::printf("cuvk-gallery: backend %s%s%s%s on %s\n", engine::to_string(result.backend),
                     result.backend_reason.empty() ? "" : " (", result.backend_reason.c_str(),

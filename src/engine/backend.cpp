@@ -5,10 +5,10 @@
 namespace cuvk::engine {
 
 Backend parse_backend(std::string_view text) {
-    for (Backend b : {Backend::automatic, Backend::interop, Backend::staging, Backend::cpu})
+    for (Backend b : {Backend::automatic, Backend::interop, Backend::split, Backend::staging, Backend::cpu})
         if (text == to_string(b))
             return b;
-    core::fail_usage("unknown backend '" + std::string(text) + "' (choose auto, interop, staging or cpu)");
+    core::fail_usage("unknown backend '" + std::string(text) + "' (choose auto, interop, split, staging or cpu)");
 }
 
 SyncMode parse_sync(std::string_view text) {
@@ -23,6 +23,7 @@ const char* to_string(Backend backend) {
     switch (backend) {
     case Backend::automatic: return "auto";
     case Backend::interop: return "interop";
+    case Backend::split: return "split";
     case Backend::staging: return "staging";
     case Backend::cpu: return "cpu";
     }

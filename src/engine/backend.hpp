@@ -9,6 +9,7 @@ namespace cuvk::engine {
 enum class Backend {
     automatic, // interop when a CUDA device matches the Vulkan device, else cpu
     interop,   // CUDA writes Vulkan memory directly: zero copy, external semaphores
+    split,     // interop with the simulation on a second GPU, copied peer-to-peer into the display GPU's memory
     staging,   // CUDA writes its own memory, async D2H into a host-visible Vulkan buffer, Vulkan copies it in
     cpu,       // the CPU reference writes host-visible Vulkan memory (what CI runs)
 };
@@ -19,7 +20,7 @@ enum class SyncMode {
     binary,   // a pair of binary semaphores per ring slot
 };
 
-// Parse "auto" | "interop" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the choices.
+// Parse "auto" | "interop" | "split" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the choices.
 Backend parse_backend(std::string_view text);
 SyncMode parse_sync(std::string_view text);
 const char* to_string(Backend backend);

@@ -82,6 +82,8 @@ GalleryResult run_gallery(const GalleryInfo& info) {
                         .frames = info.frames,
                         .frames_in_flight = info.frames_in_flight,
                         .sync = info.sync,
+                        .cuda_device = info.cuda_device,
+                        .sim_device = info.sim_device,
                         .batch = info.batch,
                         .seed = info.seed,
                         .capture_every = info.png_every});
@@ -101,13 +103,14 @@ GalleryResult run_gallery(const GalleryInfo& info) {
     GalleryResult result;
     result.device = ctx->device_name();
     result.backend = info.backend;
-    if (info.backend == Backend::automatic || info.backend == Backend::interop) {
+    if (info.backend != Backend::cpu && info.backend != Backend::staging) {
         const auto probe = interop::probe(*ctx);
         std::string reasons;
         for (const auto& r : probe.reasons)
             reasons += (reasons.empty() ? "" : "; ") + r;
-        if (info.backend == Backend::interop && !probe.available())
-            core::fail("the interop backend is unavailable: " + reasons, ctx->device_name());
+        if (info.backend != Backend::automatic && !probe.available())
+            core::fail(std::string("the ") + to_string(info.backend) + " backend is unavailable: " + reasons,
+                       ctx->device_name());
         if (info.backend == Backend::automatic) {
             result.backend = probe.available() ? Backend::interop : Backend::cpu;
             result.backend_reason = probe.available() ? "a CUDA device matches the Vulkan device" : reasons;

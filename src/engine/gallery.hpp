@@ -26,6 +26,8 @@ struct GalleryInfo {
     std::string out_dir = "out";
     bool check = false;                     // also run the CPU reference and compare
     std::string device;                     // Vulkan device selector
+    std::optional<int> cuda_device;         // force the display GPU's CUDA ordinal (refused unless it matches)
+    std::optional<int> sim_device;          // split backend: the simulating CUDA ordinal
     bool validation = false;                // Khronos validation layer (required when on)
     std::uint32_t png_every = 0;            // also write <sample>-<frame>.png every K frames (0: never)
     std::uint32_t seed = 1;

@@ -74,12 +74,16 @@ RunResult run_headless(const render::Context& ctx, const RunInfo& info) {
         .output = output,
         .slots = n,
         .sync = info.sync,
+        .cuda_device = info.cuda_device,
+        .split = info.backend == Backend::split,
+        .sim_device = info.sim_device,
         .read_stage = read.stage,
         .read_access = read.access,
     };
     std::unique_ptr<Producer> producer;
     switch (info.backend) {
-    case Backend::interop: producer = make_interop_producer(ctx, producer_info); break;
+    case Backend::interop:
+    case Backend::split: producer = make_interop_producer(ctx, producer_info); break;
     case Backend::staging: producer = make_staging_producer(ctx, producer_info); break;
     default: producer = make_cpu_producer(ctx, producer_info); break;
     }

@@ -14,6 +14,7 @@
 #include "render/readback.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,9 @@ struct RunInfo {
     core::Extent2D extent{1280, 720};        // target size
     std::uint32_t frames = 30;               // >= 1
     std::uint32_t frames_in_flight = 3;      // ring slots N, 1..8
-    SyncMode sync = SyncMode::timeline;      // interop only
+    SyncMode sync = SyncMode::timeline;      // interop and split only
+    std::optional<int> cuda_device;          // force the display GPU's CUDA ordinal (refused unless it matches)
+    std::optional<int> sim_device;           // split: the simulating CUDA ordinal (default: another GPU)
     std::uint32_t batch = 1;                 // frames per submission B, 1..N
     std::uint32_t seed = 1;
     std::uint32_t capture_every = 0;         // read back every K-th frame (0: only the last)

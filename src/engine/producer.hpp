@@ -30,6 +30,9 @@ struct ProducerInfo {
     compute::OutputSpec output;
     std::uint32_t slots = 3;
     SyncMode sync = SyncMode::timeline;
+    std::optional<int> cuda_device;  // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
+    bool split = false;              // interop only: simulate on another GPU and copy peer-to-peer (split mode)
+    std::optional<int> sim_device;   // split: the simulating CUDA ordinal (default: the first other GPU)
     // Stage and access at which the draw reads a slot's output.
     VkPipelineStageFlags2 read_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
     VkAccessFlags2 read_access = VK_ACCESS_2_SHADER_SAMPLED_READ_BIT;

@@ -48,10 +48,120 @@ std::vector<SlotEvents> make_events(std::uint32_t slots, const std::string& name
     return out;
 }
 
+// Split mode: the simulation runs on a second GPU into memory of its own, and each frame is copied peer-to-peer
+// into the display GPU's shared slot. The display GPU's stream orders it with the ring: `ready` (recorded after
+// the consumed-wait) gates the simulating stream, and `copied` gates the produced-signal.
+class RemoteSimulation {
+public:
+    RemoteSimulation(const ProducerInfo& info, int display, int simulate)
+        : info_(info), display_(display), device_(interop::use_cuda_device(simulate)) {
+        const std::string name = std::string(info.sample->name) + ".remote";
+        int can_access = 0;
+        CUVK_CUDA(cudaDeviceCanAccessPeer(&can_access, device_.ordinal, display), name);
+        if (can_access) {
+            const cudaError_t r = cudaDeviceEnablePeerAccess(display, 0);
+            if (r != cudaErrorPeerAccessAlreadyEnabled)
+                CUVK_CUDA(r, name + " peer access");
+            (void)cudaGetLastError();
+        }
+        peer_access_ = can_access != 0;
+        stream_ = compute::create_stream(name + ".stream");
+        const auto& out = info.output;
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            if (out.kind == compute::OutputKind::image) {
+                const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
+                cudaMipmappedArray_t mipmap = nullptr;
+                CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
+                                                   out.mip_levels, cudaArraySurfaceLoadStore),
+                          name + ".image");
+                mipmaps_.emplace_back(mipmap);
+                levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name + ".image"));
+            } else {
+                vertices_.push_back(compute::allocate_async(output_bytes(out), stream_.get(), name + ".vertices"));
+                levels_.emplace_back();
+            }
+        }
+        events_ = make_events(info.slots, name);
+        for (std::uint32_t s = 0; s < info.slots; ++s)
+            copied_.push_back(compute::create_event(name + ".copied"));
+        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+        (void)interop::use_cuda_device(display);
+    }
+
+    ~RemoteSimulation() {
+        (void)cudaSetDevice(device_.ordinal);
+        (void)cudaStreamSynchronize(stream_.get());
+        simulation_.reset();
+        vertices_.clear();
+        (void)cudaStreamSynchronize(stream_.get());
+        (void)cudaSetDevice(display_);
+    }
+
+    const interop::CudaDevice& device() const { return device_; }
+    bool peer_access() const { return peer_access_; }
+
+    // Enqueues slot s's frame after `ready` (an event of the display GPU), copies it into `images` levels or
+    // `vertices` on the display GPU, and returns the event the display stream must wait for.
+    cudaEvent_t produce(std::uint32_t s, cudaEvent_t ready, const interop::SharedImage* image, void* vertices) {
+        CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
+        cudaStream_t stream = stream_.get();
+        CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
+        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
+        simulation_->step({.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
+        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        if (image) {
+            for (std::uint32_t l = 0; l < info_.output.mip_levels; ++l) {
+                const auto e = level_extent(info_.output, l);
+                cudaMemcpy3DPeerParms copy{};
+                copy.srcArray = levels_[s].arrays[l];
+                copy.srcDevice = device_.ordinal;
+                copy.dstArray = image->cuda_array(l);
+                copy.dstDevice = display_;
+                copy.extent = cudaExtent{e.width, e.height, 1};
+                CUVK_CUDA(cudaMemcpy3DPeerAsync(&copy, stream), "split: peer copy");
+            }
+        } else {
+            CUVK_CUDA(cudaMemcpyPeerAsync(vertices, display_, vertices_[s].get(), device_.ordinal,
+                                          output_bytes(info_.output), stream),
+                      "split: peer copy");
+        }
+        CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "split: peer copy");
+        CUVK_CUDA(cudaSetDevice(display_), "split: display GPU");
+        return copied_[s].get();
+    }
+
+    std::optional<double> simulation_ms(std::uint32_t s) {
+        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
+    }
+
+    void finish() { compute::synchronize(stream_.get(), "split stream"); }
+
+private:
+    ProducerInfo info_;
+    int display_;
+    interop::CudaDevice device_;
+    bool peer_access_ = false;
+    // Creation order; the destructor synchronizes and drops the simulation first, on its own device.
+    compute::UniqueStream stream_;
+    std::vector<compute::UniqueMipmappedArray> mipmaps_;
+    std::vector<compute::MipSurfaces> levels_;
+    std::vector<compute::DeviceMemory> vertices_;
+    std::vector<SlotEvents> events_;
+    std::vector<compute::UniqueEvent> copied_;
+    std::unique_ptr<compute::Simulation> simulation_;
+};
+
+int other_cuda_device(int display) {
+    for (const auto& d : interop::list_cuda_devices().devices)
+        if (d.ordinal != display)
+            return d.ordinal;
+    core::fail_usage("split mode needs a second CUDA device, and CUDA sees only the display GPU");
+}
+
 class InteropProducer final : public Producer {
 public:
     InteropProducer(const render::Context& ctx, const ProducerInfo& info)
-        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx)) {
+        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         const std::string name(info.sample->name);
         const auto& out = info.output;
         const bool image = out.kind == compute::OutputKind::image;
@@ -109,7 +219,14 @@ public:
         }
         stream_ = compute::create_stream(name + ".stream");
         events_ = make_events(info.slots, name);
-        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+        if (info.split) {
+            for (std::uint32_t s = 0; s < info.slots; ++s)
+                ready_.push_back(compute::create_event(name + ".ready"));
+            remote_ = std::make_unique<RemoteSimulation>(info, cuda_.ordinal,
+                                                         info.sim_device.value_or(other_cuda_device(cuda_.ordinal)));
+        } else {
+            simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+        }
     }
 
     ~InteropProducer() override {
@@ -128,9 +245,17 @@ public:
             else
                 consumed_binary_[s].cuda_wait(stream);
         }
-        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step({.levels = surfaces_[s], .vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()});
-        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        if (remote_) {
+            CUVK_CUDA(cudaEventRecord(ready_[s].get(), stream), "split: ready");
+            const cudaEvent_t copied = remote_->produce(s, ready_[s].get(), images_.empty() ? nullptr : &images_[s],
+                                                        buffers_.empty() ? nullptr : buffers_[s].cuda_ptr());
+            CUVK_CUDA(cudaStreamWaitEvent(stream, copied, 0), "split: wait for the peer copy");
+        } else {
+            CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
+            simulation_->step(
+                {.levels = surfaces_[s], .vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()});
+            CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        }
         if (produced_)
             produced_->cuda_signal(stream, {k + 1});
         else
@@ -174,10 +299,24 @@ public:
     }
 
     std::optional<double> simulation_ms(std::uint32_t s) override {
+        if (remote_)
+            return remote_->simulation_ms(s);
         return elapsed_ms(events_[s].start.get(), events_[s].end.get());
     }
 
-    void finish() override { compute::synchronize(stream_.get(), "interop stream"); }
+    void finish() override {
+        if (remote_)
+            remote_->finish();
+        compute::synchronize(stream_.get(), "interop stream");
+    }
+
+    std::string describe() const override {
+        if (!remote_)
+            return {};
+        return "split: simulating on CUDA device " + std::to_string(remote_->device().ordinal) + " (" +
+               remote_->device().name + "), displaying on " + std::to_string(cuda_.ordinal) + " (" + cuda_.name +
+               "), peer access " + (remote_->peer_access() ? "on" : "unavailable: copies staged by the driver");
+    }
 
 private:
     const render::Context& ctx_;
@@ -192,6 +331,8 @@ private:
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
     std::vector<SlotEvents> events_;
+    std::vector<compute::UniqueEvent> ready_;      // split: recorded on stream_ once the slot may be written
+    std::unique_ptr<RemoteSimulation> remote_;     // split: the simulating GPU
     std::unique_ptr<compute::Simulation> simulation_;
 };
 
@@ -207,7 +348,7 @@ using UniquePinned = core::Unique<void*, HostFree>;
 class StagingProducer final : public Producer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), cuda_(interop::select_cuda_device(ctx)),
+        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)),
           slots_(UploadSlots::create(ctx, info, std::string(info.sample->name))) {
         const std::string name(info.sample->name);
         const auto& out = info.output;

@@ -20,7 +20,11 @@ CudaDeviceList list_cuda_devices() {
     for (int i = 0; i < count; ++i) {
         cudaDeviceProp prop{};
         CUVK_CUDA(cudaGetDeviceProperties(&prop, i), "CUDA device " + std::to_string(i));
-        CudaDeviceSummary s{.ordinal = i, .name = prop.name};
+        CudaDeviceSummary s{.ordinal = i,
+                            .name = prop.name,
+                            .pci_domain = prop.pciDomainID,
+                            .pci_bus = prop.pciBusID,
+                            .pci_device = prop.pciDeviceID};
         std::copy_n(reinterpret_cast<const std::uint8_t*>(prop.uuid.bytes), s.uuid.size(), s.uuid.begin());
         out.devices.push_back(std::move(s));
     }
@@ -29,15 +33,25 @@ CudaDeviceList list_cuda_devices() {
     return out;
 }
 
-CudaDevice select_cuda_device(const render::Context& ctx) {
+CudaDevice select_cuda_device(const render::Context& ctx, std::optional<int> forced) {
     const auto list = list_cuda_devices();
     if (!list.unavailable.empty())
         core::fail(list.unavailable, ctx.device_name());
-    const auto ordinal = match_cuda_device(list.devices, ctx.device_uuid());
-    if (!ordinal)
-        core::fail(describe_mismatch(list.devices, ctx.device_name(), ctx.device_uuid()));
-    CUVK_CUDA(cudaSetDevice(*ordinal), list.devices[std::size_t(*ordinal)].name);
-    return {*ordinal, list.devices[std::size_t(*ordinal)].name};
+    const int ordinal = pair_cuda_device(list.devices, forced, ctx.device_name(), ctx.device_uuid());
+    const auto& device = list.devices[std::size_t(ordinal)];
+    CUVK_CUDA(cudaSetDevice(ordinal), device.name);
+    return {ordinal, device.name};
+}
+
+CudaDevice use_cuda_device(int ordinal) {
+    const auto list = list_cuda_devices();
+    if (!list.unavailable.empty())
+        core::fail(list.unavailable);
+    if (ordinal < 0 || std::size_t(ordinal) >= list.devices.size())
+        core::fail_usage("CUDA device " + std::to_string(ordinal) + " does not exist (CUDA sees " +
+                         std::to_string(list.devices.size()) + " device(s))");
+    CUVK_CUDA(cudaSetDevice(ordinal), list.devices[std::size_t(ordinal)].name);
+    return {ordinal, list.devices[std::size_t(ordinal)].name};
 }
 
 } // namespace cuvk::interop

@@ -3,6 +3,7 @@
 
 #include "interop/device_match.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,11 @@ struct CudaDevice {
     std::string name;
 };
 
-// The CUDA device whose UUID equals ctx's deviceUUID, made current on the calling thread (cudaSetDevice).
-// Throws naming the Vulkan device and every CUDA device when none matches.
-CudaDevice select_cuda_device(const render::Context& ctx);
+// The CUDA device whose UUID equals ctx's deviceUUID (or `forced`, which must have it), made current on the calling
+// thread (cudaSetDevice). Throws naming the Vulkan device and the CUDA device(s) when the pairing fails.
+CudaDevice select_cuda_device(const render::Context& ctx, std::optional<int> forced = std::nullopt);
+
+// Makes CUDA device `ordinal` current; throws naming it when it does not exist.
+CudaDevice use_cuda_device(int ordinal);
 
 } // namespace cuvk::interop

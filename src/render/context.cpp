@@ -106,13 +106,20 @@ std::vector<PhysicalDeviceSummary> list_physical_devices(VkInstance instance) {
     CUVK_VK(vkEnumeratePhysicalDevices(instance, &count, handles.data()), "physical devices");
     std::vector<PhysicalDeviceSummary> out;
     for (std::uint32_t i = 0; i < count; ++i) {
-        VkPhysicalDeviceIDProperties id{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+        const bool has_pci = contains(device_extensions_of(handles[i]), VK_EXT_PCI_BUS_INFO_EXTENSION_NAME);
+        VkPhysicalDevicePCIBusInfoPropertiesEXT pci{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PCI_BUS_INFO_PROPERTIES_EXT};
+        VkPhysicalDeviceIDProperties id{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES,
+                                        .pNext = has_pci ? &pci : nullptr};
         VkPhysicalDeviceProperties2 props{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &id};
         vkGetPhysicalDeviceProperties2(handles[i], &props);
         PhysicalDeviceSummary s{.index = i,
                                 .name = props.properties.deviceName,
                                 .type = props.properties.deviceType,
-                                .api_version = props.properties.apiVersion};
+                                .api_version = props.properties.apiVersion,
+                                .has_pci = has_pci,
+                                .pci_domain = pci.pciDomain,
+                                .pci_bus = pci.pciBus,
+                                .pci_device = pci.pciDevice};
         std::copy(std::begin(id.deviceUUID), std::end(id.deviceUUID), s.uuid.begin());
         out.push_back(std::move(s));
     }
@@ -254,6 +261,7 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     ctx->physical_device_ = physical;
     ctx->device_name_ = summary.name;
     ctx->device_uuid_ = summary.uuid;
+    ctx->summary_ = summary;
     vkGetPhysicalDeviceProperties(physical, &ctx->properties_);
 
     // Queue family: one that does graphics and compute (transfer is implied).

@@ -53,6 +53,9 @@ struct PhysicalDeviceSummary {
     VkPhysicalDeviceType type = VK_PHYSICAL_DEVICE_TYPE_OTHER;
     Uuid uuid{};
     std::uint32_t api_version = 0;
+    // PCI location from VK_EXT_pci_bus_info, when the driver offers it: independent evidence of which GPU this is.
+    bool has_pci = false;
+    std::uint32_t pci_domain = 0, pci_bus = 0, pci_device = 0;
 };
 
 struct MessengerDeleter {
@@ -79,6 +82,7 @@ public:
     const std::string& device_name() const noexcept { return device_name_; }
     // VkPhysicalDeviceIDProperties::deviceUUID: what interop matches against the CUDA device's UUID.
     const Uuid& device_uuid() const noexcept { return device_uuid_; }
+    const PhysicalDeviceSummary& device_summary() const noexcept { return summary_; }
     bool has_device_extension(std::string_view name) const;
     bool validation_enabled() const noexcept { return validation_enabled_; }
     const core::LogFn& log() const noexcept { return log_; }
@@ -121,6 +125,7 @@ private:
     VkPhysicalDeviceProperties properties_{};
     std::string device_name_;
     Uuid device_uuid_{};
+    PhysicalDeviceSummary summary_;
     std::vector<std::string> device_extensions_;
     bool validation_enabled_ = false;
     PFN_vkSetDebugUtilsObjectNameEXT set_object_name_ = nullptr;

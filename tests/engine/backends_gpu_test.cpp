@@ -3,6 +3,7 @@
 // for every ring size 1..8 and in batch mode. Skips with the probe's reasons elsewhere.
 
 #include "engine/headless_runner.hpp"
+#include "interop/cuda_device.hpp"
 #include "engine/image_diff.hpp"
 #include "engine/sample_registry.hpp"
 #include "support/vk_fixture.hpp"
@@ -75,3 +76,22 @@ TEST_P(BackendsGpuTest, InteropAndStagingMatchTheCpuReferenceForEveryRingSize) {
 
 INSTANTIATE_TEST_SUITE_P(Samples, BackendsGpuTest,
                          ::testing::ValuesIn(engine::all_samples().begin(), engine::all_samples().end()), sample_name);
+
+// Split mode: simulate on a second GPU, copy peer-to-peer into the display GPU's shared memory.
+TEST_P(BackendsGpuTest, SplitModeMatchesTheCpuReference) {
+    if (interop::list_cuda_devices().devices.size() < 2)
+        GTEST_SKIP() << "split mode needs two CUDA devices; this machine has "
+                     << interop::list_cuda_devices().devices.size();
+    const auto& spec = *GetParam();
+    const auto reference = engine::run_headless(ctx(), run(engine::Backend::cpu)).last_frame;
+    for (const auto sync : {engine::SyncMode::timeline, engine::SyncMode::binary})
+        for (const std::uint32_t n : {1u, 3u}) {
+            auto r = run(engine::Backend::split);
+            r.sync = sync;
+            r.frames_in_flight = n;
+            const auto result = engine::run_headless(ctx(), r);
+            const auto diff = engine::compare_images(result.last_frame, reference, spec.tolerance);
+            EXPECT_TRUE(diff.passed) << engine::to_string(sync) << " N=" << n << ": " << diff.message;
+            EXPECT_NE(result.backend_note.find("split"), std::string::npos) << result.backend_note;
+        }
+}
