@@ -12,6 +12,7 @@
 // same bits, frame after frame. The per-frame flow (directions, phases) is made on the host by one compiled
 // function, flow_at(), which both simulations call, so it may use the C library freely.
 
+#include "compute/hash.cuh"
 #include "compute/hd.hpp"
 #include "compute/sample.hpp"
 
@@ -67,19 +68,7 @@ struct alignas(16) Particle {
     float x, y, z, age;
 };
 
-// A 32-bit mix of two words (MurmurHash3's fmix32 finaliser over a Weyl-scrambled pair).
-CUVK_HD std::uint32_t hash(std::uint32_t a, std::uint32_t b) {
-    std::uint32_t h = a * 0x9e3779b9u ^ (b + 0x7f4a7c15u) * 0x85ebca77u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-CUVK_HD std::uint32_t hash(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
-    return hash(hash(a, b), c);
-}
+using compute::hash;
 
 // The top 24 bits of a hash as a float in [0, 1): exact, no rounding.
 CUVK_HD float unit(std::uint32_t h) {

@@ -1,5 +1,6 @@
 // The waves sample's declaration, its raindrops and its CPU reference.
 
+#include "compute/hash.cuh"
 #include "compute/waves.cuh"
 #include "compute/waves.hpp"
 
@@ -94,16 +95,6 @@ std::unique_ptr<CpuSimulation> make_cpu(const SimulationInfo& info) {
     return std::make_unique<CpuWaves>(info);
 }
 
-// The same 32-bit mix as the other samples use for their seeds (MurmurHash3's fmix32 finaliser).
-std::uint32_t hash(std::uint32_t a, std::uint32_t b) {
-    std::uint32_t h = a * 0x9e3779b9u ^ (b + 0x7f4a7c15u) * 0x85ebca77u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
 double unit(std::uint32_t h) {
     return double(h >> 8) * (1.0 / 16777216.0);
 }

@@ -48,6 +48,41 @@ std::vector<SlotEvents> make_events(std::uint32_t slots, const std::string& name
     return out;
 }
 
+// Slot outputs in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a mipmapped
+// array with a surface per level, or a stream-ordered vertex buffer. Created on the current device.
+class CudaSlotOutputs {
+public:
+    CudaSlotOutputs(const ProducerInfo& info, cudaStream_t stream, const std::string& name) {
+        const auto& out = info.output;
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            if (out.kind == compute::OutputKind::image) {
+                const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
+                cudaMipmappedArray_t mipmap = nullptr;
+                CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
+                                                   out.mip_levels, cudaArraySurfaceLoadStore),
+                          name);
+                mipmaps_.emplace_back(mipmap);
+                levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name));
+            } else {
+                vertices_.push_back(compute::allocate_async(output_bytes(out), stream, name));
+                levels_.emplace_back();
+            }
+        }
+    }
+
+    compute::DeviceOutput output(std::uint32_t s) const {
+        return {.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
+    }
+    cudaArray_t array(std::uint32_t s, std::uint32_t level) const { return levels_[s].arrays[level]; }
+    void* vertices(std::uint32_t s) const { return vertices_[s].get(); }
+
+private:
+    // Creation order per slot; surfaces die before their arrays.
+    std::vector<compute::UniqueMipmappedArray> mipmaps_;
+    std::vector<compute::MipSurfaces> levels_;
+    std::vector<compute::DeviceMemory> vertices_;
+};
+
 // Split mode: the simulation runs on a second GPU into memory of its own, and each frame is copied peer-to-peer
 // into the display GPU's shared slot. The display GPU's stream orders it with the ring: `ready` (recorded after
 // the consumed-wait) gates the simulating stream, and `copied` gates the produced-signal.
@@ -66,21 +101,7 @@ public:
         }
         peer_access_ = can_access != 0;
         stream_ = compute::create_stream(name + ".stream");
-        const auto& out = info.output;
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            if (out.kind == compute::OutputKind::image) {
-                const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
-                cudaMipmappedArray_t mipmap = nullptr;
-                CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
-                                                   out.mip_levels, cudaArraySurfaceLoadStore),
-                          name + ".image");
-                mipmaps_.emplace_back(mipmap);
-                levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name + ".image"));
-            } else {
-                vertices_.push_back(compute::allocate_async(output_bytes(out), stream_.get(), name + ".vertices"));
-                levels_.emplace_back();
-            }
-        }
+        outputs_.emplace(info, stream_.get(), name + ".output");
         events_ = make_events(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
@@ -92,7 +113,7 @@ public:
         (void)cudaSetDevice(device_.ordinal);
         (void)cudaStreamSynchronize(stream_.get());
         simulation_.reset();
-        vertices_.clear();
+        outputs_.reset();
         (void)cudaStreamSynchronize(stream_.get());
         (void)cudaSetDevice(display_);
     }
@@ -107,13 +128,13 @@ public:
         cudaStream_t stream = stream_.get();
         CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
         CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step({.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
+        simulation_->step(outputs_->output(s));
         CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
         if (image) {
             for (std::uint32_t l = 0; l < info_.output.mip_levels; ++l) {
                 const auto e = level_extent(info_.output, l);
                 cudaMemcpy3DPeerParms copy{};
-                copy.srcArray = levels_[s].arrays[l];
+                copy.srcArray = outputs_->array(s, l);
                 copy.srcDevice = device_.ordinal;
                 copy.dstArray = image->cuda_array(l);
                 copy.dstDevice = display_;
@@ -121,7 +142,7 @@ public:
                 CUVK_CUDA(cudaMemcpy3DPeerAsync(&copy, stream), "split: peer copy");
             }
         } else {
-            CUVK_CUDA(cudaMemcpyPeerAsync(vertices, display_, vertices_[s].get(), device_.ordinal,
+            CUVK_CUDA(cudaMemcpyPeerAsync(vertices, display_, outputs_->vertices(s), device_.ordinal,
                                           output_bytes(info_.output), stream),
                       "split: peer copy");
         }
@@ -143,9 +164,7 @@ private:
     bool peer_access_ = false;
     // Creation order; the destructor synchronizes and drops the simulation first, on its own device.
     compute::UniqueStream stream_;
-    std::vector<compute::UniqueMipmappedArray> mipmaps_;
-    std::vector<compute::MipSurfaces> levels_;
-    std::vector<compute::DeviceMemory> vertices_;
+    std::optional<CudaSlotOutputs> outputs_;
     std::vector<SlotEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
     std::unique_ptr<compute::Simulation> simulation_;
@@ -368,21 +387,7 @@ public:
                 copy_targets_.push_back(pinned);
             }
         }
-        const bool image = out.kind == compute::OutputKind::image;
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            if (image) {
-                const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
-                cudaMipmappedArray_t mipmap = nullptr;
-                CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
-                                                   out.mip_levels, cudaArraySurfaceLoadStore),
-                          name + ".cuda_image");
-                mipmaps_.emplace_back(mipmap);
-                levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name + ".cuda_image"));
-            } else {
-                vertices_.push_back(compute::allocate_async(bytes, stream_.get(), name + ".cuda_vertices"));
-                levels_.emplace_back();
-            }
-        }
+        outputs_.emplace(info, stream_.get(), name + ".cuda_output");
         events_ = make_events(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
@@ -397,19 +402,19 @@ public:
         cudaStream_t stream = stream_.get();
         const auto& out = info_.output;
         CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step({.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
+        simulation_->step(outputs_->output(s));
         CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
         auto* host = static_cast<std::byte*>(copy_targets_[s]);
         if (out.kind == compute::OutputKind::image) {
             const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
             for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
                 const auto e = level_extent(out, l);
-                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, levels_[s].arrays[l], 0,
+                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, outputs_->array(s, l), 0,
                                                      0, e.width * bpp, e.height, cudaMemcpyDeviceToHost, stream),
                           "staging D2H");
             }
         } else {
-            CUVK_CUDA(cudaMemcpyAsync(host, vertices_[s].get(), output_bytes(out), cudaMemcpyDeviceToHost, stream),
+            CUVK_CUDA(cudaMemcpyAsync(host, outputs_->vertices(s), output_bytes(out), cudaMemcpyDeviceToHost, stream),
                       "staging D2H");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
@@ -446,9 +451,7 @@ private:
     std::vector<UniqueRegistration> registrations_;
     std::vector<UniquePinned> bounce_;
     std::vector<void*> copy_targets_; // per slot: the registered staging memory, or its pinned bounce buffer
-    std::vector<compute::UniqueMipmappedArray> mipmaps_;
-    std::vector<compute::MipSurfaces> levels_; // per slot; empty for vertex outputs
-    std::vector<compute::DeviceMemory> vertices_;
+    std::optional<CudaSlotOutputs> outputs_;
     std::vector<SlotEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
     std::unique_ptr<compute::Simulation> simulation_;
