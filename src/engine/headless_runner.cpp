@@ -61,7 +61,20 @@ RunResult run_headless(const render::Context& ctx, const RunInfo& info) {
     const std::uint32_t n = info.frames_in_flight;
     const bool capture_all = info.capture_every > 0;
 
-    const auto target = render::Image::create(ctx, {.extent = info.extent,
+    // Everything the GPU touches during the run, on the heap so that a run whose GPU work never finishes can leak
+    // it instead of destroying what is still in use (see Drain below). Members in creation order.
+    struct Resources {
+        render::Image target;
+        std::unique_ptr<Producer> producer;
+        std::optional<Drawer> drawer;
+        render::CommandPool pool;
+        std::vector<render::UniqueFence> fences;
+        render::Timestamps timestamps;
+        std::vector<render::Buffer> readbacks;
+    };
+    auto resources = std::make_unique<Resources>();
+    auto& target = resources->target;
+    target = render::Image::create(ctx, {.extent = info.extent,
                                                     .format = VK_FORMAT_R8G8B8A8_UNORM,
                                                     .usage = VK_IMAGE_USAGE_STORAGE_BIT |
                                                              VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
@@ -80,7 +93,7 @@ RunResult run_headless(const render::Context& ctx, const RunInfo& info) {
         .read_stage = read.stage,
         .read_access = read.access,
     };
-    std::unique_ptr<Producer> producer;
+    auto& producer = resources->producer;
     switch (info.backend) {
     case Backend::interop:
     case Backend::split: producer = make_interop_producer(ctx, producer_info); break;
@@ -90,20 +103,22 @@ RunResult run_headless(const render::Context& ctx, const RunInfo& info) {
     std::vector<SlotOutput> slots;
     for (std::uint32_t s = 0; s < n; ++s)
         slots.push_back(producer->slot(s));
-    const auto drawer = Drawer::create(ctx, output, target, slots, name);
+    const auto& drawer = resources->drawer.emplace(Drawer::create(ctx, output, target, slots, name));
 
-    const auto pool = render::CommandPool::create(ctx, name + ".frames");
+    auto& pool = resources->pool;
+    pool = render::CommandPool::create(ctx, name + ".frames");
     std::vector<VkCommandBuffer> cmds;
     for (std::uint32_t s = 0; s < n; ++s)
         cmds.push_back(pool.allocate(name + ".frame" + std::to_string(s)));
     // Host pacing: each submission signals the fence of its last frame's slot; a slot is free again once the fence
     // of the submission that drew its previous frame has signalled (a Vulkan fence the host signalled itself).
-    std::vector<render::UniqueFence> fences;
+    auto& fences = resources->fences;
     for (std::uint32_t s = 0; s < n; ++s)
         fences.push_back(render::create_fence(ctx, name + ".fence" + std::to_string(s)));
     std::vector<std::uint32_t> fence_of_slot(n, 0);
-    const auto timestamps = render::Timestamps::create(ctx, n, name + ".timestamps");
-    std::vector<render::Buffer> readbacks;
+    auto& timestamps = resources->timestamps;
+    timestamps = render::Timestamps::create(ctx, n, name + ".timestamps");
+    auto& readbacks = resources->readbacks;
     for (std::uint32_t s = 0; s < (capture_all ? n : 1u); ++s)
         readbacks.push_back(render::Buffer::create(ctx, {.size = info.extent.pixels() * 4,
                                                          .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
@@ -181,18 +196,21 @@ RunResult run_headless(const render::Context& ctx, const RunInfo& info) {
     Clock::time_point steady_start = Clock::now();
     std::uint64_t batch_first = 0;
     std::vector<VkFence> submitted_fences; // fences of submissions not yet waited for
-    // On a failure mid-run, let submitted work finish before the slots, command buffers and target are destroyed
-    // (bounded: a GPU that never finishes leaks instead of hanging the caller).
+    // On a failure mid-run, let submitted work finish before the slots, command buffers and target are destroyed.
+    // Bounded: if it does not finish (a CUDA fault leaves `produced` unsignalled, say), every resource is leaked
+    // rather than destroyed in use, and the caller should treat the device as lost.
     struct Drain {
         const render::Context& ctx;
         const std::vector<VkFence>& fences;
+        std::unique_ptr<Resources>& resources;
         ~Drain() {
             if (std::uncaught_exceptions() == 0 || fences.empty())
                 return;
-            (void)vkWaitForFences(ctx.device(), std::uint32_t(fences.size()), fences.data(), VK_TRUE,
-                                  5'000'000'000ull);
+            if (vkWaitForFences(ctx.device(), std::uint32_t(fences.size()), fences.data(), VK_TRUE,
+                                5'000'000'000ull) != VK_SUCCESS)
+                (void)resources.release();
         }
-    } drain{ctx, submitted_fences};
+    } drain{ctx, submitted_fences, resources};
     for (std::uint64_t k = 0; k < frames; ++k) {
         const auto iteration_start = Clock::now();
         if (k == warmup)

@@ -3,8 +3,8 @@
 //
 // Frame k uses ring slot k mod N. The backend produces it (interop: CUDA waits `consumed` >= k+1-N on the GPU,
 // simulates into the slot, signals `produced` = k+1); Vulkan draws it after waiting `produced`, then signals
-// `consumed` and a Vulkan-only timeline, `retired`, on which the host paces itself (never on a value CUDA
-// signals: DESIGN.md). In batch mode B frames are produced before one submission draws them all, so the GPU
+// `consumed` and the fence of the submission, on which the host paces itself (never on a value CUDA signals:
+// DESIGN.md). In batch mode B frames are produced before one submission draws them all, so the GPU
 // switches between the CUDA and Vulkan contexts once per batch instead of once per frame.
 
 #include "compute/sample.hpp"

@@ -86,10 +86,16 @@ private:
 // Split mode: the simulation runs on a second GPU into memory of its own, and each frame is copied peer-to-peer
 // into the display GPU's shared slot. The display GPU's stream orders it with the ring: `ready` (recorded after
 // the consumed-wait) gates the simulating stream, and `copied` gates the produced-signal.
+// Makes the display GPU current again when a scope that switched to the simulating GPU ends, also by exception.
+struct RestoreDevice {
+    int display;
+    ~RestoreDevice() { (void)cudaSetDevice(display); }
+};
+
 class RemoteSimulation {
 public:
     RemoteSimulation(const ProducerInfo& info, int display, int simulate)
-        : info_(info), display_(display), device_(interop::use_cuda_device(simulate)) {
+        : info_(info), display_(display), restore_{display}, device_(interop::use_cuda_device(simulate)) {
         const std::string name = std::string(info.sample->name) + ".remote";
         int can_access = 0;
         CUVK_CUDA(cudaDeviceCanAccessPeer(&can_access, device_.ordinal, display), name);
@@ -109,6 +115,7 @@ public:
         (void)interop::use_cuda_device(display);
     }
 
+
     ~RemoteSimulation() {
         (void)cudaSetDevice(device_.ordinal);
         (void)cudaStreamSynchronize(stream_.get());
@@ -124,6 +131,7 @@ public:
     // Enqueues slot s's frame after `ready` (an event of the display GPU), copies it into `images` levels or
     // `vertices` on the display GPU, and returns the event the display stream must wait for.
     cudaEvent_t produce(std::uint32_t s, cudaEvent_t ready, const interop::SharedImage* image, void* vertices) {
+        const RestoreDevice restore{display_};
         CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
         cudaStream_t stream = stream_.get();
         CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
@@ -147,7 +155,6 @@ public:
                       "split: peer copy");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "split: peer copy");
-        CUVK_CUDA(cudaSetDevice(display_), "split: display GPU");
         return copied_[s].get();
     }
 
@@ -160,6 +167,7 @@ public:
 private:
     ProducerInfo info_;
     int display_;
+    RestoreDevice restore_; // a constructor that throws on the simulating GPU leaves the display GPU current
     interop::CudaDevice device_;
     bool peer_access_ = false;
     // Creation order; the destructor synchronizes and drops the simulation first, on its own device.
@@ -241,8 +249,11 @@ public:
         if (info.split) {
             for (std::uint32_t s = 0; s < info.slots; ++s)
                 ready_.push_back(compute::create_event(name + ".ready"));
-            remote_ = std::make_unique<RemoteSimulation>(info, cuda_.ordinal,
-                                                         info.sim_device.value_or(other_cuda_device(cuda_.ordinal)));
+            const int simulate = info.sim_device ? *info.sim_device : other_cuda_device(cuda_.ordinal);
+            if (simulate == cuda_.ordinal)
+                core::fail_usage("--sim-device " + std::to_string(simulate) +
+                                 " is the display GPU; split mode simulates on another one");
+            remote_ = std::make_unique<RemoteSimulation>(info, cuda_.ordinal, simulate);
         } else {
             simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
         }

@@ -53,7 +53,9 @@ enum class WaitOutcome { reached, timeout };
 WaitOutcome wait_fence(const Context& ctx, VkFence fence, std::chrono::nanoseconds timeout, const std::string& name);
 
 // Records `record` into a fresh command buffer, submits it with the given semaphores and waits for it. For set-up,
-// tests and readback, not for frames. Throws when the GPU does not finish within `timeout`.
+// tests and readback, not for frames. Throws when the GPU does not finish within `timeout`; the command pool and
+// fence are then leaked, but resources the commands reference belong to the caller, so treat such a timeout as
+// fatal for the device (as for VK_ERROR_DEVICE_LOST).
 void submit_and_wait(const Context& ctx, const std::function<void(VkCommandBuffer)>& record, const std::string& name,
                      std::span<const SemaphoreSubmit> waits = {}, std::span<const SemaphoreSubmit> signals = {},
                      std::chrono::nanoseconds timeout = std::chrono::seconds(60));

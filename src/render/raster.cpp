@@ -113,7 +113,7 @@ UniquePipeline make_pipeline(const Context& ctx, VkPipelineLayout layout, const 
 void begin(VkCommandBuffer cmd, const Image& target, const Image* depth) {
     const VkRenderingAttachmentInfo color{.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
                                           .imageView = target.view(),
-                                          .imageLayout = VK_IMAGE_LAYOUT_GENERAL,
+                                          .imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                                           .loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
                                           .storeOp = VK_ATTACHMENT_STORE_OP_STORE,
                                           .clearValue = {.color = {{0.0f, 0.0f, 0.0f, 1.0f}}}};
@@ -247,7 +247,8 @@ void MeshPass::record_prepare(VkCommandBuffer cmd) const {
 void MeshPass::record(VkCommandBuffer cmd, const Image& target, VkBuffer vertices, const RasterPush& push) const {
     // The previous frame's depth test must finish before this frame clears the depth buffer.
     record_barrier(cmd, {.image = depth_.get(),
-                         .src_stage = VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+                         .src_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
+                                      VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
                          .src_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
                          .dst_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
                                       VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,

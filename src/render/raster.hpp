@@ -1,8 +1,9 @@
 #pragma once
 // Raster passes for outputs that need geometry (DESIGN.md: raster only where geometry needs it):
 // PointsPass draws PointVertex buffers as additive points, MeshPass draws a MeshVertex grid as a lit mesh.
-// Both use dynamic rendering into an RGBA8 colour target in GENERAL layout (the same target the compute
-// compositor writes); MeshPass also owns its depth buffer. Barriers around record() are the caller's.
+// Both use dynamic rendering into an RGBA8 colour target in COLOR_ATTACHMENT_OPTIMAL layout (the same image the
+// compute compositor writes in GENERAL); MeshPass also owns its depth buffer. Barriers around record(), including
+// the target's layout transition, are the caller's.
 // Owners: pipeline layout, pipeline (and for MeshPass the index buffer and depth image), destroyed in reverse.
 
 #include "render/buffer.hpp"
