@@ -2,21 +2,16 @@
 // The test pattern: integer-only math, so that a kernel and its CPU reference agree on every byte.
 // Used by the foundation demo (an image) and by the interop tests (buffers and images of any size).
 
+#include "compute/hash.cuh"
 #include "compute/hd.hpp"
 
 #include <cstdint>
 
 namespace cuvk::compute::pattern {
 
-// A 32-bit mix of (index, seed): a finaliser in the style of MurmurHash3's fmix32.
+// A 32-bit mix of (index, seed).
 CUVK_HD std::uint32_t word(std::uint64_t index, std::uint32_t seed) {
-    std::uint32_t h = std::uint32_t(index) ^ std::uint32_t(index >> 32) * 0x9e3779b9u ^ seed;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return fmix32(std::uint32_t(index) ^ std::uint32_t(index >> 32) * 0x9e3779b9u ^ seed);
 }
 
 // Packed RGBA8 (R in the low byte) of pixel (x, y) of a width x height image at frame `frame`:
