@@ -5,9 +5,9 @@
 //   cuvk-gallery --check --backend interop       # exit 1 naming every sample beyond its tolerance
 // Exit codes: 0 success, 1 runtime failure or a failed --check, 2 usage error.
 
-#include "core/error.hpp"
-#include "engine/gallery.hpp"
-#include "engine/sample_registry.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/engine/gallery.hpp"
+#include "cuvk/engine/registry.hpp"
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -47,15 +47,16 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        const auto registry = engine::Registry::with_builtins();
         if (list) {
-            std::fputs(engine::describe_samples().c_str(), stdout);
+            std::fputs(registry.describe().c_str(), stdout);
             return 0;
         }
         info.backend = engine::parse_backend(backend);
         info.sync = engine::parse_sync(sync);
         info.extent = core::parse_extent(size);
         if (sample != "all")
-            info.samples = {std::string(engine::find_sample(sample).name)};
+            info.samples = {registry.desc(sample).name};
         info.sets = sets;
         info.out_dir = out;
         info.device = device;
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
             info.cuda_device = cuda_device;
         if (sim_device >= 0)
             info.sim_device = sim_device;
-        const auto result = engine::run_gallery(info);
+        const auto result = engine::run_gallery(registry, info);
         std::printf("cuvk-gallery: backend %s%s%s%s on %s\n", engine::to_string(result.backend),
                     result.backend_reason.empty() ? "" : " (", result.backend_reason.c_str(),
                     result.backend_reason.empty() ? "" : ")", result.device.c_str());

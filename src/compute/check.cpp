@@ -1,4 +1,4 @@
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 #include <string>
 

@@ -1,6 +1,6 @@
-#include "compute/device_memory.hpp"
+#include "cuvk/compute/device_memory.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 namespace cuvk::compute {
 

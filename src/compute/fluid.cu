@@ -1,9 +1,9 @@
-#include "compute/check.hpp"
-#include "compute/device_memory.hpp"
-#include "compute/fluid.cuh"
-#include "compute/fluid.hpp"
-#include "compute/handles.hpp"
-#include "compute/launch.cuh"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/device_memory.hpp"
+#include "fluid.cuh"
+#include "fluid.hpp"
+#include "cuvk/compute/handles.hpp"
+#include "cuvk/compute/launch.cuh"
 
 #include <array>
 #include <cstdint>
@@ -166,8 +166,8 @@ __global__ void colourize_kernel(PitchedView<const Dye> dye, SurfaceView out) {
 
 // The CUDA fluid: ping-pong pairs of velocity, dye (both textured) and pressure, and the divergence. Owns its
 // memory and texture objects; `stream` belongs to the caller, outlives this object and is synchronized by the
-// owner before destruction (SampleSpec contract). step() enqueues 5 + iterations kernels and never waits.
-class FluidCuda final : public Simulation {
+// owner before destruction (SampleDef contract). step() enqueues 5 + iterations kernels and never waits.
+class FluidCuda final : public CudaSimulation {
 public:
     FluidCuda(const SimulationInfo& info, cudaStream_t stream)
         : stream_(stream), extent_(info.extent), params_(fluid::params_from(info.params)), seed_(info.seed) {
@@ -237,7 +237,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Simulation> make_fluid_cuda(const SimulationInfo& info, cudaStream_t stream) {
+std::unique_ptr<CudaSimulation> make_fluid_cuda(const SimulationInfo& info, cudaStream_t stream) {
     return std::make_unique<FluidCuda>(info, stream);
 }
 

@@ -1,6 +1,6 @@
-#include "compute/fluid.cuh"
-#include "compute/fluid.hpp"
-#include "compute/pattern.cuh"
+#include "fluid.cuh"
+#include "fluid.hpp"
+#include "pattern.cuh"
 
 #include <algorithm>
 #include <array>
@@ -91,7 +91,7 @@ using fluid::Dye;
 using fluid::Velocity;
 
 // Declaration order is SimulationInfo::params order (fluid::Param).
-constexpr std::array<ParamSpec, fluid::kParamCount> kParams = {{
+const std::array<ParamSpec, fluid::kParamCount> kParams = {{
     {.name = "dt", .value = 0.25f, .min = 0.02f, .max = 1.0f, .help = "time step per frame"},
     {.name = "velocity_dissipation",
      .value = 0.05f,
@@ -233,7 +233,7 @@ std::unique_ptr<CpuSimulation> make_cpu(const SimulationInfo& info) {
 // Measured with the Programming Guide's formula taken literally (unrounded 2D weights, fp32 sum) as the reference:
 // at most 2 levels off after 60 frames at 256x192, but 0.6% of pixels off by more than 2 (up to 117) after 30
 // frames at 1001x701. On such a GPU re-measure the filter (see sample_linear) rather than widen this.
-constinit const SampleSpec kFluid = {
+const SampleDef kFluid = {
     .name = "fluid",
     .description = "Stable fluids: orbiting jets stir coloured dye in a closed box",
     .params = kParams,

@@ -1,9 +1,9 @@
 // The fractal sample on CUDA: one thread per texel, one launch per mip level. No state beyond the frame number.
 
-#include "compute/check.hpp"
-#include "compute/fractal.cuh"
-#include "compute/fractal.hpp"
-#include "compute/launch.cuh"
+#include "cuvk/compute/check.hpp"
+#include "fractal.cuh"
+#include "fractal.hpp"
+#include "cuvk/compute/launch.cuh"
 
 #include <surface_indirect_functions.h>
 
@@ -23,7 +23,7 @@ __global__ void level_kernel(SurfaceView out, View view) {
 
 // Holds only the settings and the frame number; writes the levels the caller hands to step(). The stream must
 // outlive it.
-class CudaFractal final : public Simulation {
+class CudaFractal final : public CudaSimulation {
 public:
     CudaFractal(const SimulationInfo& info, cudaStream_t stream) : settings_(read_settings(info)), stream_(stream) {}
 
@@ -33,7 +33,7 @@ public:
         const dim3 block(16, 16);
         for (std::uint32_t l = 0; l < settings_.mip_levels; ++l) {
             const SurfaceView& level = out.levels[l];
-            CUVK_ASSERT(level.extent == level_extent(settings_.extent, l), "mip level extents follow the chain");
+            CUVK_ASSERT(level.extent == core::mip_extent(settings_.extent, l), "mip level extents follow the chain");
             level_kernel<<<grid_for(level.extent, block), block, 0, stream_>>>(level, view);
             CUVK_CUDA_LAUNCH("fractal::level_kernel");
         }
@@ -49,7 +49,7 @@ private:
 } // namespace
 } // namespace fractal
 
-std::unique_ptr<Simulation> make_fractal_cuda(const SimulationInfo& info, cudaStream_t stream) {
+std::unique_ptr<CudaSimulation> make_fractal_cuda(const SimulationInfo& info, cudaStream_t stream) {
     return std::make_unique<fractal::CudaFractal>(info, stream);
 }
 

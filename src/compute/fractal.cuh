@@ -14,8 +14,8 @@
 // of a rounding boundary. The view of each frame is made on the host by one compiled function, view_at(), which
 // both simulations call, so it may use pow freely.
 
-#include "compute/hd.hpp"
-#include "compute/sample.hpp"
+#include "cuvk/compute/hd.hpp"
+#include "sample_impl.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -93,12 +93,6 @@ CUVK_HD std::uint32_t texel(const View& v, std::uint32_t x, std::uint32_t y, std
     const double u = (double(x) + 0.5) / double(width) - 0.5;
     const double w = (double(y) + 0.5) / double(height) - 0.5;
     return colour(escape(v.center_re + u * v.width, v.center_im - w * v.height, v.iterations), v);
-}
-
-// Level l of a mip chain whose level 0 is `extent`.
-CUVK_HD core::Extent2D level_extent(core::Extent2D extent, std::uint32_t level) {
-    const std::uint32_t w = extent.width >> level, h = extent.height >> level;
-    return {w > 0 ? w : 1u, h > 0 ? h : 1u};
 }
 
 // Host only, defined once in fractal_cpu.cpp and called by both simulations, so both get the same bits.

@@ -1,16 +1,14 @@
 #pragma once
 // The fractal sample: a Mandelbrot zoom written into every mip level of an RGBA8 image (fractal.cuh has the math).
 
-#include "compute/sample.hpp"
+#include "sample_impl.hpp"
 
 #include <memory>
 
 namespace cuvk::compute {
 
-extern const SampleSpec kFractal;
+extern const SampleDef kFractal;
 
-#if defined(CUVK_HAS_CUDA)
-std::unique_ptr<Simulation> make_fractal_cuda(const SimulationInfo& info, cudaStream_t stream);
-#endif
+std::unique_ptr<CudaSimulation> make_fractal_cuda(const SimulationInfo& info, CudaStream stream);
 
 } // namespace cuvk::compute

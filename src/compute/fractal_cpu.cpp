@@ -1,9 +1,9 @@
 // The fractal sample's declaration, its zoom schedule and its CPU reference.
 
-#include "compute/fractal.cuh"
-#include "compute/fractal.hpp"
+#include "fractal.cuh"
+#include "fractal.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -15,7 +15,7 @@ namespace fractal {
 namespace {
 
 enum Param : std::size_t { kZoom, kIterations, kBands };
-constexpr ParamSpec kParams[] = {
+const ParamSpec kParams[] = {
     {.name = "zoom",
      .value = 1.02f,
      .min = 1.0f,
@@ -47,7 +47,7 @@ public:
         const View view = view_at(settings_, frame_);
         for (std::uint32_t l = 0; l < settings_.mip_levels; ++l) {
             const PitchedView<std::byte>& level = out.levels[l];
-            CUVK_ASSERT(level.extent == level_extent(settings_.extent, l), "mip level extents follow the chain");
+            CUVK_ASSERT(level.extent == core::mip_extent(settings_.extent, l), "mip level extents follow the chain");
             const auto [w, h] = level.extent;
             for (std::uint32_t y = 0; y < h; ++y) {
                 auto* row = reinterpret_cast<std::uint32_t*>(level.data + y * level.pitch);
@@ -120,7 +120,7 @@ View view_at(const Settings& s, std::uint32_t frame) {
 // Tolerance: one level per channel, no pixel beyond it. The escape count is exact on both sides; only log, log2
 // and cos in the colouring may differ in the last bits of a double (fractal.cuh), which changes a channel by one
 // level with a probability of about 1e-13 per channel; trilinear sampling cannot widen a one-level difference.
-const SampleSpec kFractal = {
+const SampleDef kFractal = {
     .name = "fractal",
     .description = "a Mandelbrot zoom into Seahorse Valley, every mip level computed directly",
     .params = fractal::kParams,

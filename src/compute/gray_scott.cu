@@ -1,9 +1,9 @@
-#include "compute/check.hpp"
-#include "compute/device_memory.hpp"
-#include "compute/gray_scott.cuh"
-#include "compute/gray_scott.hpp"
-#include "compute/handles.hpp"
-#include "compute/launch.cuh"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/device_memory.hpp"
+#include "gray_scott.cuh"
+#include "gray_scott.hpp"
+#include "cuvk/compute/handles.hpp"
+#include "cuvk/compute/launch.cuh"
 
 #include <array>
 #include <string>
@@ -47,8 +47,8 @@ __global__ void colourize_kernel(const Cell* __restrict__ cells, SurfaceView out
 // a frame can start from (only buffer 0 when the count is even, both when it is odd) and replayed with one
 // cudaGraphLaunch per frame; the colourize kernel stays outside the graph because its surface changes per frame.
 // Owns its memory and graphs; `stream` belongs to the caller, outlives this object and is synchronized by the owner
-// before destruction (SampleSpec contract).
-class GrayScottCuda final : public Simulation {
+// before destruction (SampleDef contract).
+class GrayScottCuda final : public CudaSimulation {
 public:
     GrayScottCuda(const SimulationInfo& info, cudaStream_t stream)
         : stream_(stream), extent_(info.extent), params_(gray_scott::params_from(info.params)),
@@ -115,7 +115,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<Simulation> make_gray_scott_cuda(const SimulationInfo& info, cudaStream_t stream) {
+std::unique_ptr<CudaSimulation> make_gray_scott_cuda(const SimulationInfo& info, cudaStream_t stream) {
     return std::make_unique<GrayScottCuda>(info, stream);
 }
 

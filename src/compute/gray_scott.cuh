@@ -8,10 +8,10 @@
 // operation is one IEEE single-precision rounding in the same order on both sides, so the CPU reference reproduces
 // the kernels bit for bit.
 
-#include "compute/hd.hpp"
-#include "compute/pattern.cuh"
-#include "core/error.hpp"
-#include "core/types.hpp"
+#include "cuvk/compute/hd.hpp"
+#include "pattern.cuh"
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/types.hpp"
 
 #include <cmath>
 #include <cstddef>

@@ -1,5 +1,5 @@
-#include "compute/gray_scott.cuh"
-#include "compute/gray_scott.hpp"
+#include "gray_scott.cuh"
+#include "gray_scott.hpp"
 
 #include <array>
 #include <cstring>
@@ -13,7 +13,7 @@ using gray_scott::Cell;
 
 // Declaration order is SimulationInfo::params order (gray_scott::Param).
 // du, dv stop at 0.25: explicit Euler with the 5-point Laplacian and dt = 1 is stable for D <= 1/4.
-constexpr std::array<ParamSpec, gray_scott::kParamCount> kParams = {{
+const std::array<ParamSpec, gray_scott::kParamCount> kParams = {{
     {.name = "feed", .value = 0.037f, .min = 0.0f, .max = 0.1f, .help = "feed rate: how fast u is replenished"},
     {.name = "kill", .value = 0.06f, .min = 0.0f, .max = 0.1f, .help = "kill rate: how fast v decays"},
     {.name = "du", .value = 0.2097f, .min = 0.0f, .max = 0.25f, .help = "diffusion rate of u (cells^2 per step)"},
@@ -83,7 +83,7 @@ std::unique_ptr<CpuSimulation> make_cpu(const SimulationInfo& info) {
 // the CPU frames bit for bit: measured on an H100, 0 differing texels in 30 frames at 256x192, 256x256 and
 // 1001x701, and in 12 frames with an odd substep count (7). Any difference is a bug (a contracted multiply-add, a
 // reordered expression, a ping-pong slip) that the check must report rather than absorb.
-constinit const SampleSpec kGrayScott = {
+const SampleDef kGrayScott = {
     .name = "gray-scott",
     .description = "Gray-Scott reaction-diffusion: spots and labyrinths grow from seeded discs",
     .params = kParams,

@@ -2,7 +2,7 @@
 // IEEE half conversion that gives the same bits on host and device (round to nearest even), for RGBA16F outputs
 // written by kernels and by CPU references alike.
 
-#include "compute/hd.hpp"
+#include "cuvk/compute/hd.hpp"
 
 #include <cstdint>
 #include <cstring>

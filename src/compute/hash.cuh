@@ -2,7 +2,7 @@
 // The integer hash every sample seeds from: a Weyl-scrambled pair through MurmurHash3's fmix32 finaliser. Same
 // bits on host and device, so CPU references and kernels start from identical states.
 
-#include "compute/hd.hpp"
+#include "cuvk/compute/hd.hpp"
 
 #include <cstdint>
 

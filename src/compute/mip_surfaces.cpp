@@ -1,6 +1,6 @@
-#include "compute/mip_surfaces.hpp"
+#include "cuvk/compute/mip_surfaces.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 #include <algorithm>
 
@@ -19,7 +19,7 @@ MipSurfaces make_mip_surfaces(cudaMipmappedArray_t mipmap, core::Extent2D extent
         CUVK_CUDA(cudaCreateSurfaceObject(&surface, &resource), name);
         out.arrays.push_back(array);
         out.surfaces.emplace_back(surface);
-        out.views.push_back({surface, {std::max(1u, extent.width >> level), std::max(1u, extent.height >> level)}});
+        out.views.push_back({surface, core::mip_extent(extent, level)});
     }
     return out;
 }

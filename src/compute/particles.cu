@@ -1,10 +1,10 @@
 // The particles sample on CUDA: one thread per particle, state in stream-ordered memory of its own.
 
-#include "compute/check.hpp"
-#include "compute/device_memory.hpp"
-#include "compute/launch.cuh"
-#include "compute/particles.cuh"
-#include "compute/particles.hpp"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/device_memory.hpp"
+#include "cuvk/compute/launch.cuh"
+#include "particles.cuh"
+#include "particles.hpp"
 
 namespace cuvk::compute {
 namespace particles {
@@ -29,7 +29,7 @@ __global__ void step_kernel(Particle* particles, PointVertex* vertices, Flow flo
 
 // Owns the particle state (count Particles, allocated and initialised on `stream`). The stream must outlive it;
 // its owner synchronizes the stream before destroying it (sample.hpp).
-class CudaParticles final : public Simulation {
+class CudaParticles final : public CudaSimulation {
 public:
     CudaParticles(const SimulationInfo& info, cudaStream_t stream)
         : settings_(read_settings(info)), stream_(stream),
@@ -57,7 +57,7 @@ private:
 } // namespace
 } // namespace particles
 
-std::unique_ptr<Simulation> make_particles_cuda(const SimulationInfo& info, cudaStream_t stream) {
+std::unique_ptr<CudaSimulation> make_particles_cuda(const SimulationInfo& info, cudaStream_t stream) {
     return std::make_unique<particles::CudaParticles>(info, stream);
 }
 

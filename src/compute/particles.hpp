@@ -1,16 +1,14 @@
 #pragma once
 // The particles sample: a million points advected by curl noise (particles.cuh has the math).
 
-#include "compute/sample.hpp"
+#include "sample_impl.hpp"
 
 #include <memory>
 
 namespace cuvk::compute {
 
-extern const SampleSpec kParticles;
+extern const SampleDef kParticles;
 
-#if defined(CUVK_HAS_CUDA)
-std::unique_ptr<Simulation> make_particles_cuda(const SimulationInfo& info, cudaStream_t stream);
-#endif
+std::unique_ptr<CudaSimulation> make_particles_cuda(const SimulationInfo& info, CudaStream stream);
 
 } // namespace cuvk::compute

@@ -1,9 +1,9 @@
 // The particles sample's declaration, its host-side flow and its CPU reference.
 
-#include "compute/particles.cuh"
-#include "compute/particles.hpp"
+#include "particles.cuh"
+#include "particles.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <cmath>
 #include <iterator>
@@ -14,7 +14,7 @@ namespace particles {
 namespace {
 
 enum Param : std::size_t { kCount, kSpeed, kScale, kTurbulence, kLifetime };
-constexpr ParamSpec kParams[] = {
+const ParamSpec kParams[] = {
     {.name = "count",
      .value = 1048576.0f,
      .min = 1024.0f,
@@ -130,7 +130,7 @@ Flow flow_at(const Settings& s, std::uint32_t frame) {
 
 // Tolerance: none. Both simulations produce the same bits (particles.cuh says why), so the same renderer draws the
 // same image; any difference is a bug.
-const SampleSpec kParticles = {
+const SampleDef kParticles = {
     .name = "particles",
     .description = "a million points swirling through 3D curl noise, born on a sphere shell",
     .params = particles::kParams,

@@ -1,7 +1,7 @@
-#include "compute/check.hpp"
-#include "compute/launch.cuh"
-#include "compute/pattern.cuh"
-#include "compute/pattern.hpp"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/launch.cuh"
+#include "pattern.cuh"
+#include "pattern.hpp"
 
 #include <surface_indirect_functions.h>
 

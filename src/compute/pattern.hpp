@@ -1,7 +1,7 @@
 #pragma once
 // Launchers and CPU references of the test pattern (pattern.cuh). Launchers exist only in CUDA builds.
 
-#include "compute/views.hpp"
+#include "cuvk/compute/views.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "compute/stream.hpp"
+#include "cuvk/compute/stream.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 namespace cuvk::compute {
 

@@ -1,10 +1,10 @@
 // The waves sample on CUDA: one thread per cell, the two height fields in stream-ordered memory of its own.
 
-#include "compute/check.hpp"
-#include "compute/device_memory.hpp"
-#include "compute/launch.cuh"
-#include "compute/waves.cuh"
-#include "compute/waves.hpp"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/device_memory.hpp"
+#include "cuvk/compute/launch.cuh"
+#include "waves.cuh"
+#include "waves.hpp"
 
 #include <utility>
 
@@ -45,7 +45,7 @@ __global__ void vertex_kernel(const float* h, MeshVertex* vertices, std::uint32_
 
 // Owns the two height fields (n * n floats each, allocated and zeroed on `stream`). The stream must outlive it; its
 // owner synchronizes the stream before destroying it (sample.hpp).
-class CudaWaves final : public Simulation {
+class CudaWaves final : public CudaSimulation {
 public:
     CudaWaves(const SimulationInfo& info, cudaStream_t stream)
         : settings_(read_settings(info)), stream_(stream), fields_{allocate_async(bytes(), stream, "waves.h0"),
@@ -90,7 +90,7 @@ private:
 } // namespace
 } // namespace waves
 
-std::unique_ptr<Simulation> make_waves_cuda(const SimulationInfo& info, cudaStream_t stream) {
+std::unique_ptr<CudaSimulation> make_waves_cuda(const SimulationInfo& info, cudaStream_t stream) {
     return std::make_unique<waves::CudaWaves>(info, stream);
 }
 

@@ -12,8 +12,8 @@
 // -ffp-contract=off round identically, so the CPU reference and the kernels produce the same bits. Drops are made
 // on the host by one compiled function, drop_at(), which both simulations call.
 
-#include "compute/hd.hpp"
-#include "compute/sample.hpp"
+#include "cuvk/compute/hd.hpp"
+#include "sample_impl.hpp"
 
 #include <cmath>
 #include <cstddef>

@@ -1,10 +1,10 @@
 // The waves sample's declaration, its raindrops and its CPU reference.
 
-#include "compute/hash.cuh"
-#include "compute/waves.cuh"
-#include "compute/waves.hpp"
+#include "hash.cuh"
+#include "waves.cuh"
+#include "waves.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +17,7 @@ namespace waves {
 namespace {
 
 enum Param : std::size_t { kGrid, kSubsteps, kSpeed, kDamping, kRain, kDropSize, kHeight, kEdges };
-constexpr ParamSpec kParams[] = {
+const ParamSpec kParams[] = {
     {.name = "grid",
      .value = 256.0f,
      .min = 32.0f,
@@ -144,7 +144,7 @@ Drop drop_at(const Settings& s, std::uint32_t frame) {
 
 // Tolerance: none. Both simulations produce the same bits (waves.cuh says why), so the same renderer draws the same
 // image; any difference is a bug.
-const SampleSpec kWaves = {
+const SampleDef kWaves = {
     .name = "waves",
     .description = "raindrops rippling a pond: the 2D wave equation on a lit height-field mesh",
     .params = waves::kParams,

@@ -1,4 +1,4 @@
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <cstring>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "core/log.hpp"
+#include "cuvk/core/log.hpp"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
-#include "core/types.hpp"
+#include "cuvk/core/types.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <charconv>
 

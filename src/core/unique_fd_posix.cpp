@@ -1,6 +1,6 @@
-#include "core/unique_fd.hpp"
+#include "cuvk/core/unique_fd.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <cerrno>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
-#include "engine/backend.hpp"
+#include "cuvk/engine/backend.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 namespace cuvk::engine {
 

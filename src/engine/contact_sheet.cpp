@@ -1,4 +1,4 @@
-#include "engine/contact_sheet.hpp"
+#include "contact_sheet.hpp"
 
 #include <algorithm>
 #include <stb/stb_easy_font.h>

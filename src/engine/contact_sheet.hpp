@@ -2,7 +2,7 @@
 // A labelled contact sheet: each sample's final frame scaled into a grid cell with its name and backend under it.
 // Made on the CPU once per gallery run (not a frame path).
 
-#include "render/readback.hpp"
+#include "cuvk/render/readback.hpp"
 
 #include <string>
 #include <vector>

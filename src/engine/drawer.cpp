@@ -1,4 +1,6 @@
-#include "engine/drawer.hpp"
+#include "drawer.hpp"
+
+#include "cuvk/core/error.hpp"
 
 #define GLM_FORCE_DEPTH_ZERO_TO_ONE
 #include <glm/gtc/matrix_transform.hpp>
@@ -8,12 +10,6 @@
 #include <cstring>
 
 namespace cuvk::engine {
-
-ReadScope read_scope(compute::OutputKind kind) {
-    if (kind == compute::OutputKind::image)
-        return {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT};
-    return {VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT, VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT};
-}
 
 render::RasterPush camera_for(compute::OutputKind kind, core::Extent2D target, std::uint64_t frame) {
     const bool points = kind == compute::OutputKind::points;
@@ -33,62 +29,58 @@ render::RasterPush camera_for(compute::OutputKind kind, core::Extent2D target, s
     return push;
 }
 
-Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& output, const render::Image& target,
-                      std::span<const SlotOutput> slots, const std::string& name) {
+Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& output,
+                      std::span<const render::Image* const> targets, std::span<const SlotOutput> slots,
+                      const VkRect2D& pane, const std::string& name) {
+    CUVK_ASSERT(!targets.empty(), "a drawer draws into at least one target image");
     Drawer d;
     d.output_ = output;
-    d.target_ = &target;
+    d.targets_.assign(targets.begin(), targets.end());
     d.slots_.assign(slots.begin(), slots.end());
+    d.pane_ = pane;
+    const VkFormat format = targets.front()->format();
     switch (output.kind) {
     case compute::OutputKind::image:
         d.compositor_ = render::Compositor::create(
-            ctx, {.max_bindings = std::uint32_t(slots.size()), .linear = true, .name = name + ".compositor"});
-        for (const auto& s : slots)
-            d.bindings_.push_back(d.compositor_->bind(s.image->view(), target.view()));
+            ctx, {.max_bindings = std::uint32_t(slots.size() * targets.size()), .linear = true,
+                  .name = name + ".compositor"});
+        for (const auto* t : targets)
+            for (const auto& s : slots)
+                d.bindings_.push_back(d.compositor_->bind(s.image->view(), t->view()));
         break;
-    case compute::OutputKind::points:
-        d.points_ = render::PointsPass::create(ctx, target.format(), name + ".points");
-        break;
+    case compute::OutputKind::points: d.points_ = render::PointsPass::create(ctx, format, name + ".points"); break;
     case compute::OutputKind::mesh:
-        d.mesh_ = render::MeshPass::create(ctx, target.format(), target.extent(), output.grid, name + ".mesh");
+        d.mesh_ = render::MeshPass::create(ctx, format, targets.front()->extent(), output.grid, name + ".mesh");
         break;
     }
     return d;
 }
 
-VkImageLayout Drawer::final_layout() const noexcept {
+VkImageLayout Drawer::layout() const noexcept {
     return output_.kind == compute::OutputKind::image ? VK_IMAGE_LAYOUT_GENERAL
                                                       : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
 }
 
-ReadScope Drawer::write_scope() const noexcept {
+StageScope Drawer::write_scope() const noexcept {
     if (output_.kind == compute::OutputKind::image)
         return {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT};
     return {VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT};
 }
 
-void Drawer::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame) const {
-    const auto write = write_scope();
-    // Discard the previous frame: every pixel is rewritten (compositor covers the target, raster clears it). The
-    // source scope covers whatever touched the target last (the previous draw or a readback copy).
-    render::record_barrier(cmd, {.image = target_->get(),
-                                 .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                 .src_access = VK_ACCESS_2_MEMORY_WRITE_BIT,
-                                 .dst_stage = write.stage,
-                                 .dst_access = write.access,
-                                 .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                                 .new_layout = final_layout()});
-    const auto extent = target_->extent();
+void Drawer::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame, std::uint32_t target) const {
+    const render::Image& image = *targets_.at(target);
+    const core::Extent2D extent{pane_.extent.width, pane_.extent.height};
     switch (output_.kind) {
     case compute::OutputKind::image:
-        compositor_->record(cmd, bindings_.at(slot), {.extent = extent, .lod = output_.display_lod});
+        compositor_->record(cmd, bindings_.at(std::size_t(target) * slots_.size() + slot),
+                            {.x = pane_.offset.x, .y = pane_.offset.y, .extent = extent, .lod = output_.display_lod});
         break;
     case compute::OutputKind::points:
-        points_->record(cmd, *target_, slots_.at(slot).vertices, std::uint32_t(output_.vertex_count),
+        points_->record(cmd, image, pane_, slots_.at(slot).vertices, std::uint32_t(output_.vertex_count),
                         camera_for(output_.kind, extent, frame));
         break;
     case compute::OutputKind::mesh:
-        mesh_->record(cmd, *target_, slots_.at(slot).vertices, camera_for(output_.kind, extent, frame));
+        mesh_->record(cmd, image, pane_, slots_.at(slot).vertices, camera_for(output_.kind, extent, frame));
         break;
     }
 }

@@ -1,10 +1,9 @@
-#include "engine/gallery.hpp"
+#include "cuvk/engine/gallery.hpp"
 
-#include "core/error.hpp"
-#include "engine/contact_sheet.hpp"
-#include "engine/sample_registry.hpp"
-#include "interop/extensions.hpp"
-#include "interop/probe.hpp"
+#include "cuvk/core/error.hpp"
+#include "contact_sheet.hpp"
+#include "cuvk/interop/extensions.hpp"
+#include "cuvk/interop/probe.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -65,18 +64,16 @@ void prepare_output_dir(const std::string& dir) {
     fs::remove(probe, ec);
 }
 
-GalleryResult run_gallery(const GalleryInfo& info) {
+GalleryResult run_gallery(const Registry& registry, const GalleryInfo& info) {
     // 1. Everything the user typed, before any work.
-    std::vector<const compute::SampleSpec*> specs;
-    if (info.samples.empty())
-        specs.assign(all_samples().begin(), all_samples().end());
-    for (const auto& name : info.samples)
-        specs.push_back(&find_sample(name));
+    const std::vector<std::string> names = info.samples.empty() ? registry.names() : info.samples;
+    std::vector<const compute::SimulationDesc*> specs;
+    for (const auto& name : names)
+        specs.push_back(&registry.desc(name));
     check_sets_known(specs, info.sets);
     std::vector<RunInfo> runs;
     for (const auto* spec : specs)
-        runs.push_back({.sample = spec,
-                        .params = resolve_params(*spec, info.sets, true),
+        runs.push_back({.params = resolve_params(*spec, info.sets, true),
                         .backend = Backend::cpu,
                         .extent = info.extent,
                         .frames = info.frames,
@@ -95,8 +92,8 @@ GalleryResult run_gallery(const GalleryInfo& info) {
          .validation = info.validation ? render::Validation::required : render::Validation::off,
          .device = info.device,
          .log = info.log}));
-    for (const auto& run : runs)
-        (void)checked_output(*ctx, run); // sizes within the device's limits, ring and batch in range
+    for (std::size_t i = 0; i < runs.size(); ++i) // sizes within the device's limits, ring and batch in range
+        (void)check_run(*ctx, *registry.make(names[i]), runs[i]);
     prepare_output_dir(info.out_dir);
 
     // 2. The backend.
@@ -118,14 +115,15 @@ GalleryResult run_gallery(const GalleryInfo& info) {
     }
 
     // 3. Run, write, check.
-    for (auto& run : runs) {
-        const std::string name(run.sample->name);
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        auto& run = runs[i];
+        const std::string& name = names[i];
         run.backend = result.backend;
         run.on_capture = [&](std::uint64_t frame, const render::Pixels& pixels) {
             if (info.png_every > 0)
                 render::write_png((fs::path(info.out_dir) / frame_name(name, frame)).string(), pixels);
         };
-        SampleReport report{.name = name, .params = run.params, .run = run_headless(*ctx, run)};
+        SampleReport report{.name = name, .params = run.params, .run = run_headless(*ctx, registry.make(name), run)};
         report.png = (fs::path(info.out_dir) / (name + ".png")).string();
         render::write_png(report.png, report.run.last_frame);
         if (info.check) {
@@ -133,8 +131,8 @@ GalleryResult run_gallery(const GalleryInfo& info) {
             reference.backend = Backend::cpu;
             reference.on_capture = nullptr;
             reference.capture_every = 0;
-            const auto expected = run_headless(*ctx, reference);
-            report.check = compare_images(report.run.last_frame, expected.last_frame, run.sample->tolerance);
+            const auto expected = run_headless(*ctx, registry.make(name), reference);
+            report.check = compare_images(report.run.last_frame, expected.last_frame, specs[i]->tolerance);
             if (!report.check->passed)
                 result.failed_checks.push_back(name);
         }
@@ -161,9 +159,9 @@ GalleryResult run_gallery(const GalleryInfo& info) {
     };
     for (const auto& s : result.samples) {
         nlohmann::json params;
-        const auto* spec = &find_sample(s.name);
+        const auto* spec = &registry.desc(s.name);
         for (std::size_t i = 0; i < spec->params.size(); ++i)
-            params[std::string(spec->params[i].name)] = s.params[i];
+            params[spec->params[i].name] = s.params[i];
         nlohmann::json entry = {
             {"name", s.name},
             {"backend", to_string(s.run.backend)},

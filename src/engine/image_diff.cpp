@@ -1,4 +1,4 @@
-#include "engine/image_diff.hpp"
+#include "cuvk/engine/image_diff.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,57 +1,66 @@
 #pragma once
-// A backend's side of the frame ring (internal to the engine): it makes frame k's output available to Vulkan in
-// ring slot s, and tells the runner what the Vulkan submission that draws it must wait for and signal.
-//
-// The runner calls, per frame: produce(k, s) after frame k-N has retired on the host; then, per batch of frames
-// [first, last], before_submit() (host waits, if the backend needs any) and signals(); and, while recording each
-// frame's command buffer, record_before_draw(s) / record_after_draw(s) around the draw.
+// A backend's side of the frame ring (internal to the engine): it fills slot s with frame k's output and tells the
+// ring what the Vulkan submission that draws it must wait for and signal. The ring (frame_ring.cpp) decides every
+// timeline value and hands them in; a producer never computes one.
 
-#include "compute/sample.hpp"
-#include "engine/backend.hpp"
-#include "render/buffer.hpp"
-#include "render/commands.hpp"
-#include "render/image.hpp"
+#include "cuvk/engine/frame_ring.hpp"
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace cuvk::engine {
 
-// What Vulkan draws from a slot: an image (with all its mip levels) or a vertex buffer.
-struct SlotOutput {
-    const render::Image* image = nullptr;
-    VkBuffer vertices = VK_NULL_HANDLE;
-};
-
 struct ProducerInfo {
-    const compute::SampleSpec* sample = nullptr;
-    compute::SimulationInfo simulation;
+    compute::Simulation* simulation = nullptr; // owned by the ring; outlives the producer
+    compute::SimulationInfo start;             // handed to Simulation::start (the spans outlive the constructor only)
     compute::OutputSpec output;
     std::uint32_t slots = 3;
     SyncMode sync = SyncMode::timeline;
     std::optional<int> cuda_device;  // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
     bool split = false;              // interop only: simulate on another GPU and copy peer-to-peer (split mode)
     std::optional<int> sim_device;   // split: the simulating CUDA ordinal (default: the first other GPU)
-    // Stage and access at which the draw reads a slot's output.
-    VkPipelineStageFlags2 read_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
-    VkAccessFlags2 read_access = VK_ACCESS_2_SHADER_SAMPLED_READ_BIT;
+    StageScope read;                 // where the draw reads a slot's output
+    std::string name;
+};
+
+// One frame's handoff, as the ring computed it.
+struct Handoff {
+    core::FrameIndex frame;
+    std::uint32_t slot = 0;
+    bool slot_in_use = false;                      // an earlier frame used the slot: wait until Vulkan consumed it
+    core::TimelineValue wait_consumed;             // timeline: the consumed value that frees the slot
+    core::TimelineValue signal_produced;           // timeline: the produced value of this frame
+    double time = 0.0;                             // FrameContext::time
+    std::span<const float> params;
 };
 
 class Producer {
 public:
     virtual ~Producer() = default;
     virtual const SlotOutput& slot(std::uint32_t s) const = 0;
-    virtual void produce(std::uint64_t k, std::uint32_t s) = 0;
-    virtual std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t first, std::uint64_t last) = 0;
-    virtual std::vector<render::SemaphoreSubmit> signals(std::uint64_t first, std::uint64_t last) = 0;
-    virtual void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const = 0;
-    virtual void record_after_draw(VkCommandBuffer cmd, std::uint32_t s) const = 0;
-    // Simulation time of the frame last produced into slot s, once it has retired (CUDA events, or host time).
-    virtual std::optional<double> simulation_ms(std::uint32_t s) = 0;
+    // True when produce() writes memory the host sees (cpu, staging): the ring then waits on the host until the
+    // slot's previous frame has retired. False when the GPU orders the reuse itself (interop).
+    virtual bool writes_host_memory() const = 0;
+    virtual void produce(const Handoff& frame) = 0;
+    // Host work before the submission that draws `slots` (staging: wait for those frames' D2H copies).
+    virtual void prepare_submit(std::span<const std::uint32_t> slots) { (void)slots; }
+    // Semaphores of that submission: wait for `produced` (timeline value, or each slot's binary), signal `consumed`.
+    virtual void add_waits(std::span<const std::uint32_t> slots, core::TimelineValue produced,
+                           std::vector<render::SemaphoreSubmit>& out) const = 0;
+    virtual void add_signals(std::span<const std::uint32_t> slots, core::TimelineValue consumed,
+                             std::vector<render::SemaphoreSubmit>& out) const = 0;
+    // The handoff barriers around the draw (release_to_external / acquire_from_external for interop, the upload
+    // copy for cpu and staging).
+    virtual void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const = 0;
+    virtual void record_release(VkCommandBuffer cmd, std::uint32_t s) const = 0;
+    // Simulation time of frame k once its submission has retired; nullopt when unknown. Never blocks.
+    virtual std::optional<double> simulation_ms(core::FrameIndex k) = 0;
+    // Forwards new parameter values to the simulation, in stream order.
+    virtual void params_changed(std::span<const float> params) = 0;
     // Waits for all CUDA work (teardown, and before reading results); a no-op for the cpu backend.
     virtual void finish() = 0;
-    // One line on how the backend runs here (e.g. whether staging memory could be registered), for reports.
     virtual std::string describe() const { return {}; }
 };
 
@@ -60,11 +69,9 @@ std::unique_ptr<Producer> make_cpu_producer(const render::Context& ctx, const Pr
 std::unique_ptr<Producer> make_interop_producer(const render::Context& ctx, const ProducerInfo& info);
 std::unique_ptr<Producer> make_staging_producer(const render::Context& ctx, const ProducerInfo& info);
 
-// Vulkan format of a sample's image output.
+// Vulkan format of an image output.
 VkFormat vk_format(compute::PixelFormat format);
-// Bytes of one frame's output as the host sees it (all mip levels tightly packed, or all vertices).
-std::size_t output_bytes(const compute::OutputSpec& output);
-// Extent of mip level `level` of the output.
-core::Extent2D level_extent(const compute::OutputSpec& output, std::uint32_t level);
+// Where the drawing of an output of this kind reads a slot.
+StageScope draw_read_scope(compute::OutputKind kind);
 
 } // namespace cuvk::engine

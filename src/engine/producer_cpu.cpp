@@ -1,8 +1,8 @@
-// The cpu backend: the sample's CPU reference writes straight into the slot's host-visible staging buffer;
+// The cpu backend: the simulation's CPU implementation writes straight into the slot's host-visible staging buffer;
 // Vulkan copies it into the drawn resource. Runs anywhere Vulkan does (lavapipe in CI).
 
-#include "engine/producer.hpp"
-#include "engine/upload_slots.hpp"
+#include "producer.hpp"
+#include "upload_slots.hpp"
 
 #include <chrono>
 
@@ -12,28 +12,41 @@ namespace {
 class CpuProducer final : public Producer {
 public:
     CpuProducer(const render::Context& ctx, const ProducerInfo& info)
-        : slots_(UploadSlots::create(ctx, info, std::string(info.sample->name))),
-          simulation_(info.sample->make_cpu(info.simulation)), times_(info.slots, 0.0) {}
-
-    const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
-
-    void produce(std::uint64_t, std::uint32_t s) override {
-        const auto start = std::chrono::steady_clock::now();
-        simulation_->step({.levels = slots_.host_levels(s), .vertices = slots_.staging(s).data()});
-        times_[s] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        : info_(info), slots_(UploadSlots::create(ctx, info)), times_(2 * info.slots, 0.0) {
+        info.simulation->start(info.start, nullptr);
     }
 
-    std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t, std::uint64_t) override { return {}; }
-    std::vector<render::SemaphoreSubmit> signals(std::uint64_t, std::uint64_t) override { return {}; }
-    void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
-    void record_after_draw(VkCommandBuffer, std::uint32_t) const override {}
-    std::optional<double> simulation_ms(std::uint32_t s) override { return times_[s]; }
+    ~CpuProducer() override { info_.simulation->stop(); }
+
+    const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
+    bool writes_host_memory() const override { return true; }
+
+    void produce(const Handoff& h) override {
+        const auto start = std::chrono::steady_clock::now();
+        const compute::OutputView view{.spec = info_.output,
+                                       .host_levels = slots_.host_levels(h.slot),
+                                       .host_vertices = slots_.staging(h.slot).data()};
+        compute::FrameContext frame{
+            .frame = h.frame, .time = h.time, .params = h.params, .outputs = {&view, 1}};
+        info_.simulation->step(frame);
+        times_[h.frame.value % times_.size()] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+
+    void add_waits(std::span<const std::uint32_t>, core::TimelineValue,
+                   std::vector<render::SemaphoreSubmit>&) const override {}
+    void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
+                     std::vector<render::SemaphoreSubmit>&) const override {}
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
+    void record_release(VkCommandBuffer, std::uint32_t) const override {}
+    std::optional<double> simulation_ms(core::FrameIndex k) override { return times_[k.value % times_.size()]; }
+    void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
     void finish() override {}
 
 private:
+    ProducerInfo info_;
     UploadSlots slots_;
-    std::unique_ptr<compute::CpuSimulation> simulation_;
-    std::vector<double> times_;
+    std::vector<double> times_; // host ms per frame, the last 2N frames
 };
 
 } // namespace

@@ -9,16 +9,16 @@
 // frames overlap across slots, and Vulkan copies the staging buffer into the drawn resource. The host paces itself
 // on CUDA events before each submission.
 
-#include "compute/check.hpp"
-#include "compute/device_memory.hpp"
-#include "compute/stream.hpp"
-#include "core/error.hpp"
-#include "engine/producer.hpp"
-#include "engine/upload_slots.hpp"
-#include "interop/handoff.hpp"
-#include "interop/shared_buffer.hpp"
-#include "interop/shared_image.hpp"
-#include "interop/shared_semaphore.hpp"
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/device_memory.hpp"
+#include "cuvk/compute/stream.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/interop/handoff.hpp"
+#include "cuvk/interop/shared_buffer.hpp"
+#include "cuvk/interop/shared_image.hpp"
+#include "cuvk/interop/shared_semaphore.hpp"
+#include "producer.hpp"
+#include "upload_slots.hpp"
 
 #include <cstring>
 #include <optional>
@@ -37,15 +37,34 @@ std::optional<double> elapsed_ms(cudaEvent_t start, cudaEvent_t end) {
     return double(ms);
 }
 
-struct SlotEvents {
-    compute::UniqueEvent start, end;
+// Timing events of the last 2N frames, indexed by frame mod 2N: frame k's pair is read when k retires, which comes
+// before frame k+2N records it again (that frame is produced only after frame k+N was recorded, which waited for
+// frame k to retire). Reading never blocks.
+class FrameEvents {
+public:
+    FrameEvents(std::uint32_t slots, const std::string& name) {
+        for (std::uint32_t s = 0; s < 2 * slots; ++s)
+            pairs_.push_back({compute::create_event(name + ".start", true), compute::create_event(name + ".end", true)});
+    }
+    cudaEvent_t start(core::FrameIndex k) const { return pairs_[k.value % pairs_.size()].start.get(); }
+    cudaEvent_t end(core::FrameIndex k) const { return pairs_[k.value % pairs_.size()].end.get(); }
+    std::optional<double> ms(core::FrameIndex k) const { return elapsed_ms(start(k), end(k)); }
+
+private:
+    struct Pair {
+        compute::UniqueEvent start, end;
+    };
+    std::vector<Pair> pairs_;
 };
 
-std::vector<SlotEvents> make_events(std::uint32_t slots, const std::string& name) {
-    std::vector<SlotEvents> out;
-    for (std::uint32_t s = 0; s < slots; ++s)
-        out.push_back({compute::create_event(name + ".start", true), compute::create_event(name + ".end", true)});
-    return out;
+// Steps the simulation into `out` on `stream`, between frame k's timing events.
+void step_simulation(compute::Simulation& sim, const Handoff& h, const compute::OutputView& out,
+                     cudaStream_t stream, const FrameEvents& events) {
+    CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
+    compute::FrameContext frame{
+        .stream = stream, .frame = h.frame, .time = h.time, .params = h.params, .outputs = {&out, 1}};
+    sim.step(frame);
+    CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
 }
 
 // Slot outputs in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a mipmapped
@@ -64,14 +83,16 @@ public:
                 mipmaps_.emplace_back(mipmap);
                 levels_.push_back(compute::make_mip_surfaces(mipmap, out.extent, out.mip_levels, name));
             } else {
-                vertices_.push_back(compute::allocate_async(output_bytes(out), stream, name));
+                vertices_.push_back(compute::allocate_async(out.host_bytes(), stream, name));
                 levels_.emplace_back();
             }
         }
     }
 
-    compute::DeviceOutput output(std::uint32_t s) const {
-        return {.levels = levels_[s].views, .vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
+    compute::OutputView view(const compute::OutputSpec& spec, std::uint32_t s) const {
+        return {.spec = spec,
+                .levels = levels_[s].views,
+                .device_vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
     }
     cudaArray_t array(std::uint32_t s, std::uint32_t level) const { return levels_[s].arrays[level]; }
     void* vertices(std::uint32_t s) const { return vertices_[s].get(); }
@@ -96,7 +117,7 @@ class RemoteSimulation {
 public:
     RemoteSimulation(const ProducerInfo& info, int display, int simulate)
         : info_(info), display_(display), restore_{display}, device_(interop::use_cuda_device(simulate)) {
-        const std::string name = std::string(info.sample->name) + ".remote";
+        const std::string name = info.name + ".remote";
         int can_access = 0;
         CUVK_CUDA(cudaDeviceCanAccessPeer(&can_access, device_.ordinal, display), name);
         if (can_access) {
@@ -108,10 +129,11 @@ public:
         peer_access_ = can_access != 0;
         stream_ = compute::create_stream(name + ".stream");
         outputs_.emplace(info, stream_.get(), name + ".output");
-        events_ = make_events(info.slots, name);
+        events_.emplace(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
-        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+        info.simulation->start(info.start, stream_.get());
+        started_ = true;
         (void)interop::use_cuda_device(display);
     }
 
@@ -119,7 +141,8 @@ public:
     ~RemoteSimulation() {
         (void)cudaSetDevice(device_.ordinal);
         (void)cudaStreamSynchronize(stream_.get());
-        simulation_.reset();
+        if (started_)
+            info_.simulation->stop();
         outputs_.reset();
         (void)cudaStreamSynchronize(stream_.get());
         (void)cudaSetDevice(display_);
@@ -130,17 +153,16 @@ public:
 
     // Enqueues slot s's frame after `ready` (an event of the display GPU), copies it into `images` levels or
     // `vertices` on the display GPU, and returns the event the display stream must wait for.
-    cudaEvent_t produce(std::uint32_t s, cudaEvent_t ready, const interop::SharedImage* image, void* vertices) {
+    cudaEvent_t produce(const Handoff& h, cudaEvent_t ready, const interop::SharedImage* image, void* vertices) {
         const RestoreDevice restore{display_};
         CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
         cudaStream_t stream = stream_.get();
+        const std::uint32_t s = h.slot;
         CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
-        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step(outputs_->output(s));
-        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        step_simulation(*info_.simulation, h, outputs_->view(info_.output, s), stream, *events_);
         if (image) {
             for (std::uint32_t l = 0; l < info_.output.mip_levels; ++l) {
-                const auto e = level_extent(info_.output, l);
+                const auto e = info_.output.level_extent(l);
                 cudaMemcpy3DPeerParms copy{};
                 copy.srcArray = outputs_->array(s, l);
                 copy.srcDevice = device_.ordinal;
@@ -151,15 +173,19 @@ public:
             }
         } else {
             CUVK_CUDA(cudaMemcpyPeerAsync(vertices, display_, outputs_->vertices(s), device_.ordinal,
-                                          output_bytes(info_.output), stream),
+                                          info_.output.host_bytes(), stream),
                       "split: peer copy");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "split: peer copy");
         return copied_[s].get();
     }
 
-    std::optional<double> simulation_ms(std::uint32_t s) {
-        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
+    std::optional<double> simulation_ms(core::FrameIndex k) { return events_->ms(k); }
+
+    void params_changed(std::span<const float> params) {
+        const RestoreDevice restore{display_};
+        CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
+        info_.simulation->on_params_changed(params);
     }
 
     void finish() { compute::synchronize(stream_.get(), "split stream"); }
@@ -170,12 +196,12 @@ private:
     RestoreDevice restore_; // a constructor that throws on the simulating GPU leaves the display GPU current
     interop::CudaDevice device_;
     bool peer_access_ = false;
-    // Creation order; the destructor synchronizes and drops the simulation first, on its own device.
+    // Creation order; the destructor synchronizes and stops the simulation first, on its own device.
     compute::UniqueStream stream_;
     std::optional<CudaSlotOutputs> outputs_;
-    std::vector<SlotEvents> events_;
+    std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
-    std::unique_ptr<compute::Simulation> simulation_;
+    bool started_ = false; // the simulation's state lives on this GPU, in stream_'s order
 };
 
 int other_cuda_device(int display) {
@@ -189,7 +215,7 @@ class InteropProducer final : public Producer {
 public:
     InteropProducer(const render::Context& ctx, const ProducerInfo& info)
         : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
-        const std::string name(info.sample->name);
+        const std::string& name = info.name;
         const auto& out = info.output;
         const bool image = out.kind == compute::OutputKind::image;
         for (std::uint32_t s = 0; s < info.slots; ++s) {
@@ -205,7 +231,7 @@ public:
             else
                 buffers_.push_back(interop::SharedBuffer::create(
                     ctx, cuda_,
-                    {.size = output_bytes(out),
+                    {.size = out.host_bytes(),
                      .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                      .name = slot_name}));
         }
@@ -245,7 +271,7 @@ public:
             }
         }
         stream_ = compute::create_stream(name + ".stream");
-        events_ = make_events(info.slots, name);
+        events_.emplace(info.slots, name);
         if (info.split) {
             for (std::uint32_t s = 0; s < info.slots; ++s)
                 ready_.push_back(compute::create_event(name + ".ready"));
@@ -255,83 +281,99 @@ public:
                                  " is the display GPU; split mode simulates on another one");
             remote_ = std::make_unique<RemoteSimulation>(info, cuda_.ordinal, simulate);
         } else {
-            simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+            info.simulation->start(info.start, stream_.get());
+            started_ = true;
         }
     }
 
     ~InteropProducer() override {
-        // Teardown, CUDA side first (DESIGN.md): the stream must be idle before shared memory goes away.
+        // Teardown, CUDA side first (DESIGN.md): the stream must be idle before the simulation's state and the
+        // shared memory go away.
         (void)cudaStreamSynchronize(stream_.get());
+        if (started_) {
+            info_.simulation->stop();
+            (void)cudaStreamSynchronize(stream_.get());
+        }
     }
 
     const SlotOutput& slot(std::uint32_t s) const override { return outputs_.at(s); }
+    bool writes_host_memory() const override { return false; }
 
-    void produce(std::uint64_t k, std::uint32_t s) override {
+    void produce(const Handoff& h) override {
         cudaStream_t stream = stream_.get();
-        const std::uint64_t n = info_.slots;
-        if (k >= n) { // Vulkan must have finished reading frame k - N, which used this slot
+        const std::uint32_t s = h.slot;
+        if (h.slot_in_use) { // Vulkan must have finished reading the slot's previous frame
             if (consumed_)
-                consumed_->cuda_wait(stream, {k + 1 - n});
+                consumed_->cuda_wait(stream, h.wait_consumed);
             else
                 consumed_binary_[s].cuda_wait(stream);
         }
         if (remote_) {
             CUVK_CUDA(cudaEventRecord(ready_[s].get(), stream), "split: ready");
-            const cudaEvent_t copied = remote_->produce(s, ready_[s].get(), images_.empty() ? nullptr : &images_[s],
+            const cudaEvent_t copied = remote_->produce(h, ready_[s].get(), images_.empty() ? nullptr : &images_[s],
                                                         buffers_.empty() ? nullptr : buffers_[s].cuda_ptr());
             CUVK_CUDA(cudaStreamWaitEvent(stream, copied, 0), "split: wait for the peer copy");
         } else {
-            CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-            simulation_->step(
-                {.levels = surfaces_[s], .vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()});
-            CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+            const compute::OutputView view{.spec = info_.output,
+                                           .levels = surfaces_[s],
+                                           .device_vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()};
+            step_simulation(*info_.simulation, h, view, stream, *events_);
         }
         if (produced_)
-            produced_->cuda_signal(stream, {k + 1});
+            produced_->cuda_signal(stream, h.signal_produced);
         else
             produced_binary_[s].cuda_signal(stream);
     }
 
-    std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t first, std::uint64_t last) override {
-        if (produced_)
-            return {produced_->vk_wait({last + 1}, info_.read_stage)};
-        std::vector<render::SemaphoreSubmit> waits;
-        for (std::uint64_t k = first; k <= last; ++k)
-            waits.push_back(produced_binary_[k % info_.slots].vk_wait(info_.read_stage));
-        return waits;
+    void add_waits(std::span<const std::uint32_t> slots, core::TimelineValue produced,
+                   std::vector<render::SemaphoreSubmit>& out) const override {
+        if (produced_) {
+            out.push_back(produced_->vk_wait(produced, info_.read.stage));
+            return;
+        }
+        for (const std::uint32_t s : slots)
+            out.push_back(produced_binary_[s].vk_wait(info_.read.stage));
     }
 
-    std::vector<render::SemaphoreSubmit> signals(std::uint64_t first, std::uint64_t last) override {
-        if (consumed_)
-            return {consumed_->vk_signal({last + 1}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)};
-        std::vector<render::SemaphoreSubmit> out;
-        for (std::uint64_t k = first; k <= last; ++k)
-            out.push_back(consumed_binary_[k % info_.slots].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
-        return out;
+    void add_signals(std::span<const std::uint32_t> slots, core::TimelineValue consumed,
+                     std::vector<render::SemaphoreSubmit>& out) const override {
+        if (consumed_) {
+            out.push_back(consumed_->vk_signal(consumed, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
+            return;
+        }
+        for (const std::uint32_t s : slots)
+            out.push_back(consumed_binary_[s].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
     }
 
-    void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const override {
+    // The submission waits for `produced` at read.stage; the acquire barrier's first scope includes that stage, so
+    // the barrier (and any layout change it makes) is ordered after the wait.
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
         if (!images_.empty())
-            interop::acquire_from_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read_stage,
-                                           info_.read_access);
+            interop::acquire_from_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read.stage,
+                                           info_.read.access);
         else
-            interop::acquire_from_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read_stage,
-                                           info_.read_access);
+            interop::acquire_from_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read.stage,
+                                           info_.read.access);
     }
 
-    void record_after_draw(VkCommandBuffer cmd, std::uint32_t s) const override {
+    void record_release(VkCommandBuffer cmd, std::uint32_t s) const override {
         if (!images_.empty())
-            interop::release_to_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read_stage,
+            interop::release_to_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read.stage,
                                          VK_ACCESS_2_NONE);
         else
-            interop::release_to_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read_stage,
+            interop::release_to_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read.stage,
                                          VK_ACCESS_2_NONE);
     }
 
-    std::optional<double> simulation_ms(std::uint32_t s) override {
+    std::optional<double> simulation_ms(core::FrameIndex k) override {
+        return remote_ ? remote_->simulation_ms(k) : events_->ms(k);
+    }
+
+    void params_changed(std::span<const float> params) override {
         if (remote_)
-            return remote_->simulation_ms(s);
-        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
+            remote_->params_changed(params);
+        else
+            info_.simulation->on_params_changed(params);
     }
 
     void finish() override {
@@ -351,7 +393,7 @@ public:
 private:
     const render::Context& ctx_;
     ProducerInfo info_;
-    // Creation order; the destructor synchronizes the stream before any of these die, the simulation first.
+    // Creation order; the destructor synchronizes the stream and stops the simulation before any of these die.
     interop::CudaDevice cuda_;
     std::vector<interop::SharedImage> images_;
     std::vector<interop::SharedBuffer> buffers_;
@@ -360,10 +402,10 @@ private:
     std::optional<interop::SharedTimeline> produced_, consumed_;
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
-    std::vector<SlotEvents> events_;
+    std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> ready_;      // split: recorded on stream_ once the slot may be written
     std::unique_ptr<RemoteSimulation> remote_;     // split: the simulating GPU
-    std::unique_ptr<compute::Simulation> simulation_;
+    bool started_ = false;                         // the simulation runs on stream_
 };
 
 struct HostUnregister {
@@ -379,10 +421,9 @@ class StagingProducer final : public Producer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
         : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)),
-          slots_(UploadSlots::create(ctx, info, std::string(info.sample->name))) {
-        const std::string name(info.sample->name);
-        const auto& out = info.output;
-        const std::size_t bytes = output_bytes(out);
+          slots_(UploadSlots::create(ctx, info)) {
+        const std::string& name = info.name;
+        const std::size_t bytes = info.output.host_bytes();
         stream_ = compute::create_stream(name + ".stream");
         for (std::uint32_t s = 0; s < info.slots; ++s) {
             void* host = slots_.staging(s).data();
@@ -399,54 +440,62 @@ public:
             }
         }
         outputs_.emplace(info, stream_.get(), name + ".cuda_output");
-        events_ = make_events(info.slots, name);
+        events_.emplace(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
-        simulation_ = info.sample->make_cuda(info.simulation, stream_.get());
+        info.simulation->start(info.start, stream_.get());
+        started_ = true;
     }
 
-    ~StagingProducer() override { (void)cudaStreamSynchronize(stream_.get()); }
+    ~StagingProducer() override {
+        (void)cudaStreamSynchronize(stream_.get());
+        if (started_) {
+            info_.simulation->stop();
+            (void)cudaStreamSynchronize(stream_.get());
+        }
+    }
 
     const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
+    bool writes_host_memory() const override { return true; }
 
-    void produce(std::uint64_t, std::uint32_t s) override {
+    void produce(const Handoff& h) override {
         cudaStream_t stream = stream_.get();
         const auto& out = info_.output;
-        CUVK_CUDA(cudaEventRecord(events_[s].start.get(), stream), "simulation timing");
-        simulation_->step(outputs_->output(s));
-        CUVK_CUDA(cudaEventRecord(events_[s].end.get(), stream), "simulation timing");
+        const std::uint32_t s = h.slot;
+        step_simulation(*info_.simulation, h, outputs_->view(out, s), stream, *events_);
         auto* host = static_cast<std::byte*>(copy_targets_[s]);
         if (out.kind == compute::OutputKind::image) {
-            const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
+            const std::size_t bpp = compute::bytes_per_texel(out.format);
             for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
-                const auto e = level_extent(out, l);
-                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + slots_.level_offset(l), e.width * bpp, outputs_->array(s, l), 0,
-                                                     0, e.width * bpp, e.height, cudaMemcpyDeviceToHost, stream),
+                const auto e = out.level_extent(l);
+                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + out.host_level_offset(l), e.width * bpp,
+                                                     outputs_->array(s, l), 0, 0, e.width * bpp, e.height,
+                                                     cudaMemcpyDeviceToHost, stream),
                           "staging D2H");
             }
         } else {
-            CUVK_CUDA(cudaMemcpyAsync(host, outputs_->vertices(s), output_bytes(out), cudaMemcpyDeviceToHost, stream),
+            CUVK_CUDA(cudaMemcpyAsync(host, outputs_->vertices(s), out.host_bytes(), cudaMemcpyDeviceToHost, stream),
                       "staging D2H");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
     }
 
-    std::vector<render::SemaphoreSubmit> before_submit(std::uint64_t first, std::uint64_t last) override {
-        for (std::uint64_t k = first; k <= last; ++k) {
-            const std::uint32_t s = std::uint32_t(k % info_.slots);
+    void prepare_submit(std::span<const std::uint32_t> slots) override {
+        for (const std::uint32_t s : slots) {
             CUVK_CUDA(cudaEventSynchronize(copied_[s].get()), "staging D2H");
             if (copy_targets_[s] != slots_.staging(s).data())
-                std::memcpy(slots_.staging(s).data(), copy_targets_[s], output_bytes(info_.output));
+                std::memcpy(slots_.staging(s).data(), copy_targets_[s], info_.output.host_bytes());
         }
-        return {};
     }
 
-    std::vector<render::SemaphoreSubmit> signals(std::uint64_t, std::uint64_t) override { return {}; }
-    void record_before_draw(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
-    void record_after_draw(VkCommandBuffer, std::uint32_t) const override {}
-    std::optional<double> simulation_ms(std::uint32_t s) override {
-        return elapsed_ms(events_[s].start.get(), events_[s].end.get());
-    }
+    void add_waits(std::span<const std::uint32_t>, core::TimelineValue,
+                   std::vector<render::SemaphoreSubmit>&) const override {}
+    void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
+                     std::vector<render::SemaphoreSubmit>&) const override {}
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
+    void record_release(VkCommandBuffer, std::uint32_t) const override {}
+    std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
+    void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
     void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
     std::string describe() const override {
         return bounce_.empty() ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
@@ -455,7 +504,8 @@ public:
 
 private:
     ProducerInfo info_;
-    // Creation order; the destructor synchronizes the stream first. Registrations die before the Vulkan memory.
+    // Creation order; the destructor synchronizes the stream and stops the simulation first. Registrations die
+    // before the Vulkan memory.
     interop::CudaDevice cuda_;
     UploadSlots slots_;
     compute::UniqueStream stream_;
@@ -463,9 +513,9 @@ private:
     std::vector<UniquePinned> bounce_;
     std::vector<void*> copy_targets_; // per slot: the registered staging memory, or its pinned bounce buffer
     std::optional<CudaSlotOutputs> outputs_;
-    std::vector<SlotEvents> events_;
+    std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
-    std::unique_ptr<compute::Simulation> simulation_;
+    bool started_ = false;
 };
 
 } // namespace

@@ -1,6 +1,6 @@
 // The CUDA backends of a build without CUDA: refuse with the reason.
-#include "core/error.hpp"
-#include "engine/producer.hpp"
+#include "cuvk/core/error.hpp"
+#include "producer.hpp"
 
 namespace cuvk::engine {
 

@@ -1,4 +1,4 @@
-#include "engine/timings.hpp"
+#include "cuvk/engine/timings.hpp"
 
 #include <algorithm>
 #include <cmath>

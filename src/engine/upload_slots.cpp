@@ -1,49 +1,31 @@
-#include "engine/upload_slots.hpp"
+#include "upload_slots.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <algorithm>
 
 namespace cuvk::engine {
 
 VkFormat vk_format(compute::PixelFormat format) {
-    return format == compute::PixelFormat::rgba8 ? VK_FORMAT_R8G8B8A8_UNORM : VK_FORMAT_R16G16B16A16_SFLOAT;
-}
-
-core::Extent2D level_extent(const compute::OutputSpec& output, std::uint32_t level) {
-    return {std::max(1u, output.extent.width >> level), std::max(1u, output.extent.height >> level)};
-}
-
-std::size_t output_bytes(const compute::OutputSpec& output) {
-    switch (output.kind) {
-    case compute::OutputKind::image: {
-        const std::size_t bpp = output.format == compute::PixelFormat::rgba8 ? 4 : 8;
-        std::size_t total = 0;
-        for (std::uint32_t l = 0; l < output.mip_levels; ++l)
-            total += level_extent(output, l).pixels() * bpp;
-        return total;
+    switch (format) {
+    case compute::PixelFormat::rgba8: return VK_FORMAT_R8G8B8A8_UNORM;
+    case compute::PixelFormat::bgra8: return VK_FORMAT_B8G8R8A8_UNORM;
+    case compute::PixelFormat::rgba16f: return VK_FORMAT_R16G16B16A16_SFLOAT;
+    case compute::PixelFormat::rgba32f: return VK_FORMAT_R32G32B32A32_SFLOAT;
+    case compute::PixelFormat::r32f: return VK_FORMAT_R32_SFLOAT;
     }
-    case compute::OutputKind::points: return output.vertex_count * sizeof(compute::PointVertex);
-    case compute::OutputKind::mesh: return output.vertex_count * sizeof(compute::MeshVertex);
-    }
-    return 0;
+    return VK_FORMAT_UNDEFINED;
 }
 
-UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& info, const std::string& name) {
+UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& info) {
+    const std::string& name = info.name;
     UploadSlots u;
     u.output_ = info.output;
-    u.read_stage_ = info.read_stage;
-    u.read_access_ = info.read_access;
+    u.read_ = info.read;
     const auto& out = info.output;
     const bool image = out.kind == compute::OutputKind::image;
-    const std::size_t bpp = out.format == compute::PixelFormat::rgba8 ? 4 : 8;
-    std::size_t offset = 0;
-    if (image)
-        for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
-            u.offsets_.push_back(offset);
-            offset += level_extent(out, l).pixels() * bpp;
-        }
-    const std::size_t bytes = output_bytes(out);
+    const std::size_t bpp = compute::bytes_per_texel(out.format);
+    const std::size_t bytes = out.host_bytes();
     for (std::uint32_t s = 0; s < info.slots; ++s) {
         const std::string slot_name = name + ".slot" + std::to_string(s);
         if (image)
@@ -69,8 +51,8 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& 
                                    : SlotOutput{.vertices = u.vertex_buffers_[s].get()});
         std::vector<compute::PitchedView<std::byte>> levels;
         for (std::uint32_t l = 0; image && l < out.mip_levels; ++l) {
-            const auto e = level_extent(out, l);
-            levels.push_back({u.staging_[s].mapped().data() + u.offsets_[l], e, e.width * bpp});
+            const auto e = out.level_extent(l);
+            levels.push_back({u.staging_[s].mapped().data() + out.host_level_offset(l), e, e.width * bpp});
         }
         u.levels_.push_back(std::move(levels));
     }
@@ -81,17 +63,17 @@ void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
     const VkBuffer staging = staging_.at(s).get();
     if (output_.kind == compute::OutputKind::image) {
         const auto& image = images_.at(s);
-        // The previous frame drawn from this slot read it at read_stage_; the upload overwrites all of it.
+        // The previous frame drawn from this slot read it at read_.stage; the upload overwrites all of it.
         render::record_barrier(cmd, {.image = image.get(),
-                                     .src_stage = read_stage_,
+                                     .src_stage = read_.stage,
                                      .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                      .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                      .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
                                      .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
         std::vector<VkBufferImageCopy> regions;
         for (std::uint32_t l = 0; l < output_.mip_levels; ++l) {
-            const auto e = level_extent(output_, l);
-            regions.push_back({.bufferOffset = offsets_[l],
+            const auto e = output_.level_extent(l);
+            regions.push_back({.bufferOffset = output_.host_level_offset(l),
                                .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, l, 0, 1},
                                .imageExtent = {e.width, e.height, 1}});
         }
@@ -100,18 +82,18 @@ void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
         render::record_barrier(cmd, {.image = image.get(),
                                      .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                      .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .dst_stage = read_stage_,
-                                     .dst_access = read_access_,
+                                     .dst_stage = read_.stage,
+                                     .dst_access = read_.access,
                                      .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                                      .new_layout = VK_IMAGE_LAYOUT_GENERAL});
         return;
     }
-    render::record_memory_barrier(cmd, read_stage_, VK_ACCESS_2_NONE, VK_PIPELINE_STAGE_2_COPY_BIT,
+    render::record_memory_barrier(cmd, read_.stage, VK_ACCESS_2_NONE, VK_PIPELINE_STAGE_2_COPY_BIT,
                                   VK_ACCESS_2_TRANSFER_WRITE_BIT);
     const VkBufferCopy region{0, 0, staging_.at(s).size()};
     vkCmdCopyBuffer(cmd, staging, vertex_buffers_.at(s).get(), 1, &region);
-    render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, read_stage_,
-                                  read_access_);
+    render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, read_.stage,
+                                  read_.access);
 }
 
 } // namespace cuvk::engine

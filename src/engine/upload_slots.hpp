@@ -4,7 +4,8 @@
 // another). record_upload() copies staging → resource with the barriers around it.
 // Owns its images and buffers; the Context outlives it.
 
-#include "engine/producer.hpp"
+#include "producer.hpp"
+#include "cuvk/render/buffer.hpp"
 
 #include <span>
 #include <vector>
@@ -14,20 +15,17 @@ namespace cuvk::engine {
 class UploadSlots {
 public:
     UploadSlots() = default;
-    static UploadSlots create(const render::Context& ctx, const ProducerInfo& info, const std::string& name);
+    static UploadSlots create(const render::Context& ctx, const ProducerInfo& info);
 
     const SlotOutput& slot(std::uint32_t s) const { return outputs_.at(s); }
     std::span<std::byte> staging(std::uint32_t s) const { return staging_.at(s).mapped(); }
     // Views of the staging buffer, one per mip level, for compute::HostOutput.
     const std::vector<compute::PitchedView<std::byte>>& host_levels(std::uint32_t s) const { return levels_.at(s); }
-    std::size_t level_offset(std::uint32_t level) const { return offsets_.at(level); }
-    void record_upload(VkCommandBuffer cmd, std::uint32_t s) const;
+        void record_upload(VkCommandBuffer cmd, std::uint32_t s) const;
 
 private:
     compute::OutputSpec output_;
-    VkPipelineStageFlags2 read_stage_ = VK_PIPELINE_STAGE_2_NONE;
-    VkAccessFlags2 read_access_ = VK_ACCESS_2_NONE;
-    std::vector<std::size_t> offsets_;
+    StageScope read_;
     // Creation order per slot: drawn resource, then staging.
     std::vector<render::Image> images_;
     std::vector<render::Buffer> vertex_buffers_;

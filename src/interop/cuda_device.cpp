@@ -1,6 +1,6 @@
-#include "interop/cuda_device.hpp"
+#include "cuvk/interop/cuda_device.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 #include <algorithm>
 #include <cuda_runtime_api.h>

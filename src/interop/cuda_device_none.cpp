@@ -1,7 +1,7 @@
 // The CUDA device list of a build without CUDA: always unavailable, with the reason.
-#include "interop/cuda_device.hpp"
+#include "cuvk/interop/cuda_device.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 namespace cuvk::interop {
 

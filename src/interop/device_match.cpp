@@ -1,6 +1,6 @@
-#include "interop/device_match.hpp"
+#include "cuvk/interop/device_match.hpp"
 
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 namespace cuvk::interop {
 

@@ -1,7 +1,7 @@
-#include "interop/exported_memory.hpp"
+#include "cuvk/interop/exported_memory.hpp"
 
-#include "core/error.hpp"
-#include "render/check.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
 
 namespace cuvk::interop {
 namespace {

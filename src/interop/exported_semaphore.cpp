@@ -1,7 +1,7 @@
-#include "interop/exported_semaphore.hpp"
+#include "cuvk/interop/exported_semaphore.hpp"
 
-#include "core/error.hpp"
-#include "render/check.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
 
 namespace cuvk::interop {
 namespace {

@@ -1,4 +1,4 @@
-#include "interop/extensions.hpp"
+#include "cuvk/interop/extensions.hpp"
 
 namespace cuvk::interop {
 

@@ -1,6 +1,6 @@
-#include "interop/handoff.hpp"
+#include "cuvk/interop/handoff.hpp"
 
-#include "render/image.hpp"
+#include "cuvk/render/image.hpp"
 
 namespace cuvk::interop {
 namespace {

@@ -1,7 +1,7 @@
-#include "interop/probe.hpp"
+#include "cuvk/interop/probe.hpp"
 
-#include "interop/cuda_device.hpp"
-#include "interop/exported_semaphore.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/exported_semaphore.hpp"
 
 namespace cuvk::interop {
 

@@ -1,6 +1,6 @@
-#include "interop/shared_image.hpp"
+#include "cuvk/interop/shared_image.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 #include <algorithm>
 

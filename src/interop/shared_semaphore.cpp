@@ -1,6 +1,6 @@
-#include "interop/shared_semaphore.hpp"
+#include "cuvk/interop/shared_semaphore.hpp"
 
-#include "compute/check.hpp"
+#include "cuvk/compute/check.hpp"
 
 namespace cuvk::interop {
 namespace {

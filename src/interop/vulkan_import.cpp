@@ -1,4 +1,4 @@
-#include "interop/vulkan_import.hpp"
+#include "vulkan_import.hpp"
 
 namespace cuvk::interop {
 namespace {

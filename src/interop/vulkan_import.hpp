@@ -5,9 +5,9 @@
 // The fd is taken by rvalue and released only once vkAllocateMemory has imported it; on any failure before that
 // the UniqueFd closes it.
 
-#include "core/unique_fd.hpp"
-#include "render/buffer.hpp"
-#include "render/image.hpp"
+#include "cuvk/core/unique_fd.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/image.hpp"
 
 namespace cuvk::interop {
 

@@ -1,7 +1,7 @@
-#include "render/buffer.hpp"
+#include "cuvk/render/buffer.hpp"
 
-#include "render/check.hpp"
-#include "render/memory.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/memory.hpp"
 
 namespace cuvk::render {
 

@@ -1,4 +1,4 @@
-#include "render/check.hpp"
+#include "cuvk/render/check.hpp"
 
 #include <string>
 

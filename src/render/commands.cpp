@@ -1,6 +1,6 @@
-#include "render/commands.hpp"
+#include "cuvk/render/commands.hpp"
 
-#include "render/check.hpp"
+#include "cuvk/render/check.hpp"
 
 #include <vector>
 

@@ -1,7 +1,7 @@
-#include "render/compositor.hpp"
+#include "cuvk/render/compositor.hpp"
 
-#include "render/check.hpp"
-#include "render/shaders.hpp"
+#include "cuvk/render/check.hpp"
+#include "shaders.hpp"
 
 namespace cuvk::render {
 namespace {

@@ -1,7 +1,7 @@
-#include "render/context.hpp"
+#include "cuvk/render/context.hpp"
 
-#include "core/error.hpp"
-#include "render/check.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
 
 #include <algorithm>
 #include <cctype>

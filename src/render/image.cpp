@@ -1,7 +1,7 @@
-#include "render/image.hpp"
+#include "cuvk/render/image.hpp"
 
-#include "render/check.hpp"
-#include "render/memory.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/memory.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,6 +1,6 @@
-#include "render/memory.hpp"
+#include "cuvk/render/memory.hpp"
 
-#include "render/check.hpp"
+#include "cuvk/render/check.hpp"
 
 namespace cuvk::render {
 

@@ -1,9 +1,9 @@
-#include "render/raster.hpp"
+#include "cuvk/render/raster.hpp"
 
-#include "render/check.hpp"
-#include "render/commands.hpp"
-#include "render/compositor.hpp"
-#include "render/shaders.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/compositor.hpp"
+#include "shaders.hpp"
 
 #include <cstring>
 
@@ -110,7 +110,7 @@ UniquePipeline make_pipeline(const Context& ctx, VkPipelineLayout layout, const 
     return UniquePipeline(pipeline, {ctx.device()});
 }
 
-void begin(VkCommandBuffer cmd, const Image& target, const Image* depth) {
+void begin(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, const Image* depth) {
     const VkRenderingAttachmentInfo color{.sType = VK_STRUCTURE_TYPE_RENDERING_ATTACHMENT_INFO,
                                           .imageView = target.view(),
                                           .imageLayout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
@@ -125,18 +125,17 @@ void begin(VkCommandBuffer cmd, const Image& target, const Image* depth) {
                       .loadOp = VK_ATTACHMENT_LOAD_OP_CLEAR,
                       .storeOp = VK_ATTACHMENT_STORE_OP_DONT_CARE,
                       .clearValue = {.depthStencil = {1.0f, 0}}};
-    const auto e = target.extent();
     const VkRenderingInfo info{.sType = VK_STRUCTURE_TYPE_RENDERING_INFO,
-                               .renderArea = {{0, 0}, {e.width, e.height}},
+                               .renderArea = area,
                                .layerCount = 1,
                                .colorAttachmentCount = 1,
                                .pColorAttachments = &color,
                                .pDepthAttachment = depth ? &depth_info : nullptr};
     vkCmdBeginRendering(cmd, &info);
-    const VkViewport viewport{0.0f, 0.0f, float(e.width), float(e.height), 0.0f, 1.0f};
-    const VkRect2D scissor{{0, 0}, {e.width, e.height}};
+    const VkViewport viewport{float(area.offset.x), float(area.offset.y), float(area.extent.width),
+                              float(area.extent.height), 0.0f, 1.0f};
     vkCmdSetViewport(cmd, 0, 1, &viewport);
-    vkCmdSetScissor(cmd, 0, 1, &scissor);
+    vkCmdSetScissor(cmd, 0, 1, &area);
 }
 
 } // namespace
@@ -174,9 +173,9 @@ PointsPass PointsPass::create(const Context& ctx, VkFormat color_format, const s
     return p;
 }
 
-void PointsPass::record(VkCommandBuffer cmd, const Image& target, VkBuffer vertices, std::uint32_t count,
-                        const RasterPush& push) const {
-    begin(cmd, target, nullptr);
+void PointsPass::record(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, VkBuffer vertices,
+                        std::uint32_t count, const RasterPush& push) const {
+    begin(cmd, target, area, nullptr);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_.get());
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        sizeof(RasterPush), &push);
@@ -244,7 +243,8 @@ void MeshPass::record_prepare(VkCommandBuffer cmd) const {
                          .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
 }
 
-void MeshPass::record(VkCommandBuffer cmd, const Image& target, VkBuffer vertices, const RasterPush& push) const {
+void MeshPass::record(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, VkBuffer vertices,
+                      const RasterPush& push) const {
     // The previous frame's depth test must finish before this frame clears the depth buffer.
     record_barrier(cmd, {.image = depth_.get(),
                          .src_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
@@ -257,7 +257,7 @@ void MeshPass::record(VkCommandBuffer cmd, const Image& target, VkBuffer vertice
                          .old_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
                          .new_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
                          .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
-    begin(cmd, target, &depth_);
+    begin(cmd, target, area, &depth_);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_.get());
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
                        sizeof(RasterPush), &push);

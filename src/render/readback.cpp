@@ -1,9 +1,9 @@
-#include "render/readback.hpp"
+#include "cuvk/render/readback.hpp"
 
-#include "core/error.hpp"
-#include "render/buffer.hpp"
-#include "render/check.hpp"
-#include "render/commands.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/commands.hpp"
 
 #include <algorithm>
 #include <cerrno>

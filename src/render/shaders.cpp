@@ -1,4 +1,4 @@
-#include "render/shaders.hpp"
+#include "shaders.hpp"
 
 namespace cuvk::render::shaders {
 namespace {

@@ -1,6 +1,6 @@
-#include "render/timestamps.hpp"
+#include "cuvk/render/timestamps.hpp"
 
-#include "render/check.hpp"
+#include "cuvk/render/check.hpp"
 
 namespace cuvk::render {
 

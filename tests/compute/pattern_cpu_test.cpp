@@ -1,5 +1,5 @@
-#include "compute/pattern.cuh"
-#include "compute/pattern.hpp"
+#include "pattern.cuh"
+#include "pattern.hpp"
 
 #include <gtest/gtest.h>
 #include <set>

@@ -1,4 +1,4 @@
-#include "core/error.hpp"
+#include "cuvk/core/error.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,8 @@
-#include "core/error.hpp"
-#include "core/types.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/types.hpp"
 
 #include <gtest/gtest.h>
+#include <type_traits>
 
 using cuvk::core::Extent2D;
 using cuvk::core::parse_extent;
@@ -31,3 +32,10 @@ TEST(TimelineValue, OrdersAndAdvances) {
     EXPECT_EQ(v.next().value, 42u);
     EXPECT_LT(v, v.next());
 }
+
+// The frame ring alone maps frames to timeline values: neither converts into the other.
+static_assert(!std::is_convertible_v<cuvk::core::FrameIndex, cuvk::core::TimelineValue>);
+static_assert(!std::is_convertible_v<cuvk::core::TimelineValue, cuvk::core::FrameIndex>);
+static_assert(!std::is_convertible_v<std::uint64_t, cuvk::core::FrameIndex>);
+static_assert(cuvk::core::mip_extent({1001, 701}, 3) == cuvk::core::Extent2D{125, 87});
+static_assert(cuvk::core::mip_extent({1001, 1}, 5) == cuvk::core::Extent2D{31, 1});

@@ -1,6 +1,6 @@
-#include "core/error.hpp"
-#include "core/unique.hpp"
-#include "core/unique_fd.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/unique.hpp"
+#include "cuvk/core/unique_fd.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -1,14 +1,17 @@
 // The frame ring on the cpu backend (lavapipe in CI): every sample renders, matches its golden image, and gives the
 // same frame sequence whatever the ring size and batch; validation stays silent.
 
-#include "core/error.hpp"
-#include "engine/headless_runner.hpp"
-#include "engine/image_diff.hpp"
-#include "engine/sample_registry.hpp"
+#include "cuvk/compute/builtins.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/engine/frame_loop.hpp"
+#include "cuvk/engine/headless_runner.hpp"
+#include "cuvk/engine/image_diff.hpp"
+#include "cuvk/engine/registry.hpp"
 #include "support/image_compare.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <cstring>
 
 using namespace cuvk;
 
@@ -17,9 +20,13 @@ namespace {
 // Small runs: CI has 2 cores and a software rasterizer.
 const std::vector<std::string> kSmall = {"count=65536", "grid=96"};
 
-engine::RunInfo small_run(const compute::SampleSpec& spec, core::Extent2D extent, std::uint32_t frames) {
-    return {.sample = &spec,
-            .params = engine::resolve_params(spec, kSmall, true),
+const engine::Registry& registry() {
+    static const auto r = engine::Registry::with_builtins();
+    return r;
+}
+
+engine::RunInfo small_run(const std::string& name, core::Extent2D extent, std::uint32_t frames) {
+    return {.params = engine::resolve_params(registry().desc(name), kSmall, true),
             .backend = engine::Backend::cpu,
             .extent = extent,
             .frames = frames};
@@ -32,44 +39,60 @@ std::uint64_t fnv1a(const render::Pixels& p) {
     return h;
 }
 
-std::string sample_name(const ::testing::TestParamInfo<const compute::SampleSpec*>& info) {
-    std::string n(info.param->name);
+engine::RunResult run(const std::string& name, const engine::RunInfo& info, const render::Context& ctx) {
+    return engine::run_headless(ctx, registry().make(name), info);
+}
+
+std::string sample_name(const ::testing::TestParamInfo<std::string>& info) {
+    std::string n(info.param);
     std::replace(n.begin(), n.end(), '-', '_');
     return n;
 }
 
 } // namespace
 
-class SampleRunTest : public test::VulkanTest, public ::testing::WithParamInterface<const compute::SampleSpec*> {};
+class SampleRunTest : public test::VulkanTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(SampleRunTest, CpuBackendMatchesTheGoldenImage) {
     if (ctx().device_name().find("llvmpipe") == std::string::npos)
         GTEST_SKIP() << "the goldens were rendered by lavapipe; on " << ctx().device_name()
                      << " the GPU backends are checked against the CPU reference on the same device instead";
-    const auto& spec = *GetParam();
-    const auto result = engine::run_headless(ctx(), small_run(spec, {192, 108}, 6));
-    const std::string name = std::string(spec.name) + "_192x108";
+    const auto result = run(GetParam(), small_run(GetParam(), {192, 108}, 6), ctx());
+    const std::string name = GetParam() + "_192x108";
     // Rasterization and filtering on one driver are deterministic; 2 levels cover rounding in a driver update.
     const auto r = test::compare_with_golden(result.last_frame, CUVK_GOLDEN_DIR "/" + name + ".png", name,
                                              {.per_channel = 2, .max_bad_fraction = 0.001});
     EXPECT_TRUE(r.ok) << r.message;
 }
 
+// The ring's order under the cpu backend: every frame of every ring size 1..8, with and without batches, equals
+// the frame of a ring of one.
 TEST_P(SampleRunTest, RingSizeAndBatchDoNotChangeTheFrames) {
-    const auto& spec = *GetParam();
     std::vector<std::uint64_t> reference;
     struct Shape {
         std::uint32_t n, batch;
     };
-    for (const Shape shape : {Shape{1, 1}, Shape{2, 1}, Shape{3, 1}, Shape{4, 1}, Shape{4, 2}, Shape{3, 3}}) {
-        auto run = small_run(spec, {97, 61}, 7);
-        run.frames_in_flight = shape.n;
-        run.batch = shape.batch;
-        run.capture_every = 1;
-        std::vector<std::uint64_t> hashes;
-        run.on_capture = [&](std::uint64_t, const render::Pixels& p) { hashes.push_back(fnv1a(p)); };
-        (void)engine::run_headless(ctx(), run);
-        ASSERT_EQ(hashes.size(), 7u);
+    std::vector<Shape> shapes;
+    for (std::uint32_t n = 1; n <= 8; ++n) {
+        shapes.push_back({n, 1});
+        if (n > 1)
+            shapes.push_back({n, n});
+    }
+    shapes.push_back({5, 2});
+    for (const Shape shape : shapes) {
+        auto info = small_run(GetParam(), {97, 61}, 11);
+        info.frames_in_flight = shape.n;
+        info.batch = shape.batch;
+        info.capture_every = 1;
+        std::vector<std::uint64_t> hashes, frames;
+        info.on_capture = [&](std::uint64_t k, const render::Pixels& p) {
+            frames.push_back(k);
+            hashes.push_back(fnv1a(p));
+        };
+        (void)run(GetParam(), info, ctx());
+        ASSERT_EQ(hashes.size(), 11u);
+        for (std::uint64_t k = 0; k < frames.size(); ++k)
+            ASSERT_EQ(frames[k], k) << "captures arrive in frame order";
         if (reference.empty())
             reference = hashes;
         else
@@ -80,26 +103,25 @@ TEST_P(SampleRunTest, RingSizeAndBatchDoNotChangeTheFrames) {
 }
 
 TEST_P(SampleRunTest, OddSizesWork) {
-    const auto result = engine::run_headless(ctx(), small_run(*GetParam(), {1001, 701}, 2));
+    const auto result = run(GetParam(), small_run(GetParam(), {1001, 701}, 2), ctx());
     EXPECT_EQ(result.last_frame.extent, (core::Extent2D{1001, 701}));
     EXPECT_GT(result.fps, 0.0);
     EXPECT_EQ(result.simulation.samples, 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, SampleRunTest, ::testing::ValuesIn(engine::all_samples().begin(),
-                                                                     engine::all_samples().end()),
+INSTANTIATE_TEST_SUITE_P(Samples, SampleRunTest,
+                         ::testing::ValuesIn(compute::builtin_names()),
                          sample_name);
 
 class RunnerTest : public test::VulkanTest {};
 
 TEST_F(RunnerTest, RingAndBatchLimitsAreUsageErrors) {
-    const auto& spec = engine::find_sample("gray-scott");
     for (auto [n, batch] : {std::pair{0u, 1u}, std::pair{9u, 1u}, std::pair{3u, 4u}, std::pair{3u, 0u}}) {
-        auto run = small_run(spec, {64, 64}, 2);
-        run.frames_in_flight = n;
-        run.batch = batch;
+        auto info = small_run("gray-scott", {64, 64}, 2);
+        info.frames_in_flight = n;
+        info.batch = batch;
         try {
-            (void)engine::run_headless(ctx(), run);
+            (void)run("gray-scott", info, ctx());
             ADD_FAILURE() << "accepted N=" << n << " batch=" << batch;
         } catch (const core::Error& e) {
             EXPECT_TRUE(e.is_usage()) << e.what();
@@ -108,9 +130,8 @@ TEST_F(RunnerTest, RingAndBatchLimitsAreUsageErrors) {
 }
 
 TEST_F(RunnerTest, ASizeBeyondTheDeviceLimitNamesTheLimit) {
-    auto run = small_run(engine::find_sample("fractal"), {65536, 65536}, 1);
     try {
-        (void)engine::run_headless(ctx(), run);
+        (void)run("fractal", small_run("fractal", {65536, 65536}, 1), ctx());
         FAIL() << "no exception";
     } catch (const core::Error& e) {
         EXPECT_TRUE(e.is_usage());
@@ -138,7 +159,7 @@ TEST(ImageDiff, FailsBeyondToleranceAndOnASizeMismatch) {
 }
 
 TEST(SampleRegistry, ParametersAreCheckedByNameSyntaxAndRange) {
-    const auto& spec = engine::find_sample("gray-scott");
+    const auto& spec = registry().desc("gray-scott");
     EXPECT_EQ(engine::resolve_params(spec, {}).size(), spec.params.size());
     const auto& p = spec.params.front();
     const std::string inside = std::string(p.name) + "=" + std::to_string(p.min);
@@ -153,7 +174,118 @@ TEST(SampleRegistry, ParametersAreCheckedByNameSyntaxAndRange) {
             EXPECT_TRUE(e.is_usage()) << bad;
         }
     }
-    EXPECT_THROW((void)engine::find_sample("nope"), core::Error);
+    EXPECT_THROW((void)registry().desc("nope"), core::Error);
     const std::string unknown = "nope=1";
-    EXPECT_THROW(engine::check_sets_known(engine::all_samples(), {&unknown, 1}), core::Error);
+    const compute::SimulationDesc* all[] = {&registry().desc("gray-scott"), &registry().desc("fluid")};
+    EXPECT_THROW(engine::check_sets_known(all, {&unknown, 1}), core::Error);
+}
+
+// A simulation written against the public API only: CPU-only, R32F would need a colormap, so RGBA8 with a pattern
+// that depends on the frame, the time and a parameter.
+class Stripes final : public compute::Simulation {
+public:
+    const compute::SimulationDesc& desc() const override { return desc_; }
+    std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo& info) const override {
+        return {{.kind = compute::OutputKind::image, .extent = info.extent}};
+    }
+    void start(const compute::SimulationInfo& info, compute::CudaStream stream) override {
+        ASSERT_EQ(stream, nullptr);
+        started_ = info.extent;
+    }
+    void step(compute::FrameContext& frame) override {
+        const auto& level = frame.output().host_levels[0];
+        ASSERT_EQ(level.extent, started_);
+        const auto width = std::uint32_t(frame.params[0]);
+        for (std::uint32_t y = 0; y < level.extent.height; ++y)
+            for (std::uint32_t x = 0; x < level.extent.width; ++x) {
+                const std::uint32_t v = ((x + std::uint32_t(frame.frame.value)) / width) % 2 ? 255 : 0;
+                const std::uint32_t rgba = v | std::uint32_t(frame.time * 60.0 + 0.5) << 8 | 0xff000000u;
+                std::memcpy(level.data + y * level.pitch + x * 4, &rgba, 4);
+            }
+    }
+    static std::uint32_t expected(std::uint32_t x, std::uint64_t frame, std::uint32_t width) {
+        return (((x + std::uint32_t(frame)) / width) % 2 ? 255u : 0u) | std::uint32_t(frame) << 8 | 0xff000000u;
+    }
+
+private:
+    compute::SimulationDesc desc_{.name = "stripes",
+                                  .description = "test stripes",
+                                  .params = {{.name = "width", .value = 4, .min = 1, .max = 64, .integer = true}},
+                                  .has_cuda = false,
+                                  .has_cpu = true};
+    core::Extent2D started_;
+};
+
+TEST_F(RunnerTest, AUserSimulationRunsThroughTheRegistryAndTheRing) {
+    auto reg = engine::Registry::with_builtins();
+    reg.add([] { return std::make_unique<Stripes>(); });
+    EXPECT_THROW(reg.add([] { return std::make_unique<Stripes>(); }), core::Error) << "duplicate names are refused";
+    const std::string set = "width=3";
+    engine::RunInfo info{.params = engine::resolve_params(reg.desc("stripes"), {&set, 1}),
+                         .backend = engine::Backend::cpu,
+                         .extent = {40, 8},
+                         .frames = 9,
+                         .frames_in_flight = 3,
+                         .batch = 3,
+                         .capture_every = 1};
+    std::size_t checked = 0;
+    info.on_capture = [&](std::uint64_t k, const render::Pixels& p) {
+        for (std::uint32_t x = 0; x < 40; ++x) {
+            std::uint32_t got = 0;
+            std::memcpy(&got, p.bytes.data() + (5 * 40 + x) * 4, 4);
+            ASSERT_EQ(got, Stripes::expected(x, k, 3)) << "frame " << k << " x " << x;
+        }
+        ++checked;
+    };
+    (void)engine::run_headless(ctx(), reg.make("stripes"), info);
+    EXPECT_EQ(checked, 9u);
+    info.backend = engine::Backend::interop;
+    try {
+        (void)engine::run_headless(ctx(), reg.make("stripes"), info);
+        ADD_FAILURE() << "a CPU-only simulation was accepted on a CUDA backend";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+    }
+}
+
+// Two rings, one loop: each pane shows exactly what its simulation shows alone at the pane's size.
+TEST_F(RunnerTest, TwoRingsDrawSideBySideIntoOneTarget) {
+    const core::Extent2D pane{64, 48};
+    const std::vector<std::string> names = {"gray-scott", "waves"};
+    std::vector<render::Pixels> alone;
+    for (const auto& n : names)
+        alone.push_back(run(n, small_run(n, pane, 5), ctx()).last_frame);
+
+    std::vector<std::unique_ptr<engine::FrameRing>> rings;
+    std::vector<engine::FrameRing*> ptrs;
+    for (const auto& n : names) {
+        rings.push_back(std::make_unique<engine::FrameRing>(
+            ctx(), registry().make(n),
+            engine::RingInfo{.extent = pane, .params = engine::resolve_params(registry().desc(n), kSmall, true)}));
+        ptrs.push_back(rings.back().get());
+    }
+    render::Pixels both;
+    engine::OffscreenTarget target(ctx(), {.extent = {pane.width * 2, pane.height},
+                                           .capture = [](core::FrameIndex k) { return k.value == 4; },
+                                           .on_capture = [&](core::FrameIndex, render::Pixels&& p) {
+                                               both = std::move(p);
+                                           }});
+    {
+        engine::FrameLoop loop(ctx(), target, ptrs);
+        for (int i = 0; i < 5; ++i)
+            loop.advance();
+        loop.finish();
+        EXPECT_EQ(loop.timings()[1].simulation_ms.size(), 5u);
+    }
+    ASSERT_EQ(both.extent, (core::Extent2D{pane.width * 2, pane.height}));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        render::Pixels half{.extent = pane, .bytes_per_pixel = 4};
+        for (std::uint32_t y = 0; y < pane.height; ++y) {
+            const auto* row = both.bytes.data() + (std::size_t(y) * pane.width * 2 + i * pane.width) * 4;
+            half.bytes.insert(half.bytes.end(), row, row + pane.width * 4);
+        }
+        const auto d = engine::compare_images(half, alone[i], {});
+        EXPECT_TRUE(d.passed) << names[i] << ": " << d.message;
+    }
+    EXPECT_THROW(engine::FrameLoop(ctx(), target, ptrs, {.batch = 2}), core::Error) << "several rings need batch 1";
 }

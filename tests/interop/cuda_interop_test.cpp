@@ -2,18 +2,18 @@
 // Vulkan reads back every byte; timeline and binary semaphores hand work back and forth 256 times.
 // Skips, with the probe's reasons, where interop is unavailable (lavapipe, no CUDA driver).
 
-#include "compute/check.hpp"
-#include "compute/pattern.cuh"
-#include "compute/pattern.hpp"
-#include "compute/stream.hpp"
-#include "interop/cuda_device.hpp"
-#include "interop/handoff.hpp"
-#include "interop/shared_buffer.hpp"
-#include "interop/shared_image.hpp"
-#include "interop/shared_semaphore.hpp"
-#include "render/buffer.hpp"
-#include "render/commands.hpp"
-#include "render/readback.hpp"
+#include "cuvk/compute/check.hpp"
+#include "pattern.cuh"
+#include "pattern.hpp"
+#include "cuvk/compute/stream.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/handoff.hpp"
+#include "cuvk/interop/shared_buffer.hpp"
+#include "cuvk/interop/shared_image.hpp"
+#include "cuvk/interop/shared_semaphore.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/readback.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <cstring>

@@ -1,5 +1,5 @@
-#include "core/error.hpp"
-#include "interop/device_match.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/interop/device_match.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,14 +1,14 @@
 // The Vulkan half of interop, testable on lavapipe: memory exported from one VkDevice as an opaque fd and imported
 // into a second VkDevice holds the same bytes.
 
-#include "core/error.hpp"
-#include "compute/pattern.cuh"
-#include "compute/pattern.hpp"
-#include "interop/exported_memory.hpp"
-#include "interop/exported_semaphore.hpp"
-#include "interop/vulkan_import.hpp"
-#include "render/commands.hpp"
-#include "render/readback.hpp"
+#include "cuvk/core/error.hpp"
+#include "pattern.cuh"
+#include "pattern.hpp"
+#include "cuvk/interop/exported_memory.hpp"
+#include "cuvk/interop/exported_semaphore.hpp"
+#include "vulkan_import.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/readback.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <cstring>

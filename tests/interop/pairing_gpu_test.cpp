@@ -2,9 +2,9 @@
 // same PCI address (evidence independent of the UUID the pairing uses), also when CUDA_VISIBLE_DEVICES reorders or
 // hides devices (ctest runs this binary again with CUDA_VISIBLE_DEVICES=1,0 and =1). A forced mismatch is refused.
 
-#include "core/error.hpp"
-#include "interop/cuda_device.hpp"
-#include "interop/extensions.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/extensions.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <cstdlib>

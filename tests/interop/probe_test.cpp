@@ -1,4 +1,4 @@
-#include "interop/probe.hpp"
+#include "cuvk/interop/probe.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
-#include "render/buffer.hpp"
-#include "render/commands.hpp"
-#include "render/compositor.hpp"
-#include "render/readback.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/compositor.hpp"
+#include "cuvk/render/readback.hpp"
 #include "support/image_compare.hpp"
 #include "support/vk_fixture.hpp"
 

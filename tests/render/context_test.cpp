@@ -1,6 +1,6 @@
-#include "core/error.hpp"
-#include "render/buffer.hpp"
-#include "render/commands.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/commands.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
-#include "core/error.hpp"
-#include "render/readback.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/readback.hpp"
 
 #include <filesystem>
 #include <gtest/gtest.h>

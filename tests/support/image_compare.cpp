@@ -1,6 +1,6 @@
 #include "support/image_compare.hpp"
 
-#include "engine/image_diff.hpp"
+#include "cuvk/engine/image_diff.hpp"
 
 #include <cstdlib>
 #include <filesystem>

@@ -3,8 +3,8 @@
 // the test's working directory (Filament's backend tests do the same). With CUVK_UPDATE_GOLDEN=1 in the
 // environment a missing or differing golden is (re)written instead, and the comparison passes.
 
-#include "compute/sample.hpp"
-#include "render/readback.hpp"
+#include "cuvk/compute/simulation.hpp"
+#include "cuvk/render/readback.hpp"
 
 #include <string>
 

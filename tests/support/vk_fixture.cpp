@@ -1,7 +1,7 @@
 #include "support/vk_fixture.hpp"
 
-#include "interop/extensions.hpp"
-#include "interop/probe.hpp"
+#include "cuvk/interop/extensions.hpp"
+#include "cuvk/interop/probe.hpp"
 
 namespace cuvk::test {
 

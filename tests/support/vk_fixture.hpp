@@ -2,7 +2,7 @@
 // The validation-error fixture: every test gets a Vulkan context with the Khronos validation layer (and
 // synchronization validation) required, and fails if the layer reported anything by the end of the test.
 
-#include "render/context.hpp"
+#include "cuvk/render/context.hpp"
 
 #include <gtest/gtest.h>
 #include <memory>

@@ -1,0 +1,136 @@
+#pragma once
+// cuvk::engine::FrameRing — one simulation's frames in flight between CUDA (or the CPU) and Vulkan.
+//
+// Owns: the simulation; N slots, each holding what one frame shows (its output image with all mip levels, or its
+// vertex buffer) and a Vulkan command buffer and fence; the backend that fills the slots (interop: Vulkan memory
+// imported by CUDA, written in place; staging: CUDA memory copied through host-visible Vulkan memory; cpu: the
+// CPU implementation writing host-visible Vulkan memory); the CUDA stream; the `produced` / `consumed` timeline
+// semaphores (or a binary pair per slot); and every piece of timeline arithmetic (DESIGN.md, "The frame ring").
+// Needs: the Context, which must outlive it.
+// Throws: core::Error — usage errors for settings out of range or a backend the simulation lacks; Vulkan/CUDA
+// failures naming the call.
+//
+// Frame k uses slot k mod N. produce(k) enqueues it: CUDA waits on the GPU until Vulkan has consumed frame k-N
+// (consumed >= k+1-N), steps the simulation into the slot and signals produced = k+1; the host does not wait
+// (cpu and staging write host-visible memory, so there the host waits for frame k-N's fence first). Vulkan's
+// submission of frames [first, last] waits produced >= last+1 at the stage that reads the slots and signals
+// consumed = last+1 and the fence of the slot of `last`. The host paces itself only on those fences (never on a
+// value CUDA signals: ~10 ms per wait on the H100).
+//
+// Threads: one thread drives a ring. Teardown waits (bounded) for submitted work, CUDA side first.
+
+#include "cuvk/compute/simulation.hpp"
+#include "cuvk/engine/backend.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/context.hpp"
+#include "cuvk/render/image.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cuvk::engine {
+
+// For tests of the ring itself: faults that break the handoff on purpose, to prove the tests see it.
+enum class RingFault {
+    none,
+    skip_consumed_wait, // CUDA overwrites a slot without waiting for Vulkan to finish reading it
+};
+
+struct RingInfo {
+    Backend backend = Backend::cpu;     // interop, split, staging or cpu (resolve automatic first)
+    core::Extent2D extent{1280, 720};   // the size the simulation is displayed at
+    std::vector<float> params;          // one per ParamSpec within range; empty: the defaults
+    std::uint32_t frames_in_flight = 3; // N slots, 1..8
+    SyncMode sync = SyncMode::timeline; // interop and split only
+    std::uint32_t seed = 1;
+    double time_step = 1.0 / 60.0;      // simulated seconds per frame (FrameContext::time)
+    std::optional<int> cuda_device;     // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
+    std::optional<int> sim_device;      // split: the simulating CUDA ordinal (default: another GPU)
+    std::string name;                   // debug names and errors; default: the simulation's name
+    RingFault fault = RingFault::none;  // tests only
+};
+
+// What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.
+struct SlotOutput {
+    const render::Image* image = nullptr;
+    VkBuffer vertices = VK_NULL_HANDLE;
+};
+
+// The stage and access at which Vulkan reads or writes something.
+struct StageScope {
+    VkPipelineStageFlags2 stage = VK_PIPELINE_STAGE_2_NONE;
+    VkAccessFlags2 access = VK_ACCESS_2_NONE;
+};
+
+class Producer; // the backend (internal)
+
+class FrameRing {
+public:
+    FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation, const RingInfo& info);
+    ~FrameRing();
+    FrameRing(const FrameRing&) = delete;
+    FrameRing& operator=(const FrameRing&) = delete;
+
+    // Checks `info` against the simulation and the device as the constructor does, without creating anything:
+    // returns the output a ring would draw (usage errors name what is wrong).
+    static compute::OutputSpec validate(const render::Context& ctx, const compute::Simulation& simulation,
+                                        const RingInfo& info);
+
+    const RingInfo& info() const noexcept { return info_; }
+    const std::string& name() const noexcept { return info_.name; }
+    std::uint32_t size() const noexcept { return info_.frames_in_flight; }
+    compute::Simulation& simulation() noexcept { return *simulation_; }
+    const compute::OutputSpec& output() const noexcept { return output_; }
+    // Where the drawing of this output reads a slot.
+    StageScope read_scope() const noexcept;
+    // One line on how the backend runs here (e.g. whether staging memory could be registered); may be empty.
+    std::string backend_note() const;
+
+    std::uint32_t slot_of(core::FrameIndex k) const noexcept { return std::uint32_t(k.value % size()); }
+    const SlotOutput& slot(std::uint32_t s) const;
+
+    // Frames go through these in order, k = 0, 1, 2, ...:
+    // 1. Enqueue frame k (see above). Frames may be produced up to N ahead of the last one submitted.
+    void produce(core::FrameIndex k);
+    // 2. Frame k's command buffer, reset and begun; waits (host) for frame k-N's submission first. Record the draw
+    //    between record_acquire() and record_release(), which hand the slot from and back to the producer.
+    VkCommandBuffer begin_commands(core::FrameIndex k);
+    void record_acquire(VkCommandBuffer cmd, core::FrameIndex k) const;
+    void record_release(VkCommandBuffer cmd, core::FrameIndex k) const;
+    // 3. One submission of the frames [first, last] (each recorded and ended), with the target's semaphores added.
+    void submit(core::FrameIndex first, core::FrameIndex last, std::span<const render::SemaphoreSubmit> extra_waits = {},
+                std::span<const render::SemaphoreSubmit> extra_signals = {});
+    // 4. Host wait for the submission that drew frame k (a fence this ring signalled). A frame never submitted counts
+    //    as reached.
+    render::WaitOutcome wait(core::FrameIndex k, std::chrono::nanoseconds timeout);
+    // After wait(k) reached: the simulation's GPU (or host) time for frame k, if still known (never blocks).
+    std::optional<double> simulation_ms(core::FrameIndex k);
+
+    // New parameter values (one per ParamSpec, each within range; usage error otherwise) for the frames produced next.
+    void set_params(std::span<const float> params);
+    const std::vector<float>& params() const noexcept { return params_; }
+
+    // Waits for every submitted frame and all CUDA work of the ring (before reading results or tearing down).
+    void finish();
+
+private:
+    const render::Context& ctx_;
+    RingInfo info_;
+    std::vector<float> params_;
+    compute::OutputSpec output_;
+    // Creation order, destroyed in reverse: the producer (CUDA side: stream, imports, semaphores) stops and
+    // synchronizes the simulation before the simulation dies; fences and command buffers outlive neither.
+    std::unique_ptr<compute::Simulation> simulation_;
+    std::unique_ptr<Producer> producer_;
+    render::CommandPool pool_;
+    std::vector<VkCommandBuffer> commands_;
+    std::vector<render::UniqueFence> fences_;
+    std::vector<std::optional<std::uint32_t>> fence_of_slot_; // the fence of the submission that last drew the slot
+    std::vector<bool> fence_pending_;                          // submitted and not yet reset
+    std::optional<core::FrameIndex> last_submitted_;
+};
+
+} // namespace cuvk::engine

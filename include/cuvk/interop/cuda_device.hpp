@@ -1,0 +1,32 @@
+#pragma once
+// The CUDA device that is the same GPU as a Vulkan context's physical device, found by UUID.
+
+#include "cuvk/interop/device_match.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cuvk::interop {
+
+struct CudaDeviceList {
+    std::vector<CudaDeviceSummary> devices;
+    std::string unavailable; // why CUDA offers no device (no driver, built without CUDA, ...); empty when it answered
+};
+
+// Every CUDA device the runtime sees (honours CUDA_VISIBLE_DEVICES). Never throws for a missing driver or device.
+CudaDeviceList list_cuda_devices();
+
+struct CudaDevice {
+    int ordinal = -1;
+    std::string name;
+};
+
+// The CUDA device whose UUID equals ctx's deviceUUID (or `forced`, which must have it), made current on the calling
+// thread (cudaSetDevice). Throws naming the Vulkan device and the CUDA device(s) when the pairing fails.
+CudaDevice select_cuda_device(const render::Context& ctx, std::optional<int> forced = std::nullopt);
+
+// Makes CUDA device `ordinal` current; throws naming it when it does not exist.
+CudaDevice use_cuda_device(int ordinal);
+
+} // namespace cuvk::interop

@@ -1,0 +1,42 @@
+#pragma once
+// The Vulkan half of sharing a semaphore: a timeline or binary VkSemaphore created exportable as an opaque fd
+// (VK_KHR_external_semaphore_fd). Lavapipe lacks that extension; create() then fails saying so, and
+// interop::probe() reports it.
+
+#include "cuvk/core/unique_fd.hpp"
+#include "cuvk/render/context.hpp"
+#include "cuvk/render/handles.hpp"
+
+#include <string>
+
+namespace cuvk::interop {
+
+enum class SemaphoreKind { timeline, binary };
+
+struct ExportedSemaphoreInfo {
+    SemaphoreKind kind = SemaphoreKind::timeline;
+    std::uint64_t initial_value = 0; // timeline only
+    std::string name;
+};
+
+class ExportedSemaphore {
+public:
+    ExportedSemaphore() = default;
+    static ExportedSemaphore create(const render::Context& ctx, const ExportedSemaphoreInfo& info);
+
+    VkSemaphore get() const noexcept { return semaphore_.get(); }
+    SemaphoreKind kind() const noexcept { return kind_; }
+    const std::string& name() const noexcept { return name_; }
+    core::UniqueFd export_fd() const;
+
+private:
+    const render::Context* ctx_ = nullptr;
+    render::UniqueSemaphore semaphore_;
+    SemaphoreKind kind_ = SemaphoreKind::timeline;
+    std::string name_;
+};
+
+// Empty when `kind` semaphores can be exported as opaque fds, else the reason as a sentence.
+std::string semaphore_export_support(const render::Context& ctx, SemaphoreKind kind);
+
+} // namespace cuvk::interop

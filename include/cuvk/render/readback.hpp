@@ -1,0 +1,43 @@
+#pragma once
+// Reading images back to the host, and writing them to PNG.
+
+#include "cuvk/core/types.hpp"
+#include "cuvk/render/context.hpp"
+#include "cuvk/render/image.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cuvk::render {
+
+// Tightly packed pixels of one mip level as the host sees them (RGBA8: 4 bytes per pixel, rows top to bottom).
+struct Pixels {
+    core::Extent2D extent;
+    std::uint32_t bytes_per_pixel = 4;
+    std::vector<std::uint8_t> bytes;
+};
+
+struct ReadbackInfo {
+    VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL;                   // layout the image is in (and stays in)
+    VkPipelineStageFlags2 after_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT; // last writer's stage
+    VkAccessFlags2 after_access = VK_ACCESS_2_MEMORY_WRITE_BIT;      // last writer's access
+    std::uint32_t mip_level = 0;
+};
+
+// Copies one mip level of `image` into host memory (one-shot submit, waits).
+Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& info = {});
+
+// Records the copy of `image` (mip level `level`, in `layout`) into `buffer` (tightly packed) into cmd, with the
+// barriers around it for the transfer; the caller has made the image's writes available before this.
+void record_image_to_buffer(VkCommandBuffer cmd, const Image& image, VkImageLayout layout, VkBuffer buffer,
+                            std::uint32_t level = 0);
+
+// Writes RGBA8 pixels to a PNG file. Writes to a temporary file beside `path` and renames it, so a failure leaves
+// nothing half-written. Throws naming the path.
+void write_png(const std::string& path, const Pixels& pixels);
+
+// Reads a PNG file as RGBA8. Throws naming the path.
+Pixels read_png(const std::string& path);
+
+} // namespace cuvk::render

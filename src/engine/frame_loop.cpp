@@ -1,0 +1,163 @@
+#include "cuvk/engine/frame_loop.hpp"
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/timestamps.hpp"
+#include "drawer.hpp"
+
+namespace cuvk::engine {
+namespace {
+
+constexpr auto kRetireTimeout = std::chrono::seconds(20);
+
+// One ring: the whole target; two: side by side; three or four: a 2x2 grid (row-major).
+VkRect2D pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
+    const std::uint32_t cols = count == 1 ? 1 : 2, rows = count <= 2 ? 1 : 2;
+    const std::uint32_t col = std::uint32_t(i % cols), row = std::uint32_t(i / cols);
+    const std::uint32_t x0 = target.width * col / cols, x1 = target.width * (col + 1) / cols;
+    const std::uint32_t y0 = target.height * row / rows, y1 = target.height * (row + 1) / rows;
+    return {{std::int32_t(x0), std::int32_t(y0)}, {x1 - x0, y1 - y0}};
+}
+
+} // namespace
+
+struct FrameLoop::Pane {
+    Drawer drawer;
+    render::Timestamps timestamps;
+};
+
+FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<FrameRing* const> rings,
+                     const FrameLoopInfo& info)
+    : ctx_(ctx), target_(target), info_(info), rings_(rings.begin(), rings.end()) {
+    if (rings_.empty() || rings_.size() > 4)
+        core::fail_usage("a frame loop draws 1 to 4 simulations, not " + std::to_string(rings_.size()));
+    const std::uint32_t n = rings_.front()->size();
+    for (const auto* r : rings_)
+        if (r->size() != n)
+            core::fail_usage("every simulation of a frame loop needs the same number of frames in flight");
+    if (info_.batch < 1 || info_.batch > n)
+        core::fail_usage("--batch " + std::to_string(info_.batch) + " must be between 1 and --frames-in-flight (" +
+                         std::to_string(n) + "): a batch holds one ring slot per frame");
+    if (rings_.size() > 1 && info_.batch != 1)
+        core::fail_usage("several simulations in one loop are drawn one frame per submission: --batch must be 1");
+    const auto extent = target.extent();
+    for (std::size_t i = 0; i < rings_.size(); ++i) {
+        const VkRect2D rect = pane_rect(extent, rings_.size(), i);
+        if (rect.extent.width == 0 || rect.extent.height == 0)
+            core::fail_usage("the target " + core::to_string(extent) + " is too small for " +
+                             std::to_string(rings_.size()) + " panes");
+        auto& ring = *rings_[i];
+        std::vector<SlotOutput> slots;
+        for (std::uint32_t s = 0; s < ring.size(); ++s)
+            slots.push_back(ring.slot(s));
+        panes_.push_back(std::make_unique<Pane>(
+            Pane{Drawer::create(ctx, ring.output(), target.images(), slots, rect, ring.name()),
+                 render::Timestamps::create(ctx, ring.size(), ring.name() + ".timestamps")}));
+    }
+    states_.assign(target.images().size(), TargetState{});
+    timings_.resize(rings_.size());
+}
+
+FrameLoop::~FrameLoop() {
+    // The rings wait for their own submissions when they are destroyed, but the panes' pipelines and descriptor
+    // sets are used by those submissions and die first: wait here (bounded), and leak the panes if the GPU never
+    // finishes rather than destroy them in use.
+    bool idle = true;
+    for (auto* r : rings_)
+        if (next_.value > 0)
+            idle = idle && r->wait({next_.value - 1}, std::chrono::seconds(5)) == render::WaitOutcome::reached;
+    if (!idle)
+        for (auto& p : panes_)
+            (void)p.release();
+}
+
+VkRect2D FrameLoop::pane(std::size_t i) const { return pane_rect(target_.extent(), rings_.size(), i); }
+
+void FrameLoop::retire_through(core::FrameIndex k) {
+    for (; next_to_retire_ <= k; next_to_retire_ = next_to_retire_.next()) {
+        const core::FrameIndex j = next_to_retire_;
+        for (std::size_t r = 0; r < rings_.size(); ++r) {
+            auto& ring = *rings_[r];
+            if (ring.wait(j, kRetireTimeout) == render::WaitOutcome::timeout)
+                core::fail("frame " + std::to_string(j.value) + " did not finish on the GPU within 20 s", ring.name());
+            if (auto ms = ring.simulation_ms(j))
+                timings_[r].simulation_ms.push_back(*ms);
+            if (auto ms = panes_[r]->timestamps.read_ms(ring.slot_of(j)))
+                timings_[r].draw_ms.push_back(*ms);
+        }
+        target_.on_retired(j);
+    }
+}
+
+void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd) {
+    const std::uint32_t s = ring.slot_of(k);
+    pane.timestamps.record_begin(cmd, s);
+    ring.record_acquire(cmd, k);
+    auto& state = states_[image];
+    const auto write = pane.drawer.write_scope();
+    // A single pane rewrites every pixel (the compositor covers it, raster passes clear it): discard what was there.
+    const bool whole = rings_.size() == 1;
+    render::record_barrier(cmd, {.image = target_.images()[image]->get(),
+                                 .src_stage = state.last_write.stage,
+                                 .src_access = state.last_write.access,
+                                 .dst_stage = write.stage,
+                                 .dst_access = write.access,
+                                 .old_layout = whole ? VK_IMAGE_LAYOUT_UNDEFINED : state.layout,
+                                 .new_layout = pane.drawer.layout()});
+    pane.drawer.record(cmd, s, k.value, image);
+    state = {.layout = pane.drawer.layout(), .last_write = write};
+    ring.record_release(cmd, k);
+    pane.timestamps.record_end(cmd, s);
+}
+
+void FrameLoop::advance(std::uint32_t count) {
+    if (count < 1 || count > info_.batch)
+        core::fail("FrameLoop::advance: count must be 1..batch (" + std::to_string(info_.batch) + ")", info_.name);
+    const core::FrameIndex first = next_;
+    const core::FrameIndex last{first.value + count - 1};
+    // 1. Produce the whole batch: the GPU orders CUDA after Vulkan's reads of the slots it reuses.
+    for (core::FrameIndex k = first; k <= last; k = k.next())
+        for (auto* r : rings_)
+            r->produce(k);
+    next_ = last.next();
+    // 2. Record and submit. A slot's command buffer is reused once its previous frame (k-N) has retired.
+    const std::uint32_t n = rings_.front()->size();
+    const bool batched = rings_.size() == 1;
+    std::vector<render::SemaphoreSubmit> waits, signals;
+    for (core::FrameIndex k = first; k <= last; k = k.next()) {
+        if (k.value >= n)
+            retire_through({k.value - n});
+        const std::uint32_t image = target_.begin_frame(k);
+        for (std::size_t r = 0; r < rings_.size(); ++r) {
+            auto& ring = *rings_[r];
+            const VkCommandBuffer cmd = ring.begin_commands(k);
+            record(ring, *panes_[r], k, image, cmd);
+            if (r + 1 == rings_.size())
+                target_.record_end_frame(cmd, k, image, states_[image]);
+            CUVK_VK(vkEndCommandBuffer(cmd), ring.name());
+            if (batched && k != last)
+                continue;
+            waits.clear();
+            signals.clear();
+            if (r == 0)
+                target_.add_waits(k, waits);
+            if (r + 1 == rings_.size())
+                target_.add_signals(k, signals);
+            ring.submit(batched ? first : k, k, waits, signals);
+        }
+        if (!batched)
+            target_.end_frame(k);
+    }
+    if (batched)
+        for (core::FrameIndex k = first; k <= last; k = k.next())
+            target_.end_frame(k);
+}
+
+void FrameLoop::finish() {
+    if (next_.value > 0)
+        retire_through({next_.value - 1});
+    for (auto* r : rings_)
+        r->finish();
+}
+
+} // namespace cuvk::engine

@@ -1,0 +1,254 @@
+#include "cuvk/engine/frame_ring.hpp"
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
+#include "producer.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace cuvk::engine {
+namespace {
+
+constexpr auto kTeardownTimeout = std::chrono::seconds(5);
+
+// The ring's timeline arithmetic, all of it. Frame k signals produced = k+1 and consumed = k+1; it may overwrite
+// its slot once frame k-N (the slot's previous frame) is consumed, i.e. consumed >= k+1-N.
+core::TimelineValue produced_by(core::FrameIndex k) { return {k.value + 1}; }
+core::TimelineValue consumed_by(core::FrameIndex k) { return {k.value + 1}; }
+bool slot_in_use(core::FrameIndex k, std::uint32_t n) { return k.value >= n; }
+core::FrameIndex previous_in_slot(core::FrameIndex k, std::uint32_t n) { return {k.value - n}; }
+
+void check_info(const render::Context& ctx, const compute::SimulationDesc& desc, const RingInfo& info) {
+    if (info.backend == Backend::automatic)
+        core::fail("FrameRing: resolve the automatic backend first", desc.name);
+    if (info.frames_in_flight < 1 || info.frames_in_flight > 8)
+        core::fail_usage("--frames-in-flight " + std::to_string(info.frames_in_flight) + " is outside 1..8");
+    if (info.extent.empty())
+        core::fail_usage("the size " + core::to_string(info.extent) + " has a zero side");
+    render::check_image_extent(ctx, info.extent, "target");
+    if (!info.params.empty() && info.params.size() != desc.params.size())
+        core::fail("FrameRing: the parameter count does not match the simulation", desc.name);
+    const bool cpu = info.backend == Backend::cpu;
+    if (cpu && !desc.has_cpu)
+        core::fail_usage(desc.name + " has no CPU implementation: use a CUDA backend (interop or staging)");
+    if (!cpu && !desc.has_cuda)
+        core::fail_usage(desc.name + " has no CUDA implementation: use the cpu backend");
+    if (!(info.time_step > 0.0))
+        core::fail_usage("the time step must be positive");
+}
+
+void check_params(const compute::SimulationDesc& desc, std::span<const float> params) {
+    if (params.size() != desc.params.size())
+        core::fail("the parameter count does not match the simulation", desc.name);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const auto& p = desc.params[i];
+        if (!(params[i] >= p.min && params[i] <= p.max))
+            core::fail_usage(desc.name + "." + p.name + " = " + std::to_string(params[i]) + " is outside " +
+                             std::to_string(p.min) + ".." + std::to_string(p.max));
+    }
+}
+
+void check_output(const render::Context& ctx, const compute::OutputSpec& out, const std::string& name) {
+    if (out.kind == compute::OutputKind::image) {
+        render::check_image_extent(ctx, out.extent, name + " output");
+        if (out.mip_levels == 0 ||
+            out.mip_levels > std::uint32_t(std::bit_width(std::max(out.extent.width, out.extent.height))))
+            core::fail("the simulation declares an impossible mip level count", name);
+    } else if (out.vertex_count == 0) {
+        core::fail("the simulation declares no vertices", name);
+    } else if (out.kind == compute::OutputKind::mesh && out.grid.pixels() != out.vertex_count) {
+        core::fail("a mesh output's vertex count must be grid.width * grid.height", name);
+    }
+}
+
+std::vector<float> params_or_defaults(const compute::SimulationDesc& desc, const std::vector<float>& params) {
+    if (!params.empty())
+        return params;
+    std::vector<float> out;
+    for (const auto& p : desc.params)
+        out.push_back(p.value);
+    return out;
+}
+
+} // namespace
+
+compute::OutputSpec FrameRing::validate(const render::Context& ctx, const compute::Simulation& simulation,
+                                        const RingInfo& info) {
+    const auto& desc = simulation.desc();
+    const std::string name = info.name.empty() ? desc.name : info.name;
+    check_info(ctx, desc, info);
+    const auto params = params_or_defaults(desc, info.params);
+    check_params(desc, params);
+    const auto outputs = simulation.outputs({.extent = info.extent, .params = params, .seed = info.seed});
+    if (outputs.size() != 1)
+        core::fail("FrameRing draws one output per simulation; this one declares " + std::to_string(outputs.size()),
+                   name);
+    check_output(ctx, outputs.front(), name);
+    return outputs.front();
+}
+
+StageScope draw_read_scope(compute::OutputKind kind) {
+    if (kind == compute::OutputKind::image)
+        return {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT};
+    return {VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT, VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT};
+}
+
+FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
+                     const RingInfo& info)
+    : ctx_(ctx), info_(info), simulation_(std::move(simulation)) {
+    if (!simulation_)
+        core::fail("FrameRing: no simulation");
+    if (info_.name.empty())
+        info_.name = simulation_->desc().name;
+    output_ = validate(ctx, *simulation_, info_);
+    params_ = params_or_defaults(simulation_->desc(), info_.params);
+    const compute::SimulationInfo start{.extent = info_.extent, .params = params_, .seed = info_.seed};
+
+    const ProducerInfo producer{.simulation = simulation_.get(),
+                                .start = start,
+                                .output = output_,
+                                .slots = size(),
+                                .sync = info_.sync,
+                                .cuda_device = info_.cuda_device,
+                                .split = info_.backend == Backend::split,
+                                .sim_device = info_.sim_device,
+                                .read = read_scope(),
+                                .name = info_.name};
+    switch (info_.backend) {
+    case Backend::interop:
+    case Backend::split: producer_ = make_interop_producer(ctx, producer); break;
+    case Backend::staging: producer_ = make_staging_producer(ctx, producer); break;
+    default: producer_ = make_cpu_producer(ctx, producer); break;
+    }
+    pool_ = render::CommandPool::create(ctx, info_.name + ".frames");
+    for (std::uint32_t s = 0; s < size(); ++s) {
+        commands_.push_back(pool_.allocate(info_.name + ".frame" + std::to_string(s)));
+        fences_.push_back(render::create_fence(ctx, info_.name + ".fence" + std::to_string(s)));
+    }
+    fence_of_slot_.assign(size(), std::nullopt);
+    fence_pending_.assign(size(), false);
+}
+
+FrameRing::~FrameRing() {
+    // Submitted work must finish before the slots, command buffers and fences go. If it does not within the bound
+    // (a CUDA fault leaves `produced` unsignalled, say), leak everything rather than destroy what is in use: the
+    // caller should then treat the device as lost.
+    std::vector<VkFence> pending;
+    for (std::uint32_t f = 0; f < size(); ++f)
+        if (fence_pending_[f])
+            pending.push_back(fences_[f].get());
+    const bool idle = pending.empty() || vkWaitForFences(ctx_.device(), std::uint32_t(pending.size()),
+                                                         pending.data(), VK_TRUE,
+                                                         std::uint64_t(std::chrono::nanoseconds(kTeardownTimeout)
+                                                                           .count())) == VK_SUCCESS;
+    if (!idle) {
+        (void)producer_.release();
+        (void)simulation_.release();
+        (void)pool_.release();
+        for (auto& f : fences_)
+            (void)f.release();
+    }
+}
+
+StageScope FrameRing::read_scope() const noexcept { return draw_read_scope(output_.kind); }
+
+std::string FrameRing::backend_note() const { return producer_->describe(); }
+
+const SlotOutput& FrameRing::slot(std::uint32_t s) const { return producer_->slot(s); }
+
+void FrameRing::produce(core::FrameIndex k) {
+    const std::uint32_t n = size();
+    const bool in_use = slot_in_use(k, n);
+    if (in_use && producer_->writes_host_memory() &&
+        wait(previous_in_slot(k, n), kTeardownTimeout * 4) == render::WaitOutcome::timeout)
+        core::fail("frame " + std::to_string(k.value - n) + " did not finish on the GPU within 20 s", info_.name);
+    const bool skip_wait = info_.fault == RingFault::skip_consumed_wait;
+    producer_->produce({.frame = k,
+                        .slot = slot_of(k),
+                        .slot_in_use = in_use && !skip_wait,
+                        .wait_consumed = in_use ? consumed_by(previous_in_slot(k, n)) : core::TimelineValue{},
+                        .signal_produced = produced_by(k),
+                        .time = double(k.value) * info_.time_step,
+                        .params = params_});
+}
+
+VkCommandBuffer FrameRing::begin_commands(core::FrameIndex k) {
+    const std::uint32_t n = size();
+    if (slot_in_use(k, n) && wait(previous_in_slot(k, n), kTeardownTimeout * 4) == render::WaitOutcome::timeout)
+        core::fail("frame " + std::to_string(k.value - n) + " did not finish on the GPU within 20 s", info_.name);
+    const VkCommandBuffer cmd = commands_[slot_of(k)];
+    CUVK_VK(vkResetCommandBuffer(cmd, 0), info_.name);
+    const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+                                         .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT};
+    CUVK_VK(vkBeginCommandBuffer(cmd, &begin), info_.name);
+    return cmd;
+}
+
+void FrameRing::record_acquire(VkCommandBuffer cmd, core::FrameIndex k) const {
+    producer_->record_acquire(cmd, slot_of(k));
+}
+
+void FrameRing::record_release(VkCommandBuffer cmd, core::FrameIndex k) const {
+    producer_->record_release(cmd, slot_of(k));
+}
+
+void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
+                       std::span<const render::SemaphoreSubmit> extra_waits,
+                       std::span<const render::SemaphoreSubmit> extra_signals) {
+    CUVK_ASSERT(first <= last && last.value - first.value < size(), "a submission holds at most N frames");
+    CUVK_ASSERT(!last_submitted_ || first == last_submitted_->next(), "frames are submitted in order, once each");
+    std::vector<VkCommandBuffer> cmds;
+    std::vector<std::uint32_t> slots;
+    for (core::FrameIndex k = first; k <= last; k = k.next()) {
+        slots.push_back(slot_of(k));
+        cmds.push_back(commands_[slot_of(k)]);
+    }
+    producer_->prepare_submit(slots);
+    std::vector<render::SemaphoreSubmit> waits(extra_waits.begin(), extra_waits.end());
+    std::vector<render::SemaphoreSubmit> signals(extra_signals.begin(), extra_signals.end());
+    producer_->add_waits(slots, produced_by(last), waits);
+    producer_->add_signals(slots, consumed_by(last), signals);
+    // The fence of the last frame's slot. Every frame that waited on its previous submission has retired: that
+    // submission drew the slot's previous frame, which begin_commands() waited for.
+    const std::uint32_t f = slot_of(last);
+    const VkFence fence = fences_[f].get();
+    if (fence_pending_[f]) {
+        // Its submission drew a frame of this slot no later than frame last-N, which has retired (signalled already).
+        if (render::wait_fence(ctx_, fence, kTeardownTimeout, info_.name + ".fence") == render::WaitOutcome::timeout)
+            core::fail("an earlier submission did not finish on the GPU", info_.name);
+        CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), info_.name + ".fence");
+        fence_pending_[f] = false;
+    }
+    render::submit(ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence,
+                          .name = info_.name + ".frame"});
+    fence_pending_[f] = true;
+    for (const std::uint32_t s : slots)
+        fence_of_slot_[s] = f;
+    last_submitted_ = last;
+}
+
+render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds timeout) {
+    if (!last_submitted_ || k > *last_submitted_)
+        return render::WaitOutcome::reached;
+    const auto f = fence_of_slot_[slot_of(k)];
+    if (!f || !fence_pending_[*f])
+        return render::WaitOutcome::reached;
+    return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence");
+}
+
+std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) { return producer_->simulation_ms(k); }
+
+void FrameRing::set_params(std::span<const float> params) {
+    check_params(simulation_->desc(), params);
+    params_.assign(params.begin(), params.end());
+    producer_->params_changed(params_);
+}
+
+void FrameRing::finish() {
+    if (last_submitted_ && wait(*last_submitted_, kTeardownTimeout * 4) == render::WaitOutcome::timeout)
+        core::fail("the ring's last frame did not finish on the GPU within 20 s", info_.name);
+    producer_->finish();
+}
+
+} // namespace cuvk::engine
