@@ -11,6 +11,7 @@ layout(push_constant) uniform Push {
     ivec2 offset; // top-left of the rectangle in the target
     ivec2 size;   // rectangle size in pixels
     float lod;    // source level of detail
+    uint grey;    // 1: a one-channel source (R32F), shown as grey
 } push;
 
 void main() {
@@ -18,5 +19,6 @@ void main() {
     if (any(greaterThanEqual(p, push.size)))
         return;
     const vec2 uv = (vec2(p) + 0.5) / vec2(push.size);
-    imageStore(target, push.offset + p, textureLod(source, uv, push.lod));
+    const vec4 c = textureLod(source, uv, push.lod);
+    imageStore(target, push.offset + p, push.grey != 0u ? vec4(c.rrr, 1.0) : c);
 }

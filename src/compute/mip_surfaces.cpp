@@ -21,6 +21,20 @@ MipSurfaces make_mip_surfaces(cudaMipmappedArray_t mipmap, core::Extent2D extent
         out.surfaces.emplace_back(surface);
         out.views.push_back({surface, core::mip_extent(extent, level)});
     }
+    // Reading: every level, point-sampled, normalized coordinates, texels as stored (no conversion to float).
+    cudaResourceDesc resource{};
+    resource.resType = cudaResourceTypeMipmappedArray;
+    resource.res.mipmap.mipmap = mipmap;
+    cudaTextureDesc texture{};
+    texture.addressMode[0] = texture.addressMode[1] = cudaAddressModeClamp;
+    texture.filterMode = cudaFilterModePoint;
+    texture.mipmapFilterMode = cudaFilterModePoint;
+    texture.readMode = cudaReadModeElementType;
+    texture.normalizedCoords = 1;
+    texture.maxMipmapLevelClamp = float(levels - 1);
+    cudaTextureObject_t object = 0;
+    CUVK_CUDA(cudaCreateTextureObject(&object, &resource, &texture, nullptr), name + " (texture)");
+    out.texture = UniqueTexture(object);
     return out;
 }
 

@@ -57,4 +57,8 @@ void fail_errno(int err, std::string call, std::string what, std::string object,
                 where);
 }
 
+void fail_assertion(const char* condition, std::string_view why, std::source_location where) {
+    fail(std::string("assertion failed: ") + condition + ": " + std::string(why), {}, where);
+}
+
 } // namespace cuvk::core

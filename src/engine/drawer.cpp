@@ -73,7 +73,11 @@ void Drawer::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame
     switch (output_.kind) {
     case compute::OutputKind::image:
         compositor_->record(cmd, bindings_.at(std::size_t(target) * slots_.size() + slot),
-                            {.x = pane_.offset.x, .y = pane_.offset.y, .extent = extent, .lod = output_.display_lod});
+                            {.x = pane_.offset.x,
+                             .y = pane_.offset.y,
+                             .extent = extent,
+                             .lod = output_.display_lod,
+                             .grey = output_.format == compute::PixelFormat::r32f});
         break;
     case compute::OutputKind::points:
         points_->record(cmd, image, pane_, slots_.at(slot).vertices, std::uint32_t(output_.vertex_count),

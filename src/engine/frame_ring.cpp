@@ -52,6 +52,15 @@ void check_params(const compute::SimulationDesc& desc, std::span<const float> pa
 void check_output(const render::Context& ctx, const compute::OutputSpec& out, const std::string& name) {
     if (out.kind == compute::OutputKind::image) {
         render::check_image_extent(ctx, out.extent, name + " output");
+        // The compositor samples every output with a linear filter, and the slots are copied into (cpu, staging).
+        VkFormatProperties props{};
+        vkGetPhysicalDeviceFormatProperties(ctx.physical_device(), vk_format(out.format), &props);
+        const VkFormatFeatureFlags needed = VK_FORMAT_FEATURE_SAMPLED_IMAGE_BIT |
+                                            VK_FORMAT_FEATURE_SAMPLED_IMAGE_FILTER_LINEAR_BIT |
+                                            VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+        if ((props.optimalTilingFeatures & needed) != needed)
+            core::fail_usage(name + ": the device cannot sample " + compute::to_string(out.format) +
+                             " images with a linear filter, which drawing this output needs");
         if (out.mip_levels == 0 ||
             out.mip_levels > std::uint32_t(std::bit_width(std::max(out.extent.width, out.extent.height))))
             core::fail("the simulation declares an impossible mip level count", name);

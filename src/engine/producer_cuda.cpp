@@ -92,6 +92,7 @@ public:
     compute::OutputView view(const compute::OutputSpec& spec, std::uint32_t s) const {
         return {.spec = spec,
                 .levels = levels_[s].views,
+                .texture = levels_[s].texture.get(),
                 .device_vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
     }
     cudaArray_t array(std::uint32_t s, std::uint32_t level) const { return levels_[s].arrays[level]; }
@@ -316,6 +317,7 @@ public:
         } else {
             const compute::OutputView view{.spec = info_.output,
                                            .levels = surfaces_[s],
+                                           .texture = images_.empty() ? 0 : images_[s].texture(),
                                            .device_vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()};
             step_simulation(*info_.simulation, h, view, stream, *events_);
         }

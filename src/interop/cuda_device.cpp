@@ -54,4 +54,12 @@ CudaDevice use_cuda_device(int ordinal) {
     return {ordinal, list.devices[std::size_t(ordinal)].name};
 }
 
+ScopedCudaDevice::ScopedCudaDevice(int ordinal, const std::string& name) {
+    CUVK_CUDA(cudaGetDevice(&previous_), name);
+    if (previous_ != ordinal)
+        CUVK_CUDA(cudaSetDevice(ordinal), name);
+}
+
+ScopedCudaDevice::~ScopedCudaDevice() { (void)cudaSetDevice(previous_); }
+
 } // namespace cuvk::interop

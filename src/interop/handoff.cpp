@@ -25,8 +25,9 @@ void buffer_barrier(VkCommandBuffer cmd, VkBuffer buffer, std::uint32_t src_fami
 
 } // namespace
 
-// A release's destination scope and an acquire's source scope are ignored for ownership transfers (spec); only
-// our own side's stage and access matter.
+// A release's destination scope and an acquire's source access are ignored for ownership transfers (spec). An
+// acquire's source *stage* still matters: it is what orders the barrier (and a layout change) after the semaphore
+// wait that made CUDA's writes available, so it is the acquiring stage itself.
 void release_to_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
                          VkAccessFlags2 access, VkImageLayout layout) {
     render::record_barrier(cmd, {.image = image,
@@ -41,6 +42,7 @@ void release_to_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily f
 void acquire_from_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
                            VkAccessFlags2 access, VkImageLayout layout) {
     render::record_barrier(cmd, {.image = image,
+                                 .src_stage = stage,
                                  .dst_stage = stage,
                                  .dst_access = access,
                                  .old_layout = VK_IMAGE_LAYOUT_GENERAL,
@@ -57,8 +59,7 @@ void release_to_external(VkCommandBuffer cmd, VkBuffer buffer, core::QueueFamily
 
 void acquire_from_external(VkCommandBuffer cmd, VkBuffer buffer, core::QueueFamily family, VkPipelineStageFlags2 stage,
                            VkAccessFlags2 access) {
-    buffer_barrier(cmd, buffer, VK_QUEUE_FAMILY_EXTERNAL, family.index, VK_PIPELINE_STAGE_2_NONE, VK_ACCESS_2_NONE,
-                   stage, access);
+    buffer_barrier(cmd, buffer, VK_QUEUE_FAMILY_EXTERNAL, family.index, stage, VK_ACCESS_2_NONE, stage, access);
 }
 
 void prepare_for_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family) {

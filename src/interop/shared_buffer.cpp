@@ -19,7 +19,7 @@ UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long alloc
 }
 
 SharedBuffer SharedBuffer::create(const render::Context& ctx, const CudaDevice& cuda, const ExportedBufferInfo& info) {
-    CUVK_CUDA(cudaSetDevice(cuda.ordinal), info.name);
+    const ScopedCudaDevice current(cuda.ordinal, info.name);
     SharedBuffer out;
     out.exported_ = ExportedBuffer::create(ctx, info);
     out.memory_ = import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name);

@@ -8,7 +8,9 @@ namespace cuvk::interop {
 
 cudaChannelFormatDesc channel_format_of(VkFormat format) {
     switch (format) {
-    case VK_FORMAT_R8G8B8A8_UNORM: return cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
+    case VK_FORMAT_R8G8B8A8_UNORM:
+    case VK_FORMAT_B8G8R8A8_UNORM: // CUDA sees bytes in memory order: B, G, R, A
+        return cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
     case VK_FORMAT_R16G16B16A16_SFLOAT: return cudaCreateChannelDesc(16, 16, 16, 16, cudaChannelFormatKindFloat);
     case VK_FORMAT_R32G32B32A32_SFLOAT: return cudaCreateChannelDesc(32, 32, 32, 32, cudaChannelFormatKindFloat);
     case VK_FORMAT_R32_SFLOAT: return cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
@@ -18,7 +20,7 @@ cudaChannelFormatDesc channel_format_of(VkFormat format) {
 
 SharedImage SharedImage::create(const render::Context& ctx, const CudaDevice& cuda, const ExportedImageInfo& info) {
     const cudaChannelFormatDesc format = channel_format_of(info.format); // before allocating anything
-    CUVK_CUDA(cudaSetDevice(cuda.ordinal), info.name);
+    const ScopedCudaDevice current(cuda.ordinal, info.name);
     SharedImage out;
     out.exported_ = ExportedImage::create(ctx, info);
     const auto& image = out.exported_.image();

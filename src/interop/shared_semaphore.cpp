@@ -32,7 +32,7 @@ void wait(cudaExternalSemaphore_t semaphore, std::uint64_t value, cudaStream_t s
 
 SharedTimeline SharedTimeline::create(const render::Context& ctx, const CudaDevice& cuda, core::TimelineValue initial,
                                       const std::string& name) {
-    CUVK_CUDA(cudaSetDevice(cuda.ordinal), name);
+    const ScopedCudaDevice current(cuda.ordinal, name);
     SharedTimeline out;
     out.exported_ = ExportedSemaphore::create(
         ctx, {.kind = SemaphoreKind::timeline, .initial_value = initial.value, .name = name});
@@ -50,7 +50,7 @@ void SharedTimeline::cuda_wait(cudaStream_t stream, core::TimelineValue value) c
 
 SharedBinarySemaphore SharedBinarySemaphore::create(const render::Context& ctx, const CudaDevice& cuda,
                                                     const std::string& name) {
-    CUVK_CUDA(cudaSetDevice(cuda.ordinal), name);
+    const ScopedCudaDevice current(cuda.ordinal, name);
     SharedBinarySemaphore out;
     out.exported_ = ExportedSemaphore::create(ctx, {.kind = SemaphoreKind::binary, .name = name});
     out.cuda_ = import_semaphore(out.exported_, cudaExternalSemaphoreHandleTypeOpaqueFd);

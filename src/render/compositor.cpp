@@ -10,6 +10,7 @@ struct Push {
     std::int32_t offset[2];
     std::int32_t size[2];
     float lod;
+    std::uint32_t grey; // 1: a one-channel source, shown as grey
 };
 
 constexpr std::uint32_t kGroup = 16; // local_size of composite.comp
@@ -126,7 +127,10 @@ VkDescriptorSet Compositor::bind(VkImageView source, VkImageView target) {
 }
 
 void Compositor::record(VkCommandBuffer cmd, VkDescriptorSet binding, const CompositeRect& rect) const {
-    const Push push{{rect.x, rect.y}, {std::int32_t(rect.extent.width), std::int32_t(rect.extent.height)}, rect.lod};
+    const Push push{{rect.x, rect.y},
+                    {std::int32_t(rect.extent.width), std::int32_t(rect.extent.height)},
+                    rect.lod,
+                    rect.grey ? 1u : 0u};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_.get());
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding, 0, nullptr);
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push), &push);

@@ -385,6 +385,13 @@ std::vector<ValidationMessage> Context::take_validation_messages() {
     return std::exchange(messages_, {});
 }
 
+Context::~Context() {
+    // Everything made from this device must be gone (or leaked on purpose) by now; wait so that no queued work still
+    // refers to the device as it is destroyed. Errors are ignored: a lost device is destroyed all the same.
+    if (device_)
+        (void)vkDeviceWaitIdle(device_.get());
+}
+
 void Context::wait_idle() const { CUVK_VK(vkDeviceWaitIdle(device_.get()), device_name_); }
 
 } // namespace cuvk::render

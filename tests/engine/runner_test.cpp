@@ -289,3 +289,58 @@ TEST_F(RunnerTest, TwoRingsDrawSideBySideIntoOneTarget) {
     }
     EXPECT_THROW(engine::FrameLoop(ctx(), target, ptrs, {.batch = 2}), core::Error) << "several rings need batch 1";
 }
+
+// Every image format a simulation may declare reaches the target: a CPU simulation writes one known colour in
+// the given format, and the drawn RGBA8 pixel must be that colour (R32F shown as grey).
+class Solid final : public compute::Simulation {
+public:
+    explicit Solid(compute::PixelFormat format) : format_(format) {}
+    const compute::SimulationDesc& desc() const override { return desc_; }
+    std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo& info) const override {
+        return {{.kind = compute::OutputKind::image, .extent = info.extent, .format = format_, .mip_levels = 2}};
+    }
+    void start(const compute::SimulationInfo&, compute::CudaStream) override {}
+    void step(compute::FrameContext& frame) override {
+        const auto bpp = compute::bytes_per_texel(format_);
+        ASSERT_EQ(frame.output().host_levels.size(), 2u);
+        for (const auto& level : frame.output().host_levels)
+            for (std::uint32_t y = 0; y < level.extent.height; ++y)
+                for (std::uint32_t x = 0; x < level.extent.width; ++x)
+                    std::memcpy(level.data + y * level.pitch + x * bpp, texel().data(), bpp);
+    }
+    // The format's bytes for RGBA (0.2, 0.4, 0.6, 1.0) (R32F: 0.4).
+    std::vector<std::byte> texel() const {
+        auto bytes = [](auto... v) { return std::vector<std::byte>{std::byte(v)...}; };
+        auto floats = [](std::initializer_list<float> v) {
+            std::vector<std::byte> out(v.size() * 4);
+            std::memcpy(out.data(), std::data(v), out.size());
+            return out;
+        };
+        switch (format_) {
+        case compute::PixelFormat::rgba8: return bytes(51, 102, 153, 255);
+        case compute::PixelFormat::bgra8: return bytes(153, 102, 51, 255);
+        case compute::PixelFormat::rgba16f: return bytes(0x66, 0x32, 0x66, 0x36, 0xcd, 0x38, 0x00, 0x3c);
+        case compute::PixelFormat::rgba32f: return floats({0.2f, 0.4f, 0.6f, 1.0f});
+        case compute::PixelFormat::r32f: return floats({0.4f});
+        }
+        return {};
+    }
+
+private:
+    compute::PixelFormat format_;
+    compute::SimulationDesc desc_{.name = "solid", .has_cuda = false, .has_cpu = true};
+};
+
+TEST_F(RunnerTest, EveryImageFormatIsDrawn) {
+    using compute::PixelFormat;
+    for (const auto format :
+         {PixelFormat::rgba8, PixelFormat::bgra8, PixelFormat::rgba16f, PixelFormat::rgba32f, PixelFormat::r32f}) {
+        const auto result = engine::run_headless(ctx(), std::make_unique<Solid>(format),
+                                                 {.backend = engine::Backend::cpu, .extent = {16, 8}, .frames = 2});
+        const auto* px = result.last_frame.bytes.data() + (3 * 16 + 5) * 4;
+        const bool grey = format == PixelFormat::r32f;
+        const int expected[4] = {grey ? 102 : 51, 102, grey ? 102 : 153, 255};
+        for (int c = 0; c < 4; ++c)
+            EXPECT_NEAR(int(px[c]), expected[c], 1) << compute::to_string(format) << " channel " << c;
+    }
+}

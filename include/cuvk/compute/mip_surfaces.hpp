@@ -1,7 +1,7 @@
 #pragma once
-// One surface object per level of a CUDA mipmapped array, and the views kernels write through. Used for arrays
-// imported from Vulkan (interop) and for arrays CUDA allocates itself (the staging backend).
-// Owns the surfaces only; the mipmapped array must outlive them.
+// One surface object per level of a CUDA mipmapped array, the views kernels write through, and one texture object
+// over all levels for reading. Used for arrays imported from Vulkan (interop) and for arrays CUDA allocates itself
+// (the staging backend). Owns the surfaces and the texture only; the mipmapped array must outlive them.
 
 #include "cuvk/compute/handles.hpp"
 #include "cuvk/compute/views.hpp"
@@ -15,6 +15,8 @@ struct MipSurfaces {
     std::vector<cudaArray_t> arrays;      // per level, owned by the mipmapped array
     std::vector<UniqueSurface> surfaces;  // per level
     std::vector<SurfaceView> views;       // per level: surface and that level's extent
+    // All levels: point-sampled, normalized coordinates, clamped, texels as stored (cudaReadModeElementType).
+    UniqueTexture texture;
 };
 
 // `extent` is level 0's size; level l is max(1, extent >> l) on each side.

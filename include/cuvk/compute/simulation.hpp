@@ -113,7 +113,9 @@ struct SimulationInfo {
 struct OutputView {
     OutputSpec spec;
     std::span<const SurfaceView> levels;                // CUDA, image: a surface object per mip level (write)
-    CudaTexture texture = 0;                            // CUDA, image: texture object over the slot (read; 0 if none)
+    // CUDA, image: a texture object over every level of the slot, for reading (point-sampled, normalized
+    // coordinates, texels as stored). A launch that reads it sees the slot as it was before the launch.
+    CudaTexture texture = 0;
     void* device_vertices = nullptr;                    // CUDA, vertices: device pointer to vertex_count vertices
     std::span<const PitchedView<std::byte>> host_levels; // CPU, image: host rows per mip level
     void* host_vertices = nullptr;                      // CPU, vertices

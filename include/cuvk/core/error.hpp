@@ -7,6 +7,7 @@
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace cuvk::core {
 
@@ -54,11 +55,15 @@ private:
 [[noreturn]] void fail_errno(int err, std::string call, std::string what, std::string object = {},
                              std::source_location where = std::source_location::current());
 
+// What CUVK_ASSERT throws: "assertion failed: <condition>: <why>" (out of line, so each use stays small).
+[[noreturn]] void fail_assertion(const char* condition, std::string_view why,
+                                 std::source_location where = std::source_location::current());
+
 } // namespace cuvk::core
 
 // Programmer errors only (broken invariants), never bad input: throws with the reason, never aborts.
 #define CUVK_ASSERT(cond, why)                                                                                         \
     do {                                                                                                               \
         if (!(cond))                                                                                                   \
-            ::cuvk::core::fail(std::string("assertion failed: ") + #cond + ": " + (why));                              \
+            ::cuvk::core::fail_assertion(#cond, (why));                                                                \
     } while (0)

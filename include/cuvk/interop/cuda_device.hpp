@@ -29,4 +29,17 @@ CudaDevice select_cuda_device(const render::Context& ctx, std::optional<int> for
 // Makes CUDA device `ordinal` current; throws naming it when it does not exist.
 CudaDevice use_cuda_device(int ordinal);
 
+// Makes `ordinal` the calling thread's current CUDA device for a scope and restores the previous one at its end
+// (also by exception), so creating shared objects leaves the caller's current device as it was.
+class ScopedCudaDevice {
+public:
+    ScopedCudaDevice(int ordinal, const std::string& name);
+    ~ScopedCudaDevice();
+    ScopedCudaDevice(const ScopedCudaDevice&) = delete;
+    ScopedCudaDevice& operator=(const ScopedCudaDevice&) = delete;
+
+private:
+    int previous_ = -1;
+};
+
 } // namespace cuvk::interop

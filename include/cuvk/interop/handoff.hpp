@@ -13,12 +13,15 @@ namespace cuvk::interop {
 void release_to_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
                          VkAccessFlags2 access, VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL);
 // Before Vulkan's next access in (stage, access): take `image` back from CUDA, moving it from GENERAL to `layout`
-// (e.g. TRANSFER_SRC_OPTIMAL for a copy; the matching release moves it back).
+// (e.g. TRANSFER_SRC_OPTIMAL for a copy; the matching release moves it back). The submission must wait for CUDA's
+// semaphore at `stage` (or earlier): the barrier's first scope is `stage`, which chains it, and its layout change,
+// after that wait (Vulkan spec, "Semaphore Waiting": the wait's second scope is its stage mask).
 void acquire_from_external(VkCommandBuffer cmd, VkImage image, core::QueueFamily family, VkPipelineStageFlags2 stage,
                            VkAccessFlags2 access, VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL);
 
 void release_to_external(VkCommandBuffer cmd, VkBuffer buffer, core::QueueFamily family, VkPipelineStageFlags2 stage,
                          VkAccessFlags2 access);
+// The same for a buffer (no layout).
 void acquire_from_external(VkCommandBuffer cmd, VkBuffer buffer, core::QueueFamily family, VkPipelineStageFlags2 stage,
                            VkAccessFlags2 access);
 

@@ -29,6 +29,8 @@ public:
     std::uint32_t mip_levels() const noexcept { return exported_.image().mip_levels(); }
     compute::SurfaceView surface(std::uint32_t level = 0) const;
     cudaArray_t cuda_array(std::uint32_t level = 0) const;
+    // A texture object over every level, for reading (see compute::MipSurfaces).
+    cudaTextureObject_t texture() const noexcept { return levels_.texture.get(); }
 
 private:
     ExportedImage exported_;
@@ -37,7 +39,7 @@ private:
     compute::MipSurfaces levels_; // surfaces over mipmap_'s levels
 };
 
-// The CUDA channel format matching a Vulkan format cuvk shares (RGBA8, RGBA16F, RGBA32F, R32F).
+// The CUDA channel format matching a Vulkan format cuvk shares (RGBA8, BGRA8, RGBA16F, RGBA32F, R32F).
 cudaChannelFormatDesc channel_format_of(VkFormat format);
 
 } // namespace cuvk::interop

@@ -1,7 +1,7 @@
 #pragma once
 // cuvk::render::Buffer — a VkBuffer with its own memory, optionally persistently mapped.
 //
-// Owns: buffer, then memory (members in creation order; destroyed in reverse). The Context must outlive it.
+// Owns: memory and buffer (destroyed buffer → memory). The Context must outlive it.
 
 #include "cuvk/render/context.hpp"
 #include "cuvk/render/handles.hpp"
@@ -41,9 +41,10 @@ public:
     std::span<std::byte> mapped() const noexcept { return {static_cast<std::byte*>(mapped_), mapped_ ? size_ : 0}; }
 
 private:
-    // Creation order: buffer, memory (bound and maybe mapped). Memory is freed after the buffer is destroyed.
-    UniqueBuffer buffer_;
+    // Destroyed in reverse of this order: the buffer, then its memory (bound and maybe mapped). Created buffer →
+    // memory, so the memory is declared first although it is allocated second.
     UniqueMemory memory_;
+    UniqueBuffer buffer_;
     void* mapped_ = nullptr; // unmapped implicitly by vkFreeMemory
     VkDeviceSize size_ = 0;
     VkDeviceSize allocation_size_ = 0;

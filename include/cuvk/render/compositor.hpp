@@ -25,6 +25,7 @@ struct CompositeRect {
     std::int32_t x = 0, y = 0;        // top-left in the target
     core::Extent2D extent;           // size in the target
     float lod = 0.0f;                // source level of detail
+    bool grey = false;               // the source has one channel (R32F): show it as grey, opaque
 };
 
 class Compositor {

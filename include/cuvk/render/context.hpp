@@ -68,7 +68,7 @@ using UniqueMessenger = core::Unique<VkDebugUtilsMessengerEXT, MessengerDeleter>
 class Context {
 public:
     static std::unique_ptr<Context> create(ContextInfo info);
-    ~Context() = default;
+    ~Context(); // waits for the device to be idle first
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 

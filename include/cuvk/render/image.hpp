@@ -1,7 +1,7 @@
 #pragma once
 // cuvk::render::Image — a 2D VkImage with its own memory and a view of all its mip levels.
 //
-// Owns: image, memory, view (members in creation order; destroyed in reverse). The Context must outlive it.
+// Owns: memory, image, view (destroyed view → image → memory). The Context must outlive it.
 // The image starts in VK_IMAGE_LAYOUT_UNDEFINED; its user records the first transition.
 
 #include "cuvk/core/types.hpp"
@@ -43,9 +43,11 @@ public:
     const std::string& name() const noexcept { return name_; }
 
 private:
-    // Creation order: image, memory (bound), view. The view dies first, the memory after the image.
-    UniqueImage image_;
+    // Destroyed in reverse of this order: the view, then the image, then its memory (Vulkan lets memory be freed
+    // while bound, but cuvk never leaves an image bound to freed memory). Created image → memory → view, so the
+    // memory is declared first although it is allocated second.
     UniqueMemory memory_;
+    UniqueImage image_;
     UniqueImageView view_;
     VkDeviceSize allocation_size_ = 0;
     core::Extent2D extent_;
