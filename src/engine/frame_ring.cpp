@@ -82,19 +82,22 @@ std::vector<float> params_or_defaults(const compute::SimulationDesc& desc, const
 
 } // namespace
 
-compute::OutputSpec FrameRing::validate(const render::Context& ctx, const compute::Simulation& simulation,
-                                        const RingInfo& info) {
+std::vector<compute::OutputSpec> FrameRing::validate(const render::Context& ctx,
+                                                     const compute::Simulation& simulation, const RingInfo& info) {
     const auto& desc = simulation.desc();
     const std::string name = info.name.empty() ? desc.name : info.name;
     check_info(ctx, desc, info);
     const auto params = params_or_defaults(desc, info.params);
     check_params(desc, params);
     const auto outputs = simulation.outputs({.extent = info.extent, .params = params, .seed = info.seed});
-    if (outputs.size() != 1)
-        core::fail("FrameRing draws one output per simulation; this one declares " + std::to_string(outputs.size()),
-                   name);
-    check_output(ctx, outputs.front(), name);
-    return outputs.front();
+    if (outputs.empty() || outputs.size() > 8)
+        core::fail("a simulation declares 1 to 8 outputs, not " + std::to_string(outputs.size()), name);
+    if (info.display_output >= outputs.size())
+        core::fail_usage(name + " has " + std::to_string(outputs.size()) + " output(s): there is no output " +
+                         std::to_string(info.display_output) + " to display");
+    for (std::size_t o = 0; o < outputs.size(); ++o)
+        check_output(ctx, outputs[o], outputs.size() == 1 ? name : name + ".output" + std::to_string(o));
+    return outputs;
 }
 
 StageScope draw_read_scope(compute::OutputKind kind) {
@@ -110,19 +113,18 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
         core::fail("FrameRing: no simulation");
     if (info_.name.empty())
         info_.name = simulation_->desc().name;
-    output_ = validate(ctx, *simulation_, info_);
+    outputs_ = validate(ctx, *simulation_, info_);
     params_ = params_or_defaults(simulation_->desc(), info_.params);
     const compute::SimulationInfo start{.extent = info_.extent, .params = params_, .seed = info_.seed};
 
     const ProducerInfo producer{.simulation = simulation_.get(),
                                 .start = start,
-                                .output = output_,
+                                .outputs = outputs_,
                                 .slots = size(),
                                 .sync = info_.sync,
                                 .cuda_device = info_.cuda_device,
                                 .split = info_.backend == Backend::split,
                                 .sim_device = info_.sim_device,
-                                .read = read_scope(),
                                 .name = info_.name};
     switch (info_.backend) {
     case Backend::interop:
@@ -160,11 +162,10 @@ FrameRing::~FrameRing() {
     }
 }
 
-StageScope FrameRing::read_scope() const noexcept { return draw_read_scope(output_.kind); }
 
 std::string FrameRing::backend_note() const { return producer_->describe(); }
 
-const SlotOutput& FrameRing::slot(std::uint32_t s) const { return producer_->slot(s); }
+const SlotOutput& FrameRing::slot(std::uint32_t s, std::size_t output) const { return producer_->slot(s, output); }
 
 void FrameRing::produce(core::FrameIndex k) {
     const std::uint32_t n = size();

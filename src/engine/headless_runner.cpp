@@ -21,6 +21,7 @@ RingInfo ring_info(const RunInfo& info) {
             .seed = info.seed,
             .cuda_device = info.cuda_device,
             .sim_device = info.sim_device,
+            .display_output = info.display_output,
             .fault = info.fault};
 }
 
@@ -36,7 +37,7 @@ std::uint64_t captured_count(const RunInfo& info) {
 
 } // namespace
 
-compute::OutputSpec check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info) {
+std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info) {
     if (info.frames == 0)
         core::fail_usage("--frames must be at least 1");
     const auto output = FrameRing::validate(ctx, simulation, ring_info(info));

@@ -15,13 +15,12 @@ namespace cuvk::engine {
 struct ProducerInfo {
     compute::Simulation* simulation = nullptr; // owned by the ring; outlives the producer
     compute::SimulationInfo start;             // handed to Simulation::start (the spans outlive the constructor only)
-    compute::OutputSpec output;
+    std::vector<compute::OutputSpec> outputs; // what each frame writes, in the simulation's order (at least one)
     std::uint32_t slots = 3;
     SyncMode sync = SyncMode::timeline;
     std::optional<int> cuda_device;  // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
     bool split = false;              // interop only: simulate on another GPU and copy peer-to-peer (split mode)
     std::optional<int> sim_device;   // split: the simulating CUDA ordinal (default: the first other GPU)
-    StageScope read;                 // where the draw reads a slot's output
     std::string name;
 };
 
@@ -39,7 +38,7 @@ struct Handoff {
 class Producer {
 public:
     virtual ~Producer() = default;
-    virtual const SlotOutput& slot(std::uint32_t s) const = 0;
+    virtual const SlotOutput& slot(std::uint32_t s, std::size_t output) const = 0;
     // True when produce() writes memory the host sees (cpu, staging): the ring then waits on the host until the
     // slot's previous frame has retired. False when the GPU orders the reuse itself (interop).
     virtual bool writes_host_memory() const = 0;

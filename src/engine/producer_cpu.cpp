@@ -12,22 +12,27 @@ namespace {
 class CpuProducer final : public Producer {
 public:
     CpuProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), slots_(UploadSlots::create(ctx, info)), times_(2 * info.slots, 0.0) {
+        : info_(info), times_(2 * info.slots, 0.0) {
+        for (std::size_t o = 0; o < info.outputs.size(); ++o)
+            uploads_.push_back(UploadSlots::create(ctx, info.outputs[o], info.slots,
+                                                   info.outputs.size() == 1 ? info.name
+                                                                            : info.name + ".output" + std::to_string(o)));
         info.simulation->start(info.start, nullptr);
     }
 
     ~CpuProducer() override { info_.simulation->stop(); }
 
-    const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return uploads_.at(output).slot(s); }
     bool writes_host_memory() const override { return true; }
 
     void produce(const Handoff& h) override {
         const auto start = std::chrono::steady_clock::now();
-        const compute::OutputView view{.spec = info_.output,
-                                       .host_levels = slots_.host_levels(h.slot),
-                                       .host_vertices = slots_.staging(h.slot).data()};
-        compute::FrameContext frame{
-            .frame = h.frame, .time = h.time, .params = h.params, .outputs = {&view, 1}};
+        std::vector<compute::OutputView> views;
+        for (std::size_t o = 0; o < uploads_.size(); ++o)
+            views.push_back({.spec = info_.outputs[o],
+                             .host_levels = uploads_[o].host_levels(h.slot),
+                             .host_vertices = uploads_[o].staging(h.slot).data()});
+        compute::FrameContext frame{.frame = h.frame, .time = h.time, .params = h.params, .outputs = views};
         info_.simulation->step(frame);
         times_[h.frame.value % times_.size()] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -37,7 +42,10 @@ public:
                    std::vector<render::SemaphoreSubmit>&) const override {}
     void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
                      std::vector<render::SemaphoreSubmit>&) const override {}
-    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
+        for (const auto& u : uploads_)
+            u.record_upload(cmd, s);
+    }
     void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return times_[k.value % times_.size()]; }
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
@@ -45,7 +53,7 @@ public:
 
 private:
     ProducerInfo info_;
-    UploadSlots slots_;
+    std::vector<UploadSlots> uploads_; // per output
     std::vector<double> times_; // host ms per frame, the last 2N frames
 };
 

@@ -57,23 +57,24 @@ private:
     std::vector<Pair> pairs_;
 };
 
-// Steps the simulation into `out` on `stream`, between frame k's timing events.
-void step_simulation(compute::Simulation& sim, const Handoff& h, const compute::OutputView& out,
+// Steps the simulation into `outputs` on `stream`, between frame k's timing events.
+void step_simulation(compute::Simulation& sim, const Handoff& h, std::span<const compute::OutputView> outputs,
                      cudaStream_t stream, const FrameEvents& events) {
     CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
     compute::FrameContext frame{
-        .stream = stream, .frame = h.frame, .time = h.time, .params = h.params, .outputs = {&out, 1}};
+        .stream = stream, .frame = h.frame, .time = h.time, .params = h.params, .outputs = outputs};
     sim.step(frame);
     CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
 }
 
-// Slot outputs in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a mipmapped
-// array with a surface per level, or a stream-ordered vertex buffer. Created on the current device.
-class CudaSlotOutputs {
+// One output's slots in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a
+// mipmapped array with a surface per level and a texture, or a stream-ordered vertex buffer. Created on the current
+// device.
+class CudaOutput {
 public:
-    CudaSlotOutputs(const ProducerInfo& info, cudaStream_t stream, const std::string& name) {
-        const auto& out = info.output;
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
+    CudaOutput(const compute::OutputSpec& out, std::uint32_t slots, cudaStream_t stream, const std::string& name)
+        : spec_(out) {
+        for (std::uint32_t s = 0; s < slots; ++s) {
             if (out.kind == compute::OutputKind::image) {
                 const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
                 cudaMipmappedArray_t mipmap = nullptr;
@@ -89,8 +90,9 @@ public:
         }
     }
 
-    compute::OutputView view(const compute::OutputSpec& spec, std::uint32_t s) const {
-        return {.spec = spec,
+    const compute::OutputSpec& spec() const { return spec_; }
+    compute::OutputView view(std::uint32_t s) const {
+        return {.spec = spec_,
                 .levels = levels_[s].views,
                 .texture = levels_[s].texture.get(),
                 .device_vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
@@ -99,10 +101,110 @@ public:
     void* vertices(std::uint32_t s) const { return vertices_[s].get(); }
 
 private:
-    // Creation order per slot; surfaces die before their arrays.
+    compute::OutputSpec spec_;
+    // Creation order per slot; surfaces and textures die before their arrays.
     std::vector<compute::UniqueMipmappedArray> mipmaps_;
     std::vector<compute::MipSurfaces> levels_;
     std::vector<compute::DeviceMemory> vertices_;
+};
+
+std::vector<CudaOutput> make_cuda_outputs(const ProducerInfo& info, cudaStream_t stream, const std::string& name) {
+    std::vector<CudaOutput> out;
+    for (std::size_t o = 0; o < info.outputs.size(); ++o)
+        out.emplace_back(info.outputs[o], info.slots, stream, name + ".output" + std::to_string(o));
+    return out;
+}
+
+std::vector<compute::OutputView> views_of(const std::vector<CudaOutput>& outputs, std::uint32_t s) {
+    std::vector<compute::OutputView> views;
+    for (const auto& o : outputs)
+        views.push_back(o.view(s));
+    return views;
+}
+
+// One output's slots in Vulkan memory that CUDA imports (interop): per slot a SharedImage (every mip level, surfaces
+// and a texture) or a SharedBuffer, and the handoff barriers around Vulkan's reads of it.
+class SharedOutput {
+public:
+    SharedOutput(const render::Context& ctx, const interop::CudaDevice& cuda, const compute::OutputSpec& out,
+                 std::uint32_t slots, const std::string& name)
+        : spec_(out), read_(draw_read_scope(out.kind)), family_(ctx.queue_family()) {
+        const bool image = out.kind == compute::OutputKind::image;
+        for (std::uint32_t s = 0; s < slots; ++s) {
+            const std::string slot_name = name + ".slot" + std::to_string(s);
+            if (image)
+                images_.push_back(interop::SharedImage::create(
+                    ctx, cuda,
+                    {.extent = out.extent,
+                     .format = vk_format(out.format),
+                     .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                     .mip_levels = out.mip_levels,
+                     .name = slot_name}));
+            else
+                buffers_.push_back(interop::SharedBuffer::create(
+                    ctx, cuda,
+                    {.size = out.host_bytes(),
+                     .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                     .name = slot_name}));
+        }
+        for (std::uint32_t s = 0; s < slots; ++s) {
+            SlotOutput o;
+            std::vector<compute::SurfaceView> levels;
+            if (image) {
+                o.image = &images_[s].image();
+                for (std::uint32_t l = 0; l < out.mip_levels; ++l)
+                    levels.push_back(images_[s].surface(l));
+            } else {
+                o.vertices = buffers_[s].vk();
+            }
+            slots_.push_back(o);
+            surfaces_.push_back(std::move(levels));
+        }
+    }
+
+    const compute::OutputSpec& spec() const { return spec_; }
+    StageScope read() const { return read_; }
+    const SlotOutput& slot(std::uint32_t s) const { return slots_.at(s); }
+    const interop::SharedImage* image(std::uint32_t s) const { return images_.empty() ? nullptr : &images_[s]; }
+    void* vertices(std::uint32_t s) const { return buffers_.empty() ? nullptr : buffers_[s].cuda_ptr(); }
+    compute::OutputView view(std::uint32_t s) const {
+        return {.spec = spec_,
+                .levels = surfaces_[s],
+                .texture = images_.empty() ? 0 : images_[s].texture(),
+                .device_vertices = vertices(s)};
+    }
+
+    // Every slot starts owned by CUDA (images in GENERAL).
+    void record_prepare(VkCommandBuffer cmd) const {
+        for (const auto& i : images_)
+            interop::prepare_for_external(cmd, i.vk(), family_);
+        for (const auto& b : buffers_)
+            interop::release_to_external(cmd, b.vk(), family_, VK_PIPELINE_STAGE_2_NONE, VK_ACCESS_2_NONE);
+    }
+    // The submission waits for `produced` at (at least) read().stage; the acquire barrier's first scope is that
+    // stage, which orders the barrier after the wait.
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const {
+        if (!images_.empty())
+            interop::acquire_from_external(cmd, images_[s].vk(), family_, read_.stage, read_.access);
+        else
+            interop::acquire_from_external(cmd, buffers_[s].vk(), family_, read_.stage, read_.access);
+    }
+    void record_release(VkCommandBuffer cmd, std::uint32_t s) const {
+        if (!images_.empty())
+            interop::release_to_external(cmd, images_[s].vk(), family_, read_.stage, VK_ACCESS_2_NONE);
+        else
+            interop::release_to_external(cmd, buffers_[s].vk(), family_, read_.stage, VK_ACCESS_2_NONE);
+    }
+
+private:
+    compute::OutputSpec spec_;
+    StageScope read_;
+    core::QueueFamily family_;
+    // Creation order; the owner synchronizes the CUDA stream before they die.
+    std::vector<interop::SharedImage> images_;
+    std::vector<interop::SharedBuffer> buffers_;
+    std::vector<SlotOutput> slots_;
+    std::vector<std::vector<compute::SurfaceView>> surfaces_;
 };
 
 // Split mode: the simulation runs on a second GPU into memory of its own, and each frame is copied peer-to-peer
@@ -129,7 +231,7 @@ public:
         }
         peer_access_ = can_access != 0;
         stream_ = compute::create_stream(name + ".stream");
-        outputs_.emplace(info, stream_.get(), name + ".output");
+        outputs_ = make_cuda_outputs(info, stream_.get(), name);
         events_.emplace(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
@@ -138,13 +240,12 @@ public:
         (void)interop::use_cuda_device(display);
     }
 
-
     ~RemoteSimulation() {
         (void)cudaSetDevice(device_.ordinal);
         (void)cudaStreamSynchronize(stream_.get());
         if (started_)
             info_.simulation->stop();
-        outputs_.reset();
+        outputs_.clear();
         (void)cudaStreamSynchronize(stream_.get());
         (void)cudaSetDevice(display_);
     }
@@ -152,30 +253,33 @@ public:
     const interop::CudaDevice& device() const { return device_; }
     bool peer_access() const { return peer_access_; }
 
-    // Enqueues slot s's frame after `ready` (an event of the display GPU), copies it into `images` levels or
-    // `vertices` on the display GPU, and returns the event the display stream must wait for.
-    cudaEvent_t produce(const Handoff& h, cudaEvent_t ready, const interop::SharedImage* image, void* vertices) {
+    // Enqueues slot s's frame after `ready` (an event of the display GPU), copies every output into the display
+    // GPU's shared slots, and returns the event the display stream must wait for.
+    cudaEvent_t produce(const Handoff& h, cudaEvent_t ready, const std::vector<SharedOutput>& shared) {
         const RestoreDevice restore{display_};
         CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
         cudaStream_t stream = stream_.get();
         const std::uint32_t s = h.slot;
         CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
-        step_simulation(*info_.simulation, h, outputs_->view(info_.output, s), stream, *events_);
-        if (image) {
-            for (std::uint32_t l = 0; l < info_.output.mip_levels; ++l) {
-                const auto e = info_.output.level_extent(l);
-                cudaMemcpy3DPeerParms copy{};
-                copy.srcArray = outputs_->array(s, l);
-                copy.srcDevice = device_.ordinal;
-                copy.dstArray = image->cuda_array(l);
-                copy.dstDevice = display_;
-                copy.extent = cudaExtent{e.width, e.height, 1};
-                CUVK_CUDA(cudaMemcpy3DPeerAsync(&copy, stream), "split: peer copy");
+        step_simulation(*info_.simulation, h, views_of(outputs_, s), stream, *events_);
+        for (std::size_t o = 0; o < outputs_.size(); ++o) {
+            const auto& out = outputs_[o].spec();
+            if (const auto* image = shared[o].image(s)) {
+                for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
+                    const auto e = out.level_extent(l);
+                    cudaMemcpy3DPeerParms copy{};
+                    copy.srcArray = outputs_[o].array(s, l);
+                    copy.srcDevice = device_.ordinal;
+                    copy.dstArray = image->cuda_array(l);
+                    copy.dstDevice = display_;
+                    copy.extent = cudaExtent{e.width, e.height, 1};
+                    CUVK_CUDA(cudaMemcpy3DPeerAsync(&copy, stream), "split: peer copy");
+                }
+            } else {
+                CUVK_CUDA(cudaMemcpyPeerAsync(shared[o].vertices(s), display_, outputs_[o].vertices(s),
+                                              device_.ordinal, out.host_bytes(), stream),
+                          "split: peer copy");
             }
-        } else {
-            CUVK_CUDA(cudaMemcpyPeerAsync(vertices, display_, outputs_->vertices(s), device_.ordinal,
-                                          info_.output.host_bytes(), stream),
-                      "split: peer copy");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "split: peer copy");
         return copied_[s].get();
@@ -199,7 +303,7 @@ private:
     bool peer_access_ = false;
     // Creation order; the destructor synchronizes and stops the simulation first, on its own device.
     compute::UniqueStream stream_;
-    std::optional<CudaSlotOutputs> outputs_;
+    std::vector<CudaOutput> outputs_;
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
     bool started_ = false; // the simulation's state lives on this GPU, in stream_'s order
@@ -215,49 +319,18 @@ int other_cuda_device(int display) {
 class InteropProducer final : public Producer {
 public:
     InteropProducer(const render::Context& ctx, const ProducerInfo& info)
-        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
+        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         const std::string& name = info.name;
-        const auto& out = info.output;
-        const bool image = out.kind == compute::OutputKind::image;
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            const std::string slot_name = name + ".slot" + std::to_string(s);
-            if (image)
-                images_.push_back(interop::SharedImage::create(
-                    ctx, cuda_,
-                    {.extent = out.extent,
-                     .format = vk_format(out.format),
-                     .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                     .mip_levels = out.mip_levels,
-                     .name = slot_name}));
-            else
-                buffers_.push_back(interop::SharedBuffer::create(
-                    ctx, cuda_,
-                    {.size = out.host_bytes(),
-                     .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                     .name = slot_name}));
+        for (std::size_t o = 0; o < info.outputs.size(); ++o) {
+            outputs_.emplace_back(ctx, cuda_, info.outputs[o], info.slots,
+                                  info.outputs.size() == 1 ? name : name + ".output" + std::to_string(o));
+            wait_stage_ |= outputs_.back().read().stage;
         }
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            SlotOutput o;
-            std::vector<compute::SurfaceView> levels;
-            if (image) {
-                o.image = &images_[s].image();
-                for (std::uint32_t l = 0; l < out.mip_levels; ++l)
-                    levels.push_back(images_[s].surface(l));
-            } else {
-                o.vertices = buffers_[s].vk();
-            }
-            outputs_.push_back(o);
-            surfaces_.push_back(std::move(levels));
-        }
-        // Every slot starts owned by CUDA (images in GENERAL).
         render::submit_and_wait(
             ctx,
             [&](VkCommandBuffer cmd) {
-                for (const auto& i : images_)
-                    interop::prepare_for_external(cmd, i.vk(), ctx.queue_family());
-                for (const auto& b : buffers_)
-                    interop::release_to_external(cmd, b.vk(), ctx.queue_family(), VK_PIPELINE_STAGE_2_NONE,
-                                                 VK_ACCESS_2_NONE);
+                for (const auto& o : outputs_)
+                    o.record_prepare(cmd);
             },
             name + ".prepare");
         if (info.sync == SyncMode::timeline) {
@@ -297,7 +370,9 @@ public:
         }
     }
 
-    const SlotOutput& slot(std::uint32_t s) const override { return outputs_.at(s); }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override {
+        return outputs_.at(output).slot(s);
+    }
     bool writes_host_memory() const override { return false; }
 
     void produce(const Handoff& h) override {
@@ -311,15 +386,13 @@ public:
         }
         if (remote_) {
             CUVK_CUDA(cudaEventRecord(ready_[s].get(), stream), "split: ready");
-            const cudaEvent_t copied = remote_->produce(h, ready_[s].get(), images_.empty() ? nullptr : &images_[s],
-                                                        buffers_.empty() ? nullptr : buffers_[s].cuda_ptr());
+            const cudaEvent_t copied = remote_->produce(h, ready_[s].get(), outputs_);
             CUVK_CUDA(cudaStreamWaitEvent(stream, copied, 0), "split: wait for the peer copy");
         } else {
-            const compute::OutputView view{.spec = info_.output,
-                                           .levels = surfaces_[s],
-                                           .texture = images_.empty() ? 0 : images_[s].texture(),
-                                           .device_vertices = buffers_.empty() ? nullptr : buffers_[s].cuda_ptr()};
-            step_simulation(*info_.simulation, h, view, stream, *events_);
+            std::vector<compute::OutputView> views;
+            for (const auto& o : outputs_)
+                views.push_back(o.view(s));
+            step_simulation(*info_.simulation, h, views, stream, *events_);
         }
         if (produced_)
             produced_->cuda_signal(stream, h.signal_produced);
@@ -327,14 +400,15 @@ public:
             produced_binary_[s].cuda_signal(stream);
     }
 
+    // Vulkan waits at every stage that reads an output of the slots.
     void add_waits(std::span<const std::uint32_t> slots, core::TimelineValue produced,
                    std::vector<render::SemaphoreSubmit>& out) const override {
         if (produced_) {
-            out.push_back(produced_->vk_wait(produced, info_.read.stage));
+            out.push_back(produced_->vk_wait(produced, wait_stage_));
             return;
         }
         for (const std::uint32_t s : slots)
-            out.push_back(produced_binary_[s].vk_wait(info_.read.stage));
+            out.push_back(produced_binary_[s].vk_wait(wait_stage_));
     }
 
     void add_signals(std::span<const std::uint32_t> slots, core::TimelineValue consumed,
@@ -347,24 +421,14 @@ public:
             out.push_back(consumed_binary_[s].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
     }
 
-    // The submission waits for `produced` at read.stage; the acquire barrier's first scope includes that stage, so
-    // the barrier (and any layout change it makes) is ordered after the wait.
     void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
-        if (!images_.empty())
-            interop::acquire_from_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read.stage,
-                                           info_.read.access);
-        else
-            interop::acquire_from_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read.stage,
-                                           info_.read.access);
+        for (const auto& o : outputs_)
+            o.record_acquire(cmd, s);
     }
 
     void record_release(VkCommandBuffer cmd, std::uint32_t s) const override {
-        if (!images_.empty())
-            interop::release_to_external(cmd, images_[s].vk(), ctx_.queue_family(), info_.read.stage,
-                                         VK_ACCESS_2_NONE);
-        else
-            interop::release_to_external(cmd, buffers_[s].vk(), ctx_.queue_family(), info_.read.stage,
-                                         VK_ACCESS_2_NONE);
+        for (const auto& o : outputs_)
+            o.record_release(cmd, s);
     }
 
     std::optional<double> simulation_ms(core::FrameIndex k) override {
@@ -393,14 +457,11 @@ public:
     }
 
 private:
-    const render::Context& ctx_;
     ProducerInfo info_;
+    VkPipelineStageFlags2 wait_stage_ = VK_PIPELINE_STAGE_2_NONE;
     // Creation order; the destructor synchronizes the stream and stops the simulation before any of these die.
     interop::CudaDevice cuda_;
-    std::vector<interop::SharedImage> images_;
-    std::vector<interop::SharedBuffer> buffers_;
-    std::vector<SlotOutput> outputs_;
-    std::vector<std::vector<compute::SurfaceView>> surfaces_;
+    std::vector<SharedOutput> outputs_;
     std::optional<interop::SharedTimeline> produced_, consumed_;
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
@@ -422,26 +483,31 @@ using UniquePinned = core::Unique<void*, HostFree>;
 class StagingProducer final : public Producer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)),
-          slots_(UploadSlots::create(ctx, info)) {
+        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         const std::string& name = info.name;
-        const std::size_t bytes = info.output.host_bytes();
+        for (std::size_t o = 0; o < info.outputs.size(); ++o)
+            uploads_.push_back(UploadSlots::create(ctx, info.outputs[o], info.slots,
+                                                   info.outputs.size() == 1 ? name : name + ".output" + std::to_string(o)));
         stream_ = compute::create_stream(name + ".stream");
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            void* host = slots_.staging(s).data();
-            const cudaError_t r = cudaHostRegister(host, bytes, cudaHostRegisterDefault);
-            if (r == cudaSuccess) {
-                registrations_.emplace_back(host);
-                copy_targets_.push_back(host);
-            } else {
-                (void)cudaGetLastError(); // refused (e.g. driver-owned mapping): fall back to a pinned bounce
-                void* pinned = nullptr;
-                CUVK_CUDA(cudaMallocHost(&pinned, bytes), name + ".bounce");
-                bounce_.emplace_back(pinned);
-                copy_targets_.push_back(pinned);
+        copy_targets_.resize(info.outputs.size());
+        for (std::size_t o = 0; o < info.outputs.size(); ++o) {
+            const std::size_t bytes = info.outputs[o].host_bytes();
+            for (std::uint32_t s = 0; s < info.slots; ++s) {
+                void* host = uploads_[o].staging(s).data();
+                const cudaError_t r = cudaHostRegister(host, bytes, cudaHostRegisterDefault);
+                if (r == cudaSuccess) {
+                    registrations_.emplace_back(host);
+                    copy_targets_[o].push_back(host);
+                } else {
+                    (void)cudaGetLastError(); // refused (e.g. driver-owned mapping): fall back to a pinned bounce
+                    void* pinned = nullptr;
+                    CUVK_CUDA(cudaMallocHost(&pinned, bytes), name + ".bounce");
+                    bounce_.emplace_back(pinned);
+                    copy_targets_[o].push_back(pinned);
+                }
             }
         }
-        outputs_.emplace(info, stream_.get(), name + ".cuda_output");
+        outputs_ = make_cuda_outputs(info, stream_.get(), name + ".cuda");
         events_.emplace(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
@@ -457,27 +523,32 @@ public:
         }
     }
 
-    const SlotOutput& slot(std::uint32_t s) const override { return slots_.slot(s); }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override {
+        return uploads_.at(output).slot(s);
+    }
     bool writes_host_memory() const override { return true; }
 
     void produce(const Handoff& h) override {
         cudaStream_t stream = stream_.get();
-        const auto& out = info_.output;
         const std::uint32_t s = h.slot;
-        step_simulation(*info_.simulation, h, outputs_->view(out, s), stream, *events_);
-        auto* host = static_cast<std::byte*>(copy_targets_[s]);
-        if (out.kind == compute::OutputKind::image) {
-            const std::size_t bpp = compute::bytes_per_texel(out.format);
-            for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
-                const auto e = out.level_extent(l);
-                CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + out.host_level_offset(l), e.width * bpp,
-                                                     outputs_->array(s, l), 0, 0, e.width * bpp, e.height,
-                                                     cudaMemcpyDeviceToHost, stream),
+        step_simulation(*info_.simulation, h, views_of(outputs_, s), stream, *events_);
+        for (std::size_t o = 0; o < outputs_.size(); ++o) {
+            const auto& out = outputs_[o].spec();
+            auto* host = static_cast<std::byte*>(copy_targets_[o][s]);
+            if (out.kind == compute::OutputKind::image) {
+                const std::size_t bpp = compute::bytes_per_texel(out.format);
+                for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
+                    const auto e = out.level_extent(l);
+                    CUVK_CUDA(cudaMemcpy2DFromArrayAsync(host + out.host_level_offset(l), e.width * bpp,
+                                                         outputs_[o].array(s, l), 0, 0, e.width * bpp, e.height,
+                                                         cudaMemcpyDeviceToHost, stream),
+                              "staging D2H");
+                }
+            } else {
+                CUVK_CUDA(cudaMemcpyAsync(host, outputs_[o].vertices(s), out.host_bytes(), cudaMemcpyDeviceToHost,
+                                          stream),
                           "staging D2H");
             }
-        } else {
-            CUVK_CUDA(cudaMemcpyAsync(host, outputs_->vertices(s), out.host_bytes(), cudaMemcpyDeviceToHost, stream),
-                      "staging D2H");
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
     }
@@ -485,8 +556,9 @@ public:
     void prepare_submit(std::span<const std::uint32_t> slots) override {
         for (const std::uint32_t s : slots) {
             CUVK_CUDA(cudaEventSynchronize(copied_[s].get()), "staging D2H");
-            if (copy_targets_[s] != slots_.staging(s).data())
-                std::memcpy(slots_.staging(s).data(), copy_targets_[s], info_.output.host_bytes());
+            for (std::size_t o = 0; o < outputs_.size(); ++o)
+                if (copy_targets_[o][s] != uploads_[o].staging(s).data())
+                    std::memcpy(uploads_[o].staging(s).data(), copy_targets_[o][s], info_.outputs[o].host_bytes());
         }
     }
 
@@ -494,7 +566,10 @@ public:
                    std::vector<render::SemaphoreSubmit>&) const override {}
     void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
                      std::vector<render::SemaphoreSubmit>&) const override {}
-    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override { slots_.record_upload(cmd, s); }
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
+        for (const auto& u : uploads_)
+            u.record_upload(cmd, s);
+    }
     void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
@@ -509,12 +584,12 @@ private:
     // Creation order; the destructor synchronizes the stream and stops the simulation first. Registrations die
     // before the Vulkan memory.
     interop::CudaDevice cuda_;
-    UploadSlots slots_;
+    std::vector<UploadSlots> uploads_; // per output
     compute::UniqueStream stream_;
     std::vector<UniqueRegistration> registrations_;
     std::vector<UniquePinned> bounce_;
-    std::vector<void*> copy_targets_; // per slot: the registered staging memory, or its pinned bounce buffer
-    std::optional<CudaSlotOutputs> outputs_;
+    std::vector<std::vector<void*>> copy_targets_; // [output][slot]: the registered staging memory, or its bounce
+    std::vector<CudaOutput> outputs_;
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> copied_;
     bool started_ = false;

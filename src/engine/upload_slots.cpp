@@ -17,16 +17,16 @@ VkFormat vk_format(compute::PixelFormat format) {
     return VK_FORMAT_UNDEFINED;
 }
 
-UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& info) {
-    const std::string& name = info.name;
+UploadSlots UploadSlots::create(const render::Context& ctx, const compute::OutputSpec& output, std::uint32_t slots,
+                                const std::string& name) {
     UploadSlots u;
-    u.output_ = info.output;
-    u.read_ = info.read;
-    const auto& out = info.output;
+    u.output_ = output;
+    u.read_ = draw_read_scope(output.kind);
+    const auto& out = output;
     const bool image = out.kind == compute::OutputKind::image;
     const std::size_t bpp = compute::bytes_per_texel(out.format);
     const std::size_t bytes = out.host_bytes();
-    for (std::uint32_t s = 0; s < info.slots; ++s) {
+    for (std::uint32_t s = 0; s < slots; ++s) {
         const std::string slot_name = name + ".slot" + std::to_string(s);
         if (image)
             u.images_.push_back(render::Image::create(
@@ -46,7 +46,7 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const ProducerInfo& 
                                                                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                                                           .name = slot_name + ".staging"}));
     }
-    for (std::uint32_t s = 0; s < info.slots; ++s) {
+    for (std::uint32_t s = 0; s < slots; ++s) {
         u.outputs_.push_back(image ? SlotOutput{.image = &u.images_[s]}
                                    : SlotOutput{.vertices = u.vertex_buffers_[s].get()});
         std::vector<compute::PitchedView<std::byte>> levels;

@@ -15,7 +15,9 @@ namespace cuvk::engine {
 class UploadSlots {
 public:
     UploadSlots() = default;
-    static UploadSlots create(const render::Context& ctx, const ProducerInfo& info);
+    // Slots for `output`, read by the draw at draw_read_scope(output.kind).
+    static UploadSlots create(const render::Context& ctx, const compute::OutputSpec& output, std::uint32_t slots,
+                              const std::string& name);
 
     const SlotOutput& slot(std::uint32_t s) const { return outputs_.at(s); }
     std::span<std::byte> staging(std::uint32_t s) const { return staging_.at(s).mapped(); }

@@ -344,3 +344,48 @@ TEST_F(RunnerTest, EveryImageFormatIsDrawn) {
             EXPECT_NEAR(int(px[c]), expected[c], 1) << compute::to_string(format) << " channel " << c;
     }
 }
+
+// A simulation with several outputs gets a view of each every frame; the ring draws the one it is told to.
+class TwoOutputs final : public compute::Simulation {
+public:
+    const compute::SimulationDesc& desc() const override { return desc_; }
+    std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo& info) const override {
+        return {{.extent = info.extent, .format = compute::PixelFormat::rgba8},
+                {.extent = {info.extent.width / 2, info.extent.height / 2}, .format = compute::PixelFormat::r32f}};
+    }
+    void start(const compute::SimulationInfo&, compute::CudaStream) override {}
+    void step(compute::FrameContext& frame) override {
+        ASSERT_EQ(frame.outputs.size(), 2u);
+        const std::uint32_t red = 0xff0000ffu;
+        const float half = 0.5f;
+        for (int o = 0; o < 2; ++o) {
+            const auto& level = frame.output(o).host_levels[0];
+            for (std::uint32_t y = 0; y < level.extent.height; ++y)
+                for (std::uint32_t x = 0; x < level.extent.width; ++x)
+                    std::memcpy(level.data + y * level.pitch + x * 4, o == 0 ? static_cast<const void*>(&red) : &half,
+                                4);
+        }
+    }
+
+private:
+    compute::SimulationDesc desc_{.name = "two-outputs", .has_cuda = false, .has_cpu = true};
+};
+
+TEST_F(RunnerTest, EveryOutputIsProducedAndTheChosenOneIsDrawn) {
+    const std::uint8_t expected[2][3] = {{255, 0, 0}, {128, 128, 128}};
+    for (std::size_t shown = 0; shown < 2; ++shown) {
+        const auto result = engine::run_headless(
+            ctx(), std::make_unique<TwoOutputs>(),
+            {.backend = engine::Backend::cpu, .extent = {32, 16}, .frames = 3, .display_output = shown});
+        const auto* px = result.last_frame.bytes.data() + (7 * 32 + 9) * 4;
+        for (int c = 0; c < 3; ++c)
+            EXPECT_NEAR(int(px[c]), int(expected[shown][c]), 1) << "output " << shown << " channel " << c;
+    }
+    try {
+        (void)engine::run_headless(ctx(), std::make_unique<TwoOutputs>(),
+                                   {.backend = engine::Backend::cpu, .extent = {32, 16}, .display_output = 2});
+        ADD_FAILURE() << "a display output that does not exist was accepted";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+    }
+}

@@ -49,6 +49,7 @@ struct RingInfo {
     double time_step = 1.0 / 60.0;      // simulated seconds per frame (FrameContext::time)
     std::optional<int> cuda_device;     // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
     std::optional<int> sim_device;      // split: the simulating CUDA ordinal (default: another GPU)
+    std::size_t display_output = 0;     // which of the simulation's outputs a FrameLoop draws (all are produced)
     std::string name;                   // debug names and errors; default: the simulation's name
     RingFault fault = RingFault::none;  // tests only
 };
@@ -75,22 +76,24 @@ public:
     FrameRing& operator=(const FrameRing&) = delete;
 
     // Checks `info` against the simulation and the device as the constructor does, without creating anything:
-    // returns the output a ring would draw (usage errors name what is wrong).
-    static compute::OutputSpec validate(const render::Context& ctx, const compute::Simulation& simulation,
-                                        const RingInfo& info);
+    // returns the outputs a ring would hold (usage errors name what is wrong).
+    static std::vector<compute::OutputSpec> validate(const render::Context& ctx, const compute::Simulation& simulation,
+                                                     const RingInfo& info);
 
     const RingInfo& info() const noexcept { return info_; }
     const std::string& name() const noexcept { return info_.name; }
     std::uint32_t size() const noexcept { return info_.frames_in_flight; }
     compute::Simulation& simulation() noexcept { return *simulation_; }
-    const compute::OutputSpec& output() const noexcept { return output_; }
-    // Where the drawing of this output reads a slot.
-    StageScope read_scope() const noexcept;
+    // Every output of a frame (1..8, the simulation's order), and the one a FrameLoop draws (RingInfo::display_output).
+    const std::vector<compute::OutputSpec>& outputs() const noexcept { return outputs_; }
+    const compute::OutputSpec& output() const noexcept { return outputs_[info_.display_output]; }
     // One line on how the backend runs here (e.g. whether staging memory could be registered); may be empty.
     std::string backend_note() const;
 
     std::uint32_t slot_of(core::FrameIndex k) const noexcept { return std::uint32_t(k.value % size()); }
-    const SlotOutput& slot(std::uint32_t s) const;
+    // What Vulkan draws from slot s: output `output`, by default the displayed one.
+    const SlotOutput& slot(std::uint32_t s) const { return slot(s, info_.display_output); }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const;
 
     // Frames go through these in order, k = 0, 1, 2, ...:
     // 1. Enqueue frame k (see above). Frames may be produced up to N ahead of the last one submitted.
@@ -120,7 +123,7 @@ private:
     const render::Context& ctx_;
     RingInfo info_;
     std::vector<float> params_;
-    compute::OutputSpec output_;
+    std::vector<compute::OutputSpec> outputs_;
     // Creation order, destroyed in reverse: the producer (CUDA side: stream, imports, semaphores) stops and
     // synchronizes the simulation before the simulation dies; fences and command buffers outlive neither.
     std::unique_ptr<compute::Simulation> simulation_;

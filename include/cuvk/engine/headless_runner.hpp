@@ -35,6 +35,7 @@ struct RunInfo {
     std::uint32_t capture_every = 0;         // also read back every K-th frame (0: only the last)
     // Called for each captured frame, in frame order, on the calling thread, after the run.
     std::function<void(std::uint64_t frame, const render::Pixels&)> on_capture;
+    std::size_t display_output = 0;          // which output of the simulation is drawn
     RingFault fault = RingFault::none;       // tests of the ring only
 };
 
@@ -52,7 +53,7 @@ struct RunResult {
 inline constexpr std::uint64_t kMaxCapturedBytes = 4ull << 30;
 
 // Validates `info` against the simulation and the device (usage errors name the problem), without running.
-compute::OutputSpec check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info);
+std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info);
 
 // Validates and runs. Throws core::Error.
 RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
