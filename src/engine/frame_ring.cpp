@@ -255,6 +255,8 @@ void FrameRing::set_params(std::span<const float> params) {
     producer_->params_changed(params_);
 }
 
+void FrameRing::pointer(const compute::PointerEvent& event) { producer_->pointer(event); }
+
 void FrameRing::finish() {
     if (last_submitted_ && wait(*last_submitted_, kTeardownTimeout * 4) == render::WaitOutcome::timeout)
         core::fail("the ring's last frame did not finish on the GPU within 20 s", info_.name);

@@ -56,8 +56,9 @@ public:
     virtual void record_release(VkCommandBuffer cmd, std::uint32_t s) const = 0;
     // Simulation time of frame k once its submission has retired; nullopt when unknown. Never blocks.
     virtual std::optional<double> simulation_ms(core::FrameIndex k) = 0;
-    // Forwards new parameter values to the simulation, in stream order.
+    // Forwards new parameter values or pointer input to the simulation (on its CUDA device), in stream order.
     virtual void params_changed(std::span<const float> params) = 0;
+    virtual void pointer(const compute::PointerEvent& event) = 0;
     // Waits for all CUDA work (teardown, and before reading results); a no-op for the cpu backend.
     virtual void finish() = 0;
     virtual std::string describe() const { return {}; }

@@ -49,6 +49,7 @@ public:
     void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return times_[k.value % times_.size()]; }
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
+    void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override {}
 
 private:

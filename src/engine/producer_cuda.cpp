@@ -293,6 +293,12 @@ public:
         info_.simulation->on_params_changed(params);
     }
 
+    void pointer(const compute::PointerEvent& event) {
+        const RestoreDevice restore{display_};
+        CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
+        info_.simulation->on_pointer(event);
+    }
+
     void finish() { compute::synchronize(stream_.get(), "split stream"); }
 
 private:
@@ -442,6 +448,13 @@ public:
             info_.simulation->on_params_changed(params);
     }
 
+    void pointer(const compute::PointerEvent& event) override {
+        if (remote_)
+            remote_->pointer(event);
+        else
+            info_.simulation->on_pointer(event);
+    }
+
     void finish() override {
         if (remote_)
             remote_->finish();
@@ -573,6 +586,7 @@ public:
     void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
+    void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
     std::string describe() const override {
         return bounce_.empty() ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"

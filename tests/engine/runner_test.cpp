@@ -389,3 +389,36 @@ TEST_F(RunnerTest, EveryOutputIsProducedAndTheChosenOneIsDrawn) {
         EXPECT_TRUE(e.is_usage()) << e.what();
     }
 }
+
+// New parameter values reach the frames produced after set_params(); values out of range are usage errors.
+TEST_F(RunnerTest, SetParamsChangesTheFramesThatFollow) {
+    engine::FrameRing ring(ctx(), std::make_unique<Stripes>(), {.extent = {40, 4}, .frames_in_flight = 2});
+    std::vector<render::Pixels> frames;
+    engine::OffscreenTarget target(ctx(), {.extent = {40, 4},
+                                           .readbacks = 2,
+                                           .capture = [](core::FrameIndex) { return true; },
+                                           .on_capture = [&](core::FrameIndex, render::Pixels&& p) {
+                                               frames.push_back(std::move(p));
+                                           }});
+    engine::FrameRing* rings[] = {&ring};
+    engine::FrameLoop loop(ctx(), target, rings);
+    loop.advance();
+    const float wider[] = {7.0f};
+    ring.set_params(wider);
+    loop.advance();
+    loop.finish();
+    ASSERT_EQ(frames.size(), 2u);
+    for (std::uint32_t k = 0; k < 2; ++k)
+        for (std::uint32_t x = 0; x < 40; ++x) {
+            std::uint32_t got = 0;
+            std::memcpy(&got, frames[k].bytes.data() + (40 + x) * 4, 4);
+            ASSERT_EQ(got, Stripes::expected(x, k, k == 0 ? 4 : 7)) << "frame " << k << " x " << x;
+        }
+    const float outside[] = {65.0f};
+    try {
+        ring.set_params(outside);
+        ADD_FAILURE() << "a value outside the range was accepted";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+    }
+}

@@ -115,6 +115,8 @@ public:
     // New parameter values (one per ParamSpec, each within range; usage error otherwise) for the frames produced next.
     void set_params(std::span<const float> params);
     const std::vector<float>& params() const noexcept { return params_; }
+    // Pointer input over the displayed output (the viewer's mouse), for the frames produced next.
+    void pointer(const compute::PointerEvent& event);
 
     // Waits for every submitted frame and all CUDA work of the ring (before reading results or tearing down).
     void finish();
