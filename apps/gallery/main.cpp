@@ -32,8 +32,9 @@ int main(int argc, char** argv) {
     app.add_option("--seed", info.seed, "seed of every sample")->capture_default_str();
     app.add_option("--device", device, "Vulkan device: index, UUID or name (default: the best)");
     int cuda_device = -1, sim_device = -1;
-    app.add_option("--cuda-device", cuda_device, "CUDA ordinal of the display GPU (default: the one with the Vulkan "
-                                                  "device's UUID; a different GPU is refused)");
+    app.add_option("--cuda-device", cuda_device,
+                   "CUDA ordinal of the display GPU (default: the one with the Vulkan "
+                   "device's UUID; a different GPU is refused)");
     app.add_option("--sim-device", sim_device, "split backend: CUDA ordinal that simulates (default: another GPU)");
     app.add_flag("--check", info.check, "compare each sample with its CPU reference; exit 1 naming those that differ");
     app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");

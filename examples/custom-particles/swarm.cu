@@ -32,6 +32,8 @@ void swarm_advance(Particle* swarm, void* out, std::uint32_t n, float dt, cudaSt
     CUVK_CUDA_LAUNCH("advance_kernel");
 }
 
-void swarm_destroy(Particle* swarm, cudaStream_t stream) { (void)cudaFreeAsync(swarm, stream); }
+void swarm_destroy(Particle* swarm, cudaStream_t stream) {
+    (void)cudaFreeAsync(swarm, stream);
+}
 
 } // namespace custom_particles

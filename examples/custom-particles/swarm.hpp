@@ -1,6 +1,6 @@
 #pragma once
-// The Swarm simulation of custom-particles: the class a program hands to cuvk (main.cpp runs it; cuvk's GPU tests check it
-// against its own CPU implementation).
+// The Swarm simulation of custom-particles: the class a program hands to cuvk (main.cpp runs it; cuvk's GPU tests check
+// it against its own CPU implementation).
 #include "swarm.cuh"
 
 #include <cuvk/compute/simulation.hpp>
@@ -42,11 +42,10 @@ public:
     }
     void stop() override {
         if (device_)
-            swarm_destroy(device_, stream_); // stream-ordered: after every step enqueued before
+            swarm_destroy(device_, stream_); // stream-ordered, after every step; the ring then syncs the stream
         device_ = nullptr;
         host_.clear();
     }
-    ~Swarm() override { stop(); }
 
 private:
     static std::size_t count(std::span<const float> params) { return std::size_t(std::lround(params[0])); }

@@ -22,6 +22,7 @@ public:
         return {{.extent = info.extent}}; // one RGBA8 image at the display size
     }
     void start(const compute::SimulationInfo&, compute::CudaStream) override {} // no state to create
+    void stop() override {}                                                     // nor to release
     void step(compute::FrameContext& f) override {
         const auto frame = std::uint32_t(f.frame.value);
         if (f.stream)

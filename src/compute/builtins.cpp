@@ -93,7 +93,9 @@ private:
 
 } // namespace
 
-std::vector<std::string> builtin_names() { return {kNames.begin(), kNames.end()}; }
+std::vector<std::string> builtin_names() {
+    return {kNames.begin(), kNames.end()};
+}
 
 std::unique_ptr<Simulation> make_builtin(std::string_view name) {
     const SampleDef* def = def_of(name);

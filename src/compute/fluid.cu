@@ -1,9 +1,9 @@
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/device_memory.hpp"
-#include "fluid.cuh"
-#include "fluid.hpp"
 #include "cuvk/compute/handles.hpp"
 #include "cuvk/compute/launch.cuh"
+#include "fluid.cuh"
+#include "fluid.hpp"
 
 #include <array>
 #include <cstdint>

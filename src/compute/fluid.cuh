@@ -10,11 +10,11 @@
 // -ffp-contract=off; division correctly rounded on both sides), and the forcing of a frame is computed once on
 // the host by one function for both. The one place they can differ is a GPU whose texture unit rounds otherwise.
 
-#include "half.cuh"
 #include "cuvk/compute/hd.hpp"
 #include "cuvk/compute/views.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/types.hpp"
+#include "half.cuh"
 
 #include <bit>
 #include <cmath>

@@ -1,9 +1,9 @@
 // The fractal sample on CUDA: one thread per texel, one launch per mip level. No state beyond the frame number.
 
 #include "cuvk/compute/check.hpp"
+#include "cuvk/compute/launch.cuh"
 #include "fractal.cuh"
 #include "fractal.hpp"
-#include "cuvk/compute/launch.cuh"
 
 #include <surface_indirect_functions.h>
 

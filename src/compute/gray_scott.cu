@@ -1,9 +1,9 @@
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/device_memory.hpp"
-#include "gray_scott.cuh"
-#include "gray_scott.hpp"
 #include "cuvk/compute/handles.hpp"
 #include "cuvk/compute/launch.cuh"
+#include "gray_scott.cuh"
+#include "gray_scott.hpp"
 
 #include <array>
 #include <string>

@@ -9,9 +9,9 @@
 // the kernels bit for bit.
 
 #include "cuvk/compute/hd.hpp"
-#include "pattern.cuh"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/types.hpp"
+#include "pattern.cuh"
 
 #include <cmath>
 #include <cstddef>

@@ -22,6 +22,8 @@ CUVK_HD std::uint32_t hash(std::uint32_t a, std::uint32_t b) {
     return fmix32(a * 0x9e3779b9u ^ (b + 0x7f4a7c15u) * 0x85ebca77u);
 }
 
-CUVK_HD std::uint32_t hash(std::uint32_t a, std::uint32_t b, std::uint32_t c) { return hash(hash(a, b), c); }
+CUVK_HD std::uint32_t hash(std::uint32_t a, std::uint32_t b, std::uint32_t c) {
+    return hash(hash(a, b), c);
+}
 
 } // namespace cuvk::compute

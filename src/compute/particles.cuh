@@ -12,8 +12,8 @@
 // same bits, frame after frame. The per-frame flow (directions, phases) is made on the host by one compiled
 // function, flow_at(), which both simulations call, so it may use the C library freely.
 
-#include "hash.cuh"
 #include "cuvk/compute/hd.hpp"
+#include "hash.cuh"
 #include "sample_impl.hpp"
 
 #include <cmath>

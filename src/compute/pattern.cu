@@ -14,7 +14,9 @@ __global__ void fill_words_kernel(SpanView<std::uint32_t> out, std::uint32_t see
         out.data[i] = pattern::word(i, seed);
 }
 
-__global__ void increment_kernel(std::uint32_t* chain, std::size_t index) { chain[index] = chain[index - 1] + 1; }
+__global__ void increment_kernel(std::uint32_t* chain, std::size_t index) {
+    chain[index] = chain[index - 1] + 1;
+}
 
 __global__ void fill_rgba8_kernel(SurfaceView out, std::uint32_t frame) {
     const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;

@@ -2,8 +2,8 @@
 // The test pattern: integer-only math, so that a kernel and its CPU reference agree on every byte.
 // Used by the foundation demo (an image) and by the interop tests (buffers and images of any size).
 
-#include "hash.cuh"
 #include "cuvk/compute/hd.hpp"
+#include "hash.cuh"
 
 #include <cstdint>
 

@@ -6,20 +6,28 @@ std::size_t bytes_per_texel(PixelFormat format) {
     switch (format) {
     case PixelFormat::rgba8:
     case PixelFormat::bgra8:
-    case PixelFormat::r32f: return 4;
-    case PixelFormat::rgba16f: return 8;
-    case PixelFormat::rgba32f: return 16;
+    case PixelFormat::r32f:
+        return 4;
+    case PixelFormat::rgba16f:
+        return 8;
+    case PixelFormat::rgba32f:
+        return 16;
     }
     return 4;
 }
 
 const char* to_string(PixelFormat format) {
     switch (format) {
-    case PixelFormat::rgba8: return "rgba8";
-    case PixelFormat::bgra8: return "bgra8";
-    case PixelFormat::rgba16f: return "rgba16f";
-    case PixelFormat::rgba32f: return "rgba32f";
-    case PixelFormat::r32f: return "r32f";
+    case PixelFormat::rgba8:
+        return "rgba8";
+    case PixelFormat::bgra8:
+        return "bgra8";
+    case PixelFormat::rgba16f:
+        return "rgba16f";
+    case PixelFormat::rgba32f:
+        return "rgba32f";
+    case PixelFormat::r32f:
+        return "r32f";
     }
     return "?";
 }

@@ -16,6 +16,8 @@ UniqueEvent create_event(const std::string& name, bool timing) {
     return UniqueEvent(event);
 }
 
-void synchronize(cudaStream_t stream, const std::string& name) { CUVK_CUDA(cudaStreamSynchronize(stream), name); }
+void synchronize(cudaStream_t stream, const std::string& name) {
+    CUVK_CUDA(cudaStreamSynchronize(stream), name);
+}
 
 } // namespace cuvk::compute

@@ -21,15 +21,22 @@ SyncMode parse_sync(std::string_view text) {
 
 const char* to_string(Backend backend) {
     switch (backend) {
-    case Backend::automatic: return "auto";
-    case Backend::interop: return "interop";
-    case Backend::split: return "split";
-    case Backend::staging: return "staging";
-    case Backend::cpu: return "cpu";
+    case Backend::automatic:
+        return "auto";
+    case Backend::interop:
+        return "interop";
+    case Backend::split:
+        return "split";
+    case Backend::staging:
+        return "staging";
+    case Backend::cpu:
+        return "cpu";
     }
     return "?";
 }
 
-const char* to_string(SyncMode sync) { return sync == SyncMode::timeline ? "timeline" : "binary"; }
+const char* to_string(SyncMode sync) {
+    return sync == SyncMode::timeline ? "timeline" : "binary";
+}
 
 } // namespace cuvk::engine

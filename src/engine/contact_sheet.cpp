@@ -22,8 +22,8 @@ void put(render::Pixels& sheet, int x, int y, std::uint8_t r, std::uint8_t g, st
 // stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes: x, y, z, colour); fill them at `scale`.
 void draw_text(render::Pixels& sheet, const std::string& text, int x0, int y0, int scale) {
     std::vector<char> buffer(text.size() * 300 + 64);
-    const int quads = stb_easy_font_print(0, 0, const_cast<char*>(text.c_str()), nullptr, buffer.data(),
-                                          int(buffer.size()));
+    const int quads =
+        stb_easy_font_print(0, 0, const_cast<char*>(text.c_str()), nullptr, buffer.data(), int(buffer.size()));
     const auto* v = reinterpret_cast<const float*>(buffer.data());
     for (int q = 0; q < quads; ++q) {
         const float* quad = v + q * 16;

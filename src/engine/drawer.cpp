@@ -41,14 +41,16 @@ Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& out
     const VkFormat format = targets.front()->format();
     switch (output.kind) {
     case compute::OutputKind::image:
-        d.compositor_ = render::Compositor::create(
-            ctx, {.max_bindings = std::uint32_t(slots.size() * targets.size()), .linear = true,
-                  .name = name + ".compositor"});
+        d.compositor_ = render::Compositor::create(ctx, {.max_bindings = std::uint32_t(slots.size() * targets.size()),
+                                                         .linear = true,
+                                                         .name = name + ".compositor"});
         for (const auto* t : targets)
             for (const auto& s : slots)
                 d.bindings_.push_back(d.compositor_->bind(s.image->view(), t->view()));
         break;
-    case compute::OutputKind::points: d.points_ = render::PointsPass::create(ctx, format, name + ".points"); break;
+    case compute::OutputKind::points:
+        d.points_ = render::PointsPass::create(ctx, format, name + ".points");
+        break;
     case compute::OutputKind::mesh:
         d.mesh_ = render::MeshPass::create(ctx, format, targets.front()->extent(), output.grid, name + ".mesh");
         break;

@@ -10,9 +10,9 @@ namespace {
 
 constexpr auto kRetireTimeout = std::chrono::seconds(20);
 
-// One ring: the whole target; two: side by side; three or four: a 2x2 grid (row-major).
+// One to three rings: side by side, in columns; four: a 2x2 grid (row-major). Panes cover the target.
 VkRect2D pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
-    const std::uint32_t cols = count == 1 ? 1 : 2, rows = count <= 2 ? 1 : 2;
+    const std::uint32_t cols = count == 4 ? 2 : std::uint32_t(count), rows = count == 4 ? 2 : 1;
     const std::uint32_t col = std::uint32_t(i % cols), row = std::uint32_t(i / cols);
     const std::uint32_t x0 = target.width * col / cols, x1 = target.width * (col + 1) / cols;
     const std::uint32_t y0 = target.height * row / rows, y1 = target.height * (row + 1) / rows;
@@ -35,6 +35,11 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
     for (const auto* r : rings_)
         if (r->size() != n)
             core::fail_usage("every simulation of a frame loop needs the same number of frames in flight");
+    // A ring may have run under an earlier loop (or been resized): go on from its next frame.
+    next_ = next_to_retire_ = rings_.front()->next_frame();
+    for (const auto* r : rings_)
+        if (r->next_frame() != next_)
+            core::fail("the rings of a frame loop must be at the same frame", r->name());
     if (info_.batch < 1 || info_.batch > n)
         core::fail_usage("--batch " + std::to_string(info_.batch) + " must be between 1 and --frames-in-flight (" +
                          std::to_string(n) + "): a batch holds one ring slot per frame");
@@ -50,9 +55,9 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
         std::vector<SlotOutput> slots;
         for (std::uint32_t s = 0; s < ring.size(); ++s)
             slots.push_back(ring.slot(s));
-        panes_.push_back(std::make_unique<Pane>(
-            Pane{Drawer::create(ctx, ring.output(), target.images(), slots, rect, ring.name()),
-                 render::Timestamps::create(ctx, ring.size(), ring.name() + ".timestamps")}));
+        panes_.push_back(
+            std::make_unique<Pane>(Pane{Drawer::create(ctx, ring.output(), target.images(), slots, rect, ring.name()),
+                                        render::Timestamps::create(ctx, ring.size(), ring.name() + ".timestamps")}));
     }
     states_.assign(target.images().size(), TargetState{});
     timings_.resize(rings_.size());
@@ -63,15 +68,21 @@ FrameLoop::~FrameLoop() {
     // sets are used by those submissions and die first: wait here (bounded), and leak the panes if the GPU never
     // finishes rather than destroy them in use.
     bool idle = true;
-    for (auto* r : rings_)
-        if (next_.value > 0)
-            idle = idle && r->wait({next_.value - 1}, std::chrono::seconds(5)) == render::WaitOutcome::reached;
+    try {
+        for (auto* r : rings_)
+            if (next_.value > 0)
+                idle = idle && r->wait({next_.value - 1}, std::chrono::seconds(5)) == render::WaitOutcome::reached;
+    } catch (...) { // a lost device: nothing can be known to be finished
+        idle = false;
+    }
     if (!idle)
         for (auto& p : panes_)
             (void)p.release();
 }
 
-VkRect2D FrameLoop::pane(std::size_t i) const { return pane_rect(target_.extent(), rings_.size(), i); }
+VkRect2D FrameLoop::pane(std::size_t i) const {
+    return pane_rect(target_.extent(), rings_.size(), i);
+}
 
 void FrameLoop::retire_through(core::FrameIndex k) {
     for (; next_to_retire_ <= k; next_to_retire_ = next_to_retire_.next()) {

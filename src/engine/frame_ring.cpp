@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 
 namespace cuvk::engine {
 namespace {
@@ -14,10 +15,18 @@ constexpr auto kTeardownTimeout = std::chrono::seconds(5);
 
 // The ring's timeline arithmetic, all of it. Frame k signals produced = k+1 and consumed = k+1; it may overwrite
 // its slot once frame k-N (the slot's previous frame) is consumed, i.e. consumed >= k+1-N.
-core::TimelineValue produced_by(core::FrameIndex k) { return {k.value + 1}; }
-core::TimelineValue consumed_by(core::FrameIndex k) { return {k.value + 1}; }
-bool slot_in_use(core::FrameIndex k, std::uint32_t n) { return k.value >= n; }
-core::FrameIndex previous_in_slot(core::FrameIndex k, std::uint32_t n) { return {k.value - n}; }
+core::TimelineValue produced_by(core::FrameIndex k) {
+    return {k.value + 1};
+}
+core::TimelineValue consumed_by(core::FrameIndex k) {
+    return {k.value + 1};
+}
+bool slot_in_use(core::FrameIndex k, std::uint32_t n) {
+    return k.value >= n;
+}
+core::FrameIndex previous_in_slot(core::FrameIndex k, std::uint32_t n) {
+    return {k.value - n};
+}
 
 void check_info(const render::Context& ctx, const compute::SimulationDesc& desc, const RingInfo& info) {
     if (info.backend == Backend::automatic)
@@ -46,6 +55,8 @@ void check_params(const compute::SimulationDesc& desc, std::span<const float> pa
         if (!(params[i] >= p.min && params[i] <= p.max))
             core::fail_usage(desc.name + "." + p.name + " = " + std::to_string(params[i]) + " is outside " +
                              std::to_string(p.min) + ".." + std::to_string(p.max));
+        if (p.integer && params[i] != std::floor(params[i]))
+            core::fail_usage(desc.name + "." + p.name + " = " + std::to_string(params[i]) + " is not an integer");
     }
 }
 
@@ -82,8 +93,8 @@ std::vector<float> params_or_defaults(const compute::SimulationDesc& desc, const
 
 } // namespace
 
-std::vector<compute::OutputSpec> FrameRing::validate(const render::Context& ctx,
-                                                     const compute::Simulation& simulation, const RingInfo& info) {
+std::vector<compute::OutputSpec> FrameRing::validate(const render::Context& ctx, const compute::Simulation& simulation,
+                                                     const RingInfo& info) {
     const auto& desc = simulation.desc();
     const std::string name = info.name.empty() ? desc.name : info.name;
     check_info(ctx, desc, info);
@@ -106,8 +117,7 @@ StageScope draw_read_scope(compute::OutputKind kind) {
     return {VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT, VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT};
 }
 
-FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
-                     const RingInfo& info)
+FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation, const RingInfo& info)
     : ctx_(ctx), info_(info), simulation_(std::move(simulation)) {
     if (!simulation_)
         core::fail("FrameRing: no simulation");
@@ -128,9 +138,15 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
                                 .name = info_.name};
     switch (info_.backend) {
     case Backend::interop:
-    case Backend::split: producer_ = make_interop_producer(ctx, producer); break;
-    case Backend::staging: producer_ = make_staging_producer(ctx, producer); break;
-    default: producer_ = make_cpu_producer(ctx, producer); break;
+    case Backend::split:
+        producer_ = make_interop_producer(ctx, producer);
+        break;
+    case Backend::staging:
+        producer_ = make_staging_producer(ctx, producer);
+        break;
+    default:
+        producer_ = make_cpu_producer(ctx, producer);
+        break;
     }
     pool_ = render::CommandPool::create(ctx, info_.name + ".frames");
     for (std::uint32_t s = 0; s < size(); ++s) {
@@ -149,10 +165,12 @@ FrameRing::~FrameRing() {
     for (std::uint32_t f = 0; f < size(); ++f)
         if (fence_pending_[f])
             pending.push_back(fences_[f].get());
-    const bool idle = pending.empty() || vkWaitForFences(ctx_.device(), std::uint32_t(pending.size()),
-                                                         pending.data(), VK_TRUE,
-                                                         std::uint64_t(std::chrono::nanoseconds(kTeardownTimeout)
-                                                                           .count())) == VK_SUCCESS;
+    const bool vulkan_idle =
+        pending.empty() ||
+        vkWaitForFences(ctx_.device(), std::uint32_t(pending.size()), pending.data(), VK_TRUE,
+                        std::uint64_t(std::chrono::nanoseconds(kTeardownTimeout).count())) == VK_SUCCESS;
+    // CUDA may have work that no submitted frame waits for (frames produced but never submitted).
+    const bool idle = vulkan_idle && (!producer_ || producer_->drain(kTeardownTimeout));
     if (!idle) {
         (void)producer_.release();
         (void)simulation_.release();
@@ -162,14 +180,20 @@ FrameRing::~FrameRing() {
     }
 }
 
+std::string FrameRing::backend_note() const {
+    return producer_->describe();
+}
 
-std::string FrameRing::backend_note() const { return producer_->describe(); }
-
-const SlotOutput& FrameRing::slot(std::uint32_t s, std::size_t output) const { return producer_->slot(s, output); }
+const SlotOutput& FrameRing::slot(std::uint32_t s, std::size_t output) const {
+    return producer_->slot(s, output);
+}
 
 void FrameRing::produce(core::FrameIndex k) {
     const std::uint32_t n = size();
     const bool in_use = slot_in_use(k, n);
+    CUVK_ASSERT(k == next_frame_, "frames are produced in order, once each");
+    CUVK_ASSERT(!in_use || (last_submitted_ && previous_in_slot(k, n) <= *last_submitted_),
+                "a frame is produced at most N frames after the last submitted one");
     if (in_use && producer_->writes_host_memory() &&
         wait(previous_in_slot(k, n), kTeardownTimeout * 4) == render::WaitOutcome::timeout)
         core::fail("frame " + std::to_string(k.value - n) + " did not finish on the GPU within 20 s", info_.name);
@@ -181,6 +205,7 @@ void FrameRing::produce(core::FrameIndex k) {
                         .signal_produced = produced_by(k),
                         .time = double(k.value) * info_.time_step,
                         .params = params_});
+    next_frame_ = k.next();
 }
 
 VkCommandBuffer FrameRing::begin_commands(core::FrameIndex k) {
@@ -230,8 +255,8 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
         CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), info_.name + ".fence");
         fence_pending_[f] = false;
     }
-    render::submit(ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence,
-                          .name = info_.name + ".frame"});
+    render::submit(
+        ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence, .name = info_.name + ".frame"});
     fence_pending_[f] = true;
     for (const std::uint32_t s : slots)
         fence_of_slot_[s] = f;
@@ -239,23 +264,41 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
 }
 
 render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds timeout) {
-    if (!last_submitted_ || k > *last_submitted_)
+    if (!last_submitted_)
         return render::WaitOutcome::reached;
+    if (k > *last_submitted_) // not submitted: the most that can be waited for is everything submitted
+        k = *last_submitted_;
     const auto f = fence_of_slot_[slot_of(k)];
     if (!f || !fence_pending_[*f])
         return render::WaitOutcome::reached;
     return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence");
 }
 
-std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) { return producer_->simulation_ms(k); }
+std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) {
+    return producer_->simulation_ms(k);
+}
 
 void FrameRing::set_params(std::span<const float> params) {
     check_params(simulation_->desc(), params);
-    params_.assign(params.begin(), params.end());
+    if (params.data() != params_.data()) // same size: no reallocation, spans over params_ stay valid
+        std::copy(params.begin(), params.end(), params_.begin());
     producer_->params_changed(params_);
 }
 
-void FrameRing::pointer(const compute::PointerEvent& event) { producer_->pointer(event); }
+void FrameRing::resize(core::Extent2D extent) {
+    RingInfo next = info_;
+    next.extent = extent;
+    next.params = params_;
+    auto outputs = validate(ctx_, *simulation_, next);
+    finish();
+    info_.extent = extent;
+    outputs_ = std::move(outputs);
+    producer_->resize(outputs_, {.extent = info_.extent, .params = params_, .seed = info_.seed});
+}
+
+void FrameRing::pointer(const compute::PointerEvent& event) {
+    producer_->pointer(event);
+}
 
 void FrameRing::finish() {
     if (last_submitted_ && wait(*last_submitted_, kTeardownTimeout * 4) == render::WaitOutcome::timeout)

@@ -1,7 +1,7 @@
 #include "cuvk/engine/gallery.hpp"
 
-#include "cuvk/core/error.hpp"
 #include "contact_sheet.hpp"
+#include "cuvk/core/error.hpp"
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 
 namespace cuvk::engine {
 namespace {
@@ -37,7 +38,8 @@ std::uint64_t captured_count(const RunInfo& info) {
 
 } // namespace
 
-std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info) {
+std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation,
+                                           const RunInfo& info) {
     if (info.frames == 0)
         core::fail_usage("--frames must be at least 1");
     const auto output = FrameRing::validate(ctx, simulation, ring_info(info));
@@ -62,16 +64,32 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
 
     std::vector<std::pair<std::uint64_t, render::Pixels>> captures;
     FrameRing ring(ctx, std::move(simulation), ring_info(info));
-    OffscreenTarget target(ctx, {.extent = info.extent,
-                                 .readbacks = info.capture_every > 0 ? info.frames_in_flight : 1,
-                                 .capture = [&](core::FrameIndex k) { return captured(info, k.value); },
-                                 .on_capture =
-                                     [&](core::FrameIndex k, render::Pixels&& p) {
-                                         captures.emplace_back(k.value, std::move(p));
-                                     },
-                                 .name = name + ".target"});
+    OffscreenTarget target(
+        ctx,
+        {.extent = info.extent,
+         .readbacks = info.capture_every > 0 ? info.frames_in_flight : 1,
+         .capture = [&](core::FrameIndex k) { return captured(info, k.value); },
+         .on_capture = [&](core::FrameIndex k, render::Pixels&& p) { captures.emplace_back(k.value, std::move(p)); },
+         .name = name + ".target"});
     FrameRing* rings[] = {&ring};
     FrameLoop loop(ctx, target, rings, {.batch = info.batch, .name = name});
+    // The loop and the ring leak what they own when a failure leaves GPU work that never finishes; the target,
+    // destroyed between them, must too.
+    struct AbandonTargetIfHung {
+        FrameRing& ring;
+        OffscreenTarget& target;
+        ~AbandonTargetIfHung() {
+            if (std::uncaught_exceptions() == 0)
+                return;
+            bool idle = false;
+            try {
+                idle = ring.wait({~0ull}, std::chrono::seconds(5)) == render::WaitOutcome::reached;
+            } catch (...) { // a lost device: nothing can be known to be finished
+            }
+            if (!idle)
+                target.abandon();
+        }
+    } guard{ring, target};
 
     RunResult result;
     result.backend = info.backend;

@@ -12,15 +12,16 @@ ImageDiff compare_images(const render::Pixels& actual, const render::Pixels& exp
         actual.bytes.size() != expected.bytes.size()) {
         r.bad_pixels = std::max(actual.extent.pixels(), expected.extent.pixels());
         r.bad_fraction = 1.0;
-        r.message = "size " + core::to_string(actual.extent) + " differs from the expected " +
-                    core::to_string(expected.extent);
+        r.message =
+            "size " + core::to_string(actual.extent) + " differs from the expected " + core::to_string(expected.extent);
         return r;
     }
     const std::size_t channels = actual.bytes_per_pixel;
     for (std::size_t p = 0; p < actual.extent.pixels(); ++p) {
         int worst = 0;
         for (std::size_t c = 0; c < channels; ++c)
-            worst = std::max(worst, std::abs(int(actual.bytes[p * channels + c]) - int(expected.bytes[p * channels + c])));
+            worst =
+                std::max(worst, std::abs(int(actual.bytes[p * channels + c]) - int(expected.bytes[p * channels + c])));
         r.max_difference = std::max(r.max_difference, worst);
         if (worst > tolerance.per_channel)
             ++r.bad_pixels;
@@ -29,7 +30,8 @@ ImageDiff compare_images(const render::Pixels& actual, const render::Pixels& exp
     r.passed = r.bad_fraction <= tolerance.max_bad_fraction;
     if (!r.passed) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "%llu pixels (%.4f%%) differ by more than %d (largest difference %d; allowed %.4f%%)",
+        std::snprintf(buf, sizeof buf,
+                      "%llu pixels (%.4f%%) differ by more than %d (largest difference %d; allowed %.4f%%)",
                       static_cast<unsigned long long>(r.bad_pixels), r.bad_fraction * 100.0, tolerance.per_channel,
                       r.max_difference, tolerance.max_bad_fraction * 100.0);
         r.message = buf;

@@ -5,6 +5,7 @@
 
 #include "cuvk/engine/frame_ring.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <span>
@@ -15,12 +16,12 @@ namespace cuvk::engine {
 struct ProducerInfo {
     compute::Simulation* simulation = nullptr; // owned by the ring; outlives the producer
     compute::SimulationInfo start;             // handed to Simulation::start (the spans outlive the constructor only)
-    std::vector<compute::OutputSpec> outputs; // what each frame writes, in the simulation's order (at least one)
+    std::vector<compute::OutputSpec> outputs;  // what each frame writes, in the simulation's order (at least one)
     std::uint32_t slots = 3;
     SyncMode sync = SyncMode::timeline;
-    std::optional<int> cuda_device;  // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
-    bool split = false;              // interop only: simulate on another GPU and copy peer-to-peer (split mode)
-    std::optional<int> sim_device;   // split: the simulating CUDA ordinal (default: the first other GPU)
+    std::optional<int> cuda_device; // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
+    bool split = false;             // interop only: simulate on another GPU and copy peer-to-peer (split mode)
+    std::optional<int> sim_device;  // split: the simulating CUDA ordinal (default: the first other GPU)
     std::string name;
 };
 
@@ -28,10 +29,10 @@ struct ProducerInfo {
 struct Handoff {
     core::FrameIndex frame;
     std::uint32_t slot = 0;
-    bool slot_in_use = false;                      // an earlier frame used the slot: wait until Vulkan consumed it
-    core::TimelineValue wait_consumed;             // timeline: the consumed value that frees the slot
-    core::TimelineValue signal_produced;           // timeline: the produced value of this frame
-    double time = 0.0;                             // FrameContext::time
+    bool slot_in_use = false;            // an earlier frame used the slot: wait until Vulkan consumed it
+    core::TimelineValue wait_consumed;   // timeline: the consumed value that frees the slot
+    core::TimelineValue signal_produced; // timeline: the produced value of this frame
+    double time = 0.0;                   // FrameContext::time
     std::span<const float> params;
 };
 
@@ -59,8 +60,13 @@ public:
     // Forwards new parameter values or pointer input to the simulation (on its CUDA device), in stream order.
     virtual void params_changed(std::span<const float> params) = 0;
     virtual void pointer(const compute::PointerEvent& event) = 0;
-    // Waits for all CUDA work (teardown, and before reading results); a no-op for the cpu backend.
+    // Waits for all CUDA work (before reading results); a no-op for the cpu backend.
     virtual void finish() = 0;
+    // Teardown: waits up to `timeout` for all CUDA work; false when it did not finish (the ring then leaks the
+    // producer rather than destroy memory a hung kernel may still use).
+    virtual bool drain(std::chrono::nanoseconds timeout) = 0;
+    // After finish(): re-creates every slot for `outputs` and calls Simulation::on_resize with `start`.
+    virtual void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) = 0;
     virtual std::string describe() const { return {}; }
 };
 

@@ -12,12 +12,14 @@ namespace {
 class CpuProducer final : public Producer {
 public:
     CpuProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), times_(2 * info.slots, 0.0) {
-        for (std::size_t o = 0; o < info.outputs.size(); ++o)
-            uploads_.push_back(UploadSlots::create(ctx, info.outputs[o], info.slots,
-                                                   info.outputs.size() == 1 ? info.name
-                                                                            : info.name + ".output" + std::to_string(o)));
-        info.simulation->start(info.start, nullptr);
+        : ctx_(ctx), info_(info), times_(2 * info.slots, 0.0) {
+        make_uploads();
+        try {
+            info.simulation->start(info.start, nullptr);
+        } catch (...) {
+            info.simulation->stop();
+            throw;
+        }
     }
 
     ~CpuProducer() override { info_.simulation->stop(); }
@@ -51,11 +53,27 @@ public:
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
     void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override {}
+    bool drain(std::chrono::nanoseconds) override { return true; }
+
+    void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
+        info_.outputs = outputs;
+        make_uploads();
+        info_.simulation->on_resize(start, nullptr);
+    }
 
 private:
+    void make_uploads() {
+        uploads_.clear();
+        for (std::size_t o = 0; o < info_.outputs.size(); ++o)
+            uploads_.push_back(UploadSlots::create(
+                ctx_, info_.outputs[o], info_.slots,
+                info_.outputs.size() == 1 ? info_.name : info_.name + ".output" + std::to_string(o)));
+    }
+
+    const render::Context& ctx_;
     ProducerInfo info_;
     std::vector<UploadSlots> uploads_; // per output
-    std::vector<double> times_; // host ms per frame, the last 2N frames
+    std::vector<double> times_;        // host ms per frame, the last 2N frames
 };
 
 } // namespace

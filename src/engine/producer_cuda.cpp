@@ -20,8 +20,10 @@
 #include "producer.hpp"
 #include "upload_slots.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -44,7 +46,8 @@ class FrameEvents {
 public:
     FrameEvents(std::uint32_t slots, const std::string& name) {
         for (std::uint32_t s = 0; s < 2 * slots; ++s)
-            pairs_.push_back({compute::create_event(name + ".start", true), compute::create_event(name + ".end", true)});
+            pairs_.push_back(
+                {compute::create_event(name + ".start", true), compute::create_event(name + ".end", true)});
     }
     cudaEvent_t start(core::FrameIndex k) const { return pairs_[k.value % pairs_.size()].start.get(); }
     cudaEvent_t end(core::FrameIndex k) const { return pairs_[k.value % pairs_.size()].end.get(); }
@@ -65,6 +68,36 @@ void step_simulation(compute::Simulation& sim, const Handoff& h, std::span<const
         .stream = stream, .frame = h.frame, .time = h.time, .params = h.params, .outputs = outputs};
     sim.step(frame);
     CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
+}
+
+// Starts the simulation on `stream`; if start() throws, lets the stream finish and stops the simulation, so that
+// nothing it enqueued outlives the stream (Simulation contract).
+void start_simulation(compute::Simulation& sim, const compute::SimulationInfo& info, cudaStream_t stream) {
+    try {
+        sim.start(info, stream);
+    } catch (...) {
+        (void)cudaStreamSynchronize(stream);
+        sim.stop();
+        (void)cudaStreamSynchronize(stream);
+        throw;
+    }
+}
+
+// Polls `stream` until its work is done or `timeout` passes; false on timeout or a device error.
+bool drain_stream(cudaStream_t stream, std::chrono::nanoseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const cudaError_t r = cudaStreamQuery(stream);
+        if (r == cudaSuccess)
+            return true;
+        if (r != cudaErrorNotReady) {
+            (void)cudaGetLastError();
+            return false;
+        }
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
 }
 
 // One output's slots in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a
@@ -133,13 +166,13 @@ public:
         for (std::uint32_t s = 0; s < slots; ++s) {
             const std::string slot_name = name + ".slot" + std::to_string(s);
             if (image)
-                images_.push_back(interop::SharedImage::create(
-                    ctx, cuda,
-                    {.extent = out.extent,
-                     .format = vk_format(out.format),
-                     .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                     .mip_levels = out.mip_levels,
-                     .name = slot_name}));
+                images_.push_back(
+                    interop::SharedImage::create(ctx, cuda,
+                                                 {.extent = out.extent,
+                                                  .format = vk_format(out.format),
+                                                  .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                                  .mip_levels = out.mip_levels,
+                                                  .name = slot_name}));
             else
                 buffers_.push_back(interop::SharedBuffer::create(
                     ctx, cuda,
@@ -235,7 +268,7 @@ public:
         events_.emplace(info.slots, name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
             copied_.push_back(compute::create_event(name + ".copied"));
-        info.simulation->start(info.start, stream_.get());
+        start_simulation(*info.simulation, info.start, stream_.get());
         started_ = true;
         (void)interop::use_cuda_device(display);
     }
@@ -276,8 +309,8 @@ public:
                     CUVK_CUDA(cudaMemcpy3DPeerAsync(&copy, stream), "split: peer copy");
                 }
             } else {
-                CUVK_CUDA(cudaMemcpyPeerAsync(shared[o].vertices(s), display_, outputs_[o].vertices(s),
-                                              device_.ordinal, out.host_bytes(), stream),
+                CUVK_CUDA(cudaMemcpyPeerAsync(shared[o].vertices(s), display_, outputs_[o].vertices(s), device_.ordinal,
+                                              out.host_bytes(), stream),
                           "split: peer copy");
             }
         }
@@ -300,6 +333,17 @@ public:
     }
 
     void finish() { compute::synchronize(stream_.get(), "split stream"); }
+    bool drain(std::chrono::nanoseconds timeout) { return drain_stream(stream_.get(), timeout); }
+
+    void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) {
+        const RestoreDevice restore{display_};
+        CUVK_CUDA(cudaSetDevice(device_.ordinal), device_.name);
+        finish();
+        info_.outputs = outputs;
+        outputs_.clear();
+        outputs_ = make_cuda_outputs(info_, stream_.get(), info_.name + ".remote");
+        info_.simulation->on_resize(start, stream_.get());
+    }
 
 private:
     ProducerInfo info_;
@@ -325,29 +369,18 @@ int other_cuda_device(int display) {
 class InteropProducer final : public Producer {
 public:
     InteropProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
+        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         const std::string& name = info.name;
-        for (std::size_t o = 0; o < info.outputs.size(); ++o) {
-            outputs_.emplace_back(ctx, cuda_, info.outputs[o], info.slots,
-                                  info.outputs.size() == 1 ? name : name + ".output" + std::to_string(o));
-            wait_stage_ |= outputs_.back().read().stage;
-        }
-        render::submit_and_wait(
-            ctx,
-            [&](VkCommandBuffer cmd) {
-                for (const auto& o : outputs_)
-                    o.record_prepare(cmd);
-            },
-            name + ".prepare");
+        make_outputs();
         if (info.sync == SyncMode::timeline) {
             produced_ = interop::SharedTimeline::create(ctx, cuda_, {0}, name + ".produced");
             consumed_ = interop::SharedTimeline::create(ctx, cuda_, {0}, name + ".consumed");
         } else {
             for (std::uint32_t s = 0; s < info.slots; ++s) {
-                produced_binary_.push_back(interop::SharedBinarySemaphore::create(
-                    ctx, cuda_, name + ".produced" + std::to_string(s)));
-                consumed_binary_.push_back(interop::SharedBinarySemaphore::create(
-                    ctx, cuda_, name + ".consumed" + std::to_string(s)));
+                produced_binary_.push_back(
+                    interop::SharedBinarySemaphore::create(ctx, cuda_, name + ".produced" + std::to_string(s)));
+                consumed_binary_.push_back(
+                    interop::SharedBinarySemaphore::create(ctx, cuda_, name + ".consumed" + std::to_string(s)));
             }
         }
         stream_ = compute::create_stream(name + ".stream");
@@ -361,7 +394,7 @@ public:
                                  " is the display GPU; split mode simulates on another one");
             remote_ = std::make_unique<RemoteSimulation>(info, cuda_.ordinal, simulate);
         } else {
-            info.simulation->start(info.start, stream_.get());
+            start_simulation(*info.simulation, info.start, stream_.get());
             started_ = true;
         }
     }
@@ -376,9 +409,7 @@ public:
         }
     }
 
-    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override {
-        return outputs_.at(output).slot(s);
-    }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return outputs_.at(output).slot(s); }
     bool writes_host_memory() const override { return false; }
 
     void produce(const Handoff& h) override {
@@ -461,6 +492,20 @@ public:
         compute::synchronize(stream_.get(), "interop stream");
     }
 
+    bool drain(std::chrono::nanoseconds timeout) override {
+        return (!remote_ || remote_->drain(timeout)) && drain_stream(stream_.get(), timeout);
+    }
+
+    void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
+        finish();
+        info_.outputs = outputs;
+        make_outputs();
+        if (remote_)
+            remote_->resize(outputs, start);
+        else
+            info_.simulation->on_resize(start, stream_.get());
+    }
+
     std::string describe() const override {
         if (!remote_)
             return {};
@@ -470,6 +515,25 @@ public:
     }
 
 private:
+    // (Re-)creates every output's shared slots, each starting owned by CUDA.
+    void make_outputs() {
+        outputs_.clear();
+        wait_stage_ = VK_PIPELINE_STAGE_2_NONE;
+        for (std::size_t o = 0; o < info_.outputs.size(); ++o) {
+            outputs_.emplace_back(ctx_, cuda_, info_.outputs[o], info_.slots,
+                                  info_.outputs.size() == 1 ? info_.name : info_.name + ".output" + std::to_string(o));
+            wait_stage_ |= outputs_.back().read().stage;
+        }
+        render::submit_and_wait(
+            ctx_,
+            [&](VkCommandBuffer cmd) {
+                for (const auto& o : outputs_)
+                    o.record_prepare(cmd);
+            },
+            info_.name + ".prepare");
+    }
+
+    const render::Context& ctx_;
     ProducerInfo info_;
     VkPipelineStageFlags2 wait_stage_ = VK_PIPELINE_STAGE_2_NONE;
     // Creation order; the destructor synchronizes the stream and stops the simulation before any of these die.
@@ -479,9 +543,9 @@ private:
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
     std::optional<FrameEvents> events_;
-    std::vector<compute::UniqueEvent> ready_;      // split: recorded on stream_ once the slot may be written
-    std::unique_ptr<RemoteSimulation> remote_;     // split: the simulating GPU
-    bool started_ = false;                         // the simulation runs on stream_
+    std::vector<compute::UniqueEvent> ready_;  // split: recorded on stream_ once the slot may be written
+    std::unique_ptr<RemoteSimulation> remote_; // split: the simulating GPU
+    bool started_ = false;                     // the simulation runs on stream_
 };
 
 struct HostUnregister {
@@ -496,35 +560,13 @@ using UniquePinned = core::Unique<void*, HostFree>;
 class StagingProducer final : public Producer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
-        : info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
-        const std::string& name = info.name;
-        for (std::size_t o = 0; o < info.outputs.size(); ++o)
-            uploads_.push_back(UploadSlots::create(ctx, info.outputs[o], info.slots,
-                                                   info.outputs.size() == 1 ? name : name + ".output" + std::to_string(o)));
-        stream_ = compute::create_stream(name + ".stream");
-        copy_targets_.resize(info.outputs.size());
-        for (std::size_t o = 0; o < info.outputs.size(); ++o) {
-            const std::size_t bytes = info.outputs[o].host_bytes();
-            for (std::uint32_t s = 0; s < info.slots; ++s) {
-                void* host = uploads_[o].staging(s).data();
-                const cudaError_t r = cudaHostRegister(host, bytes, cudaHostRegisterDefault);
-                if (r == cudaSuccess) {
-                    registrations_.emplace_back(host);
-                    copy_targets_[o].push_back(host);
-                } else {
-                    (void)cudaGetLastError(); // refused (e.g. driver-owned mapping): fall back to a pinned bounce
-                    void* pinned = nullptr;
-                    CUVK_CUDA(cudaMallocHost(&pinned, bytes), name + ".bounce");
-                    bounce_.emplace_back(pinned);
-                    copy_targets_[o].push_back(pinned);
-                }
-            }
-        }
-        outputs_ = make_cuda_outputs(info, stream_.get(), name + ".cuda");
-        events_.emplace(info.slots, name);
+        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
+        stream_ = compute::create_stream(info.name + ".stream");
+        make_outputs();
+        events_.emplace(info.slots, info.name);
         for (std::uint32_t s = 0; s < info.slots; ++s)
-            copied_.push_back(compute::create_event(name + ".copied"));
-        info.simulation->start(info.start, stream_.get());
+            copied_.push_back(compute::create_event(info.name + ".copied"));
+        start_simulation(*info.simulation, info.start, stream_.get());
         started_ = true;
     }
 
@@ -536,9 +578,7 @@ public:
         }
     }
 
-    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override {
-        return uploads_.at(output).slot(s);
-    }
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return uploads_.at(output).slot(s); }
     bool writes_host_memory() const override { return true; }
 
     void produce(const Handoff& h) override {
@@ -558,9 +598,9 @@ public:
                               "staging D2H");
                 }
             } else {
-                CUVK_CUDA(cudaMemcpyAsync(host, outputs_[o].vertices(s), out.host_bytes(), cudaMemcpyDeviceToHost,
-                                          stream),
-                          "staging D2H");
+                CUVK_CUDA(
+                    cudaMemcpyAsync(host, outputs_[o].vertices(s), out.host_bytes(), cudaMemcpyDeviceToHost, stream),
+                    "staging D2H");
             }
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
@@ -588,12 +628,57 @@ public:
     void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
     void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
+    bool drain(std::chrono::nanoseconds timeout) override { return drain_stream(stream_.get(), timeout); }
+
+    void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
+        finish();
+        info_.outputs = outputs;
+        make_outputs();
+        info_.simulation->on_resize(start, stream_.get());
+    }
+
     std::string describe() const override {
-        return bounce_.empty() ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
-                               : "cudaHostRegister refused the Vulkan staging memory: D2H into pinned memory + host copy";
+        return bounce_.empty()
+                   ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
+                   : "cudaHostRegister refused the Vulkan staging memory: D2H into pinned memory + host copy";
     }
 
 private:
+    // (Re-)creates, per output, the Vulkan slots with their staging memory (registered with CUDA where it allows)
+    // and CUDA's own copy of the slots. The stream is idle.
+    void make_outputs() {
+        const std::string& name = info_.name;
+        registrations_.clear(); // unregistered before the staging memory they cover is freed
+        bounce_.clear();
+        copy_targets_.clear();
+        outputs_.clear();
+        uploads_.clear();
+        for (std::size_t o = 0; o < info_.outputs.size(); ++o)
+            uploads_.push_back(
+                UploadSlots::create(ctx_, info_.outputs[o], info_.slots,
+                                    info_.outputs.size() == 1 ? name : name + ".output" + std::to_string(o)));
+        copy_targets_.resize(info_.outputs.size());
+        for (std::size_t o = 0; o < info_.outputs.size(); ++o) {
+            const std::size_t bytes = info_.outputs[o].host_bytes();
+            for (std::uint32_t s = 0; s < info_.slots; ++s) {
+                void* host = uploads_[o].staging(s).data();
+                const cudaError_t r = cudaHostRegister(host, bytes, cudaHostRegisterDefault);
+                if (r == cudaSuccess) {
+                    registrations_.emplace_back(host);
+                    copy_targets_[o].push_back(host);
+                } else {
+                    (void)cudaGetLastError(); // refused (e.g. driver-owned mapping): fall back to a pinned bounce
+                    void* pinned = nullptr;
+                    CUVK_CUDA(cudaMallocHost(&pinned, bytes), name + ".bounce");
+                    bounce_.emplace_back(pinned);
+                    copy_targets_[o].push_back(pinned);
+                }
+            }
+        }
+        outputs_ = make_cuda_outputs(info_, stream_.get(), name + ".cuda");
+    }
+
+    const render::Context& ctx_;
     ProducerInfo info_;
     // Creation order; the destructor synchronizes the stream and stops the simulation first. Registrations die
     // before the Vulkan memory.

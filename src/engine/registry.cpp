@@ -84,7 +84,9 @@ const Registry::Entry& Registry::find(std::string_view name) const {
     core::fail_usage("unknown sample '" + std::string(name) + "' (samples: " + list + ")");
 }
 
-const compute::SimulationDesc& Registry::desc(std::string_view name) const { return find(name).desc; }
+const compute::SimulationDesc& Registry::desc(std::string_view name) const {
+    return find(name).desc;
+}
 
 std::unique_ptr<compute::Simulation> Registry::make(std::string_view name) const {
     auto sim = find(name).factory();
@@ -149,9 +151,8 @@ std::string Registry::describe() const {
         const auto* s = &e.desc;
         out += s->name + ": " + s->description + "\n";
         for (const auto& p : s->params)
-            out += "    " + p.name + " = " + format_value(p.value, p.integer) + "  [" +
-                   format_value(p.min, p.integer) + ".." + format_value(p.max, p.integer) + "]  " +
-                   p.help + "\n";
+            out += "    " + p.name + " = " + format_value(p.value, p.integer) + "  [" + format_value(p.min, p.integer) +
+                   ".." + format_value(p.max, p.integer) + "]  " + p.help + "\n";
     }
     return out;
 }

@@ -8,11 +8,16 @@ namespace cuvk::engine {
 
 VkFormat vk_format(compute::PixelFormat format) {
     switch (format) {
-    case compute::PixelFormat::rgba8: return VK_FORMAT_R8G8B8A8_UNORM;
-    case compute::PixelFormat::bgra8: return VK_FORMAT_B8G8R8A8_UNORM;
-    case compute::PixelFormat::rgba16f: return VK_FORMAT_R16G16B16A16_SFLOAT;
-    case compute::PixelFormat::rgba32f: return VK_FORMAT_R32G32B32A32_SFLOAT;
-    case compute::PixelFormat::r32f: return VK_FORMAT_R32_SFLOAT;
+    case compute::PixelFormat::rgba8:
+        return VK_FORMAT_R8G8B8A8_UNORM;
+    case compute::PixelFormat::bgra8:
+        return VK_FORMAT_B8G8R8A8_UNORM;
+    case compute::PixelFormat::rgba16f:
+        return VK_FORMAT_R16G16B16A16_SFLOAT;
+    case compute::PixelFormat::rgba32f:
+        return VK_FORMAT_R32G32B32A32_SFLOAT;
+    case compute::PixelFormat::r32f:
+        return VK_FORMAT_R32_SFLOAT;
     }
     return VK_FORMAT_UNDEFINED;
 }
@@ -29,22 +34,22 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
     for (std::uint32_t s = 0; s < slots; ++s) {
         const std::string slot_name = name + ".slot" + std::to_string(s);
         if (image)
-            u.images_.push_back(render::Image::create(
-                ctx, {.extent = out.extent,
-                      .format = vk_format(out.format),
-                      .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
-                      .mip_levels = out.mip_levels,
-                      .name = slot_name}));
+            u.images_.push_back(
+                render::Image::create(ctx, {.extent = out.extent,
+                                            .format = vk_format(out.format),
+                                            .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                                            .mip_levels = out.mip_levels,
+                                            .name = slot_name}));
         else
             u.vertex_buffers_.push_back(render::Buffer::create(
                 ctx, {.size = bytes,
                       .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                       .name = slot_name}));
-        u.staging_.push_back(render::Buffer::create(ctx, {.size = bytes,
-                                                          .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                                          .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                                    VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                                          .name = slot_name + ".staging"}));
+        u.staging_.push_back(render::Buffer::create(
+            ctx, {.size = bytes,
+                  .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                  .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                  .name = slot_name + ".staging"}));
     }
     for (std::uint32_t s = 0; s < slots; ++s) {
         u.outputs_.push_back(image ? SlotOutput{.image = &u.images_[s]}

@@ -4,8 +4,8 @@
 // another). record_upload() copies staging → resource with the barriers around it.
 // Owns its images and buffers; the Context outlives it.
 
-#include "producer.hpp"
 #include "cuvk/render/buffer.hpp"
+#include "producer.hpp"
 
 #include <span>
 #include <vector>
@@ -23,7 +23,7 @@ public:
     std::span<std::byte> staging(std::uint32_t s) const { return staging_.at(s).mapped(); }
     // Views of the staging buffer, one per mip level, for compute::HostOutput.
     const std::vector<compute::PitchedView<std::byte>>& host_levels(std::uint32_t s) const { return levels_.at(s); }
-        void record_upload(VkCommandBuffer cmd, std::uint32_t s) const;
+    void record_upload(VkCommandBuffer cmd, std::uint32_t s) const;
 
 private:
     compute::OutputSpec output_;

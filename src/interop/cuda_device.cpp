@@ -60,6 +60,8 @@ ScopedCudaDevice::ScopedCudaDevice(int ordinal, const std::string& name) {
         CUVK_CUDA(cudaSetDevice(ordinal), name);
 }
 
-ScopedCudaDevice::~ScopedCudaDevice() { (void)cudaSetDevice(previous_); }
+ScopedCudaDevice::~ScopedCudaDevice() {
+    (void)cudaSetDevice(previous_);
+}
 
 } // namespace cuvk::interop

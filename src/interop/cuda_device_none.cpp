@@ -5,12 +5,16 @@
 
 namespace cuvk::interop {
 
-CudaDeviceList list_cuda_devices() { return {.unavailable = "cuvk was built without CUDA (nvcc was not found)"}; }
+CudaDeviceList list_cuda_devices() {
+    return {.unavailable = "cuvk was built without CUDA (nvcc was not found)"};
+}
 
 CudaDevice select_cuda_device(const render::Context& ctx, std::optional<int>) {
     core::fail("cuvk was built without CUDA (nvcc was not found)", ctx.device_name());
 }
 
-CudaDevice use_cuda_device(int) { core::fail("cuvk was built without CUDA (nvcc was not found)"); }
+CudaDevice use_cuda_device(int) {
+    core::fail("cuvk was built without CUDA (nvcc was not found)");
+}
 
 } // namespace cuvk::interop

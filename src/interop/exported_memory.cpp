@@ -59,7 +59,9 @@ ExportedBuffer ExportedBuffer::create(const render::Context& ctx, const Exported
     return out;
 }
 
-core::UniqueFd ExportedBuffer::export_fd() const { return export_memory_fd(*ctx_, buffer_.memory(), buffer_.name()); }
+core::UniqueFd ExportedBuffer::export_fd() const {
+    return export_memory_fd(*ctx_, buffer_.memory(), buffer_.name());
+}
 
 ExportedImage ExportedImage::create(const render::Context& ctx, const ExportedImageInfo& info) {
     require_memory_fd(ctx, info.name);
@@ -99,6 +101,8 @@ ExportedImage ExportedImage::create(const render::Context& ctx, const ExportedIm
     return out;
 }
 
-core::UniqueFd ExportedImage::export_fd() const { return export_memory_fd(*ctx_, image_.memory(), image_.name()); }
+core::UniqueFd ExportedImage::export_fd() const {
+    return export_memory_fd(*ctx_, image_.memory(), image_.name());
+}
 
 } // namespace cuvk::interop

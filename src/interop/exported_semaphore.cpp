@@ -7,13 +7,15 @@ namespace cuvk::interop {
 namespace {
 constexpr auto kHandleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT;
 
-const char* kind_name(SemaphoreKind kind) { return kind == SemaphoreKind::timeline ? "timeline" : "binary"; }
+const char* kind_name(SemaphoreKind kind) {
+    return kind == SemaphoreKind::timeline ? "timeline" : "binary";
+}
 } // namespace
 
 std::string semaphore_export_support(const render::Context& ctx, SemaphoreKind kind) {
     if (!ctx.has_device_extension(VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME))
-        return "the Vulkan device " + ctx.device_name() + " lacks " VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME
-               ", so semaphores cannot be shared with CUDA";
+        return "the Vulkan device " + ctx.device_name() +
+               " lacks " VK_KHR_EXTERNAL_SEMAPHORE_FD_EXTENSION_NAME ", so semaphores cannot be shared with CUDA";
     const VkSemaphoreTypeCreateInfo type{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
                                          .semaphoreType = kind == SemaphoreKind::timeline ? VK_SEMAPHORE_TYPE_TIMELINE
                                                                                           : VK_SEMAPHORE_TYPE_BINARY};
@@ -32,12 +34,11 @@ ExportedSemaphore ExportedSemaphore::create(const render::Context& ctx, const Ex
         core::fail(why, info.name);
     const VkExportSemaphoreCreateInfo export_info{.sType = VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO,
                                                   .handleTypes = kHandleType};
-    const VkSemaphoreTypeCreateInfo type{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
-                                         .pNext = &export_info,
-                                         .semaphoreType = info.kind == SemaphoreKind::timeline
-                                                              ? VK_SEMAPHORE_TYPE_TIMELINE
-                                                              : VK_SEMAPHORE_TYPE_BINARY,
-                                         .initialValue = info.kind == SemaphoreKind::timeline ? info.initial_value : 0};
+    const VkSemaphoreTypeCreateInfo type{
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+        .pNext = &export_info,
+        .semaphoreType = info.kind == SemaphoreKind::timeline ? VK_SEMAPHORE_TYPE_TIMELINE : VK_SEMAPHORE_TYPE_BINARY,
+        .initialValue = info.kind == SemaphoreKind::timeline ? info.initial_value : 0};
     const VkSemaphoreCreateInfo create{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO, .pNext = &type};
     VkSemaphore semaphore = VK_NULL_HANDLE;
     CUVK_VK(vkCreateSemaphore(ctx.device(), &create, nullptr, &semaphore), info.name);

@@ -11,10 +11,14 @@ cudaChannelFormatDesc channel_format_of(VkFormat format) {
     case VK_FORMAT_R8G8B8A8_UNORM:
     case VK_FORMAT_B8G8R8A8_UNORM: // CUDA sees bytes in memory order: B, G, R, A
         return cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
-    case VK_FORMAT_R16G16B16A16_SFLOAT: return cudaCreateChannelDesc(16, 16, 16, 16, cudaChannelFormatKindFloat);
-    case VK_FORMAT_R32G32B32A32_SFLOAT: return cudaCreateChannelDesc(32, 32, 32, 32, cudaChannelFormatKindFloat);
-    case VK_FORMAT_R32_SFLOAT: return cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
-    default: core::fail("format " + std::to_string(int(format)) + " cannot be shared with CUDA by cuvk");
+    case VK_FORMAT_R16G16B16A16_SFLOAT:
+        return cudaCreateChannelDesc(16, 16, 16, 16, cudaChannelFormatKindFloat);
+    case VK_FORMAT_R32G32B32A32_SFLOAT:
+        return cudaCreateChannelDesc(32, 32, 32, 32, cudaChannelFormatKindFloat);
+    case VK_FORMAT_R32_SFLOAT:
+        return cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindFloat);
+    default:
+        core::fail("format " + std::to_string(int(format)) + " cannot be shared with CUDA by cuvk");
     }
 }
 

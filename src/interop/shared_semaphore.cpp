@@ -34,8 +34,8 @@ SharedTimeline SharedTimeline::create(const render::Context& ctx, const CudaDevi
                                       const std::string& name) {
     const ScopedCudaDevice current(cuda.ordinal, name);
     SharedTimeline out;
-    out.exported_ = ExportedSemaphore::create(
-        ctx, {.kind = SemaphoreKind::timeline, .initial_value = initial.value, .name = name});
+    out.exported_ =
+        ExportedSemaphore::create(ctx, {.kind = SemaphoreKind::timeline, .initial_value = initial.value, .name = name});
     out.cuda_ = import_semaphore(out.exported_, cudaExternalSemaphoreHandleTypeTimelineSemaphoreFd);
     return out;
 }
@@ -57,7 +57,11 @@ SharedBinarySemaphore SharedBinarySemaphore::create(const render::Context& ctx, 
     return out;
 }
 
-void SharedBinarySemaphore::cuda_signal(cudaStream_t stream) const { signal(cuda_.get(), 0, stream, name()); }
-void SharedBinarySemaphore::cuda_wait(cudaStream_t stream) const { wait(cuda_.get(), 0, stream, name()); }
+void SharedBinarySemaphore::cuda_signal(cudaStream_t stream) const {
+    signal(cuda_.get(), 0, stream, name());
+}
+void SharedBinarySemaphore::cuda_wait(cudaStream_t stream) const {
+    wait(cuda_.get(), 0, stream, name());
+}
 
 } // namespace cuvk::interop

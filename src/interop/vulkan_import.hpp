@@ -19,7 +19,7 @@ struct ImportBufferInfo {
 render::Buffer import_buffer(const render::Context& ctx, core::UniqueFd&& fd, const ImportBufferInfo& info);
 
 struct ImportImageInfo {
-    core::Extent2D extent;                    // must equal the exporter's image
+    core::Extent2D extent; // must equal the exporter's image
     VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
     VkImageUsageFlags usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT |
                               VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;

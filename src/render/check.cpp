@@ -7,7 +7,8 @@ namespace cuvk::render {
 const char* result_name(VkResult result) noexcept {
     switch (result) {
 #define CUVK_CASE(r)                                                                                                   \
-    case r: return #r;
+    case r:                                                                                                            \
+        return #r;
         CUVK_CASE(VK_SUCCESS)
         CUVK_CASE(VK_NOT_READY)
         CUVK_CASE(VK_TIMEOUT)
@@ -41,7 +42,8 @@ const char* result_name(VkResult result) noexcept {
         CUVK_CASE(VK_ERROR_INVALID_SHADER_NV)
         CUVK_CASE(VK_ERROR_NOT_PERMITTED_KHR)
 #undef CUVK_CASE
-    default: return "VK_RESULT_UNKNOWN";
+    default:
+        return "VK_RESULT_UNKNOWN";
     }
 }
 

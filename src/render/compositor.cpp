@@ -19,9 +19,8 @@ constexpr std::uint32_t kGroup = 16; // local_size of composite.comp
 
 UniqueShaderModule create_shader_module(const Context& ctx, std::span<const std::uint32_t> spirv,
                                         const std::string& name) {
-    const VkShaderModuleCreateInfo info{.sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-                                        .codeSize = spirv.size_bytes(),
-                                        .pCode = spirv.data()};
+    const VkShaderModuleCreateInfo info{
+        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO, .codeSize = spirv.size_bytes(), .pCode = spirv.data()};
     VkShaderModule module = VK_NULL_HANDLE;
     CUVK_VK(vkCreateShaderModule(ctx.device(), &info, nullptr, &module), name);
     ctx.set_name(VK_OBJECT_TYPE_SHADER_MODULE, module, name);
@@ -53,9 +52,8 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
         {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
         {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
     };
-    const VkDescriptorSetLayoutCreateInfo set_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-                                                   .bindingCount = 2,
-                                                   .pBindings = bindings};
+    const VkDescriptorSetLayoutCreateInfo set_info{
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, .bindingCount = 2, .pBindings = bindings};
     VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
     CUVK_VK(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &set_layout), info.name);
     c.set_layout_ = UniqueDescriptorSetLayout(set_layout, {dev});

@@ -54,11 +54,16 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagB
 
 int type_rank(VkPhysicalDeviceType type) {
     switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
-    default: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+        return 0;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+        return 1;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+        return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+        return 3;
+    default:
+        return 4;
     }
 }
 
@@ -107,7 +112,8 @@ std::vector<PhysicalDeviceSummary> list_physical_devices(VkInstance instance) {
     std::vector<PhysicalDeviceSummary> out;
     for (std::uint32_t i = 0; i < count; ++i) {
         const bool has_pci = contains(device_extensions_of(handles[i]), VK_EXT_PCI_BUS_INFO_EXTENSION_NAME);
-        VkPhysicalDevicePCIBusInfoPropertiesEXT pci{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PCI_BUS_INFO_PROPERTIES_EXT};
+        VkPhysicalDevicePCIBusInfoPropertiesEXT pci{.sType =
+                                                        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PCI_BUS_INFO_PROPERTIES_EXT};
         VkPhysicalDeviceIDProperties id{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES,
                                         .pNext = has_pci ? &pci : nullptr};
         VkPhysicalDeviceProperties2 props{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &id};
@@ -188,8 +194,9 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     const bool debug_utils = contains(available, VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     if (debug_utils)
         instance_exts.emplace_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-    const bool sync_validation = validation && info.sync_validation &&
-                                 contains(instance_extensions_of(kValidationLayer), VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
+    const bool sync_validation =
+        validation && info.sync_validation &&
+        contains(instance_extensions_of(kValidationLayer), VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
     if (sync_validation)
         instance_exts.emplace_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
     for (const auto& e : info.instance_extensions)
@@ -213,7 +220,8 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     VkDebugUtilsMessengerCreateInfoEXT messenger_info{
         .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
         .pNext = sync_validation ? &features : nullptr,
-        .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+        .messageSeverity =
+            VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
         .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                        VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
         .pfnUserCallback = on_debug_message,
@@ -255,8 +263,9 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     VkPhysicalDevice physical = handles.at(chosen);
     const auto& summary = devices[chosen];
     if (summary.api_version < VK_API_VERSION_1_3)
-        core::fail("the Vulkan device supports only Vulkan " + std::to_string(VK_API_VERSION_MAJOR(summary.api_version)) +
-                       "." + std::to_string(VK_API_VERSION_MINOR(summary.api_version)) + "; cuvk needs 1.3",
+        core::fail("the Vulkan device supports only Vulkan " +
+                       std::to_string(VK_API_VERSION_MAJOR(summary.api_version)) + "." +
+                       std::to_string(VK_API_VERSION_MINOR(summary.api_version)) + "; cuvk needs 1.3",
                    summary.name);
     ctx->physical_device_ = physical;
     ctx->device_name_ = summary.name;
@@ -318,9 +327,8 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     VkPhysicalDeviceVulkan13Features want13{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
                                             .synchronization2 = VK_TRUE,
                                             .dynamicRendering = VK_TRUE};
-    VkPhysicalDeviceVulkan12Features want12{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-                                            .pNext = &want13,
-                                            .timelineSemaphore = VK_TRUE};
+    VkPhysicalDeviceVulkan12Features want12{
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES, .pNext = &want13, .timelineSemaphore = VK_TRUE};
     VkPhysicalDeviceFeatures2 want{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &want12};
     // Core features that later passes use when the device has them.
     want.features.shaderStorageImageWriteWithoutFormat = have.features.shaderStorageImageWriteWithoutFormat;
@@ -349,7 +357,9 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     return ctx;
 }
 
-bool Context::has_device_extension(std::string_view name) const { return contains(device_extensions_, name); }
+bool Context::has_device_extension(std::string_view name) const {
+    return contains(device_extensions_, name);
+}
 
 PFN_vkVoidFunction Context::device_proc(const char* name) const {
     auto fn = vkGetDeviceProcAddr(device_.get(), name);
@@ -392,6 +402,8 @@ Context::~Context() {
         (void)vkDeviceWaitIdle(device_.get());
 }
 
-void Context::wait_idle() const { CUVK_VK(vkDeviceWaitIdle(device_.get()), device_name_); }
+void Context::wait_idle() const {
+    CUVK_VK(vkDeviceWaitIdle(device_.get()), device_name_);
+}
 
 } // namespace cuvk::render

@@ -15,18 +15,24 @@ std::uint32_t bytes_per_texel(VkFormat format) {
     case VK_FORMAT_B8G8R8A8_UNORM:
     case VK_FORMAT_B8G8R8A8_SRGB:
     case VK_FORMAT_R32_SFLOAT:
-    case VK_FORMAT_D32_SFLOAT: return 4;
-    case VK_FORMAT_R16G16B16A16_SFLOAT: return 8;
-    case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
-    default: core::fail("unsupported image format " + std::to_string(int(format)));
+    case VK_FORMAT_D32_SFLOAT:
+        return 4;
+    case VK_FORMAT_R16G16B16A16_SFLOAT:
+        return 8;
+    case VK_FORMAT_R32G32B32A32_SFLOAT:
+        return 16;
+    default:
+        core::fail("unsupported image format " + std::to_string(int(format)));
     }
 }
 
 VkImageAspectFlags aspect_of(VkFormat format) {
     switch (format) {
     case VK_FORMAT_D16_UNORM:
-    case VK_FORMAT_D32_SFLOAT: return VK_IMAGE_ASPECT_DEPTH_BIT;
-    default: return VK_IMAGE_ASPECT_COLOR_BIT;
+    case VK_FORMAT_D32_SFLOAT:
+        return VK_IMAGE_ASPECT_DEPTH_BIT;
+    default:
+        return VK_IMAGE_ASPECT_COLOR_BIT;
     }
 }
 
@@ -95,21 +101,20 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
 }
 
 void record_barrier(VkCommandBuffer cmd, const ImageBarrier& b) {
-    const VkImageMemoryBarrier2 barrier{.sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2,
-                                        .srcStageMask = b.src_stage,
-                                        .srcAccessMask = b.src_access,
-                                        .dstStageMask = b.dst_stage,
-                                        .dstAccessMask = b.dst_access,
-                                        .oldLayout = b.old_layout,
-                                        .newLayout = b.new_layout,
-                                        .srcQueueFamilyIndex = b.src_family,
-                                        .dstQueueFamilyIndex = b.dst_family,
-                                        .image = b.image,
-                                        .subresourceRange = {b.aspect, 0, VK_REMAINING_MIP_LEVELS, 0,
-                                                             VK_REMAINING_ARRAY_LAYERS}};
-    const VkDependencyInfo dep{.sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
-                               .imageMemoryBarrierCount = 1,
-                               .pImageMemoryBarriers = &barrier};
+    const VkImageMemoryBarrier2 barrier{
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER_2,
+        .srcStageMask = b.src_stage,
+        .srcAccessMask = b.src_access,
+        .dstStageMask = b.dst_stage,
+        .dstAccessMask = b.dst_access,
+        .oldLayout = b.old_layout,
+        .newLayout = b.new_layout,
+        .srcQueueFamilyIndex = b.src_family,
+        .dstQueueFamilyIndex = b.dst_family,
+        .image = b.image,
+        .subresourceRange = {b.aspect, 0, VK_REMAINING_MIP_LEVELS, 0, VK_REMAINING_ARRAY_LAYERS}};
+    const VkDependencyInfo dep{
+        .sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO, .imageMemoryBarrierCount = 1, .pImageMemoryBarriers = &barrier};
     vkCmdPipelineBarrier2(cmd, &dep);
 }
 

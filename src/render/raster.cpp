@@ -57,31 +57,34 @@ UniquePipeline make_pipeline(const Context& ctx, VkPipelineLayout layout, const 
         .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO, .topology = d.topology};
     const VkPipelineViewportStateCreateInfo viewport{
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO, .viewportCount = 1, .scissorCount = 1};
-    const VkPipelineRasterizationStateCreateInfo raster{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = VK_CULL_MODE_NONE,
-        .frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE,
-        .lineWidth = 1.0f};
-    const VkPipelineMultisampleStateCreateInfo multisample{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
-    const VkPipelineDepthStencilStateCreateInfo depth{.sType = VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
+    const VkPipelineRasterizationStateCreateInfo raster{.sType =
+                                                            VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
+                                                        .polygonMode = VK_POLYGON_MODE_FILL,
+                                                        .cullMode = VK_CULL_MODE_NONE,
+                                                        .frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE,
+                                                        .lineWidth = 1.0f};
+    const VkPipelineMultisampleStateCreateInfo multisample{.sType =
+                                                               VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
+                                                           .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
+    const VkPipelineDepthStencilStateCreateInfo depth{.sType =
+                                                          VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO,
                                                       .depthTestEnable = d.depth,
                                                       .depthWriteEnable = d.depth,
                                                       .depthCompareOp = VK_COMPARE_OP_LESS};
-    const VkPipelineColorBlendAttachmentState blend{
-        .blendEnable = d.additive,
-        .srcColorBlendFactor = VK_BLEND_FACTOR_ONE,
-        .dstColorBlendFactor = VK_BLEND_FACTOR_ONE,
-        .colorBlendOp = VK_BLEND_OP_ADD,
-        .srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE,
-        .dstAlphaBlendFactor = VK_BLEND_FACTOR_ZERO,
-        .alphaBlendOp = VK_BLEND_OP_ADD,
-        .colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT | VK_COLOR_COMPONENT_B_BIT |
-                          VK_COLOR_COMPONENT_A_BIT};
-    const VkPipelineColorBlendStateCreateInfo color_blend{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO, .attachmentCount = 1, .pAttachments = &blend};
+    const VkPipelineColorBlendAttachmentState blend{.blendEnable = d.additive,
+                                                    .srcColorBlendFactor = VK_BLEND_FACTOR_ONE,
+                                                    .dstColorBlendFactor = VK_BLEND_FACTOR_ONE,
+                                                    .colorBlendOp = VK_BLEND_OP_ADD,
+                                                    .srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE,
+                                                    .dstAlphaBlendFactor = VK_BLEND_FACTOR_ZERO,
+                                                    .alphaBlendOp = VK_BLEND_OP_ADD,
+                                                    .colorWriteMask =
+                                                        VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                                                        VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT};
+    const VkPipelineColorBlendStateCreateInfo color_blend{.sType =
+                                                              VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
+                                                          .attachmentCount = 1,
+                                                          .pAttachments = &blend};
     const VkDynamicState dynamic_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
     const VkPipelineDynamicStateCreateInfo dynamic{.sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
                                                    .dynamicStateCount = 2,
@@ -132,8 +135,8 @@ void begin(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, const
                                .pColorAttachments = &color,
                                .pDepthAttachment = depth ? &depth_info : nullptr};
     vkCmdBeginRendering(cmd, &info);
-    const VkViewport viewport{float(area.offset.x), float(area.offset.y), float(area.extent.width),
-                              float(area.extent.height), 0.0f, 1.0f};
+    const VkViewport viewport{
+        float(area.offset.x), float(area.offset.y), float(area.extent.width), float(area.extent.height), 0.0f, 1.0f};
     vkCmdSetViewport(cmd, 0, 1, &viewport);
     vkCmdSetScissor(cmd, 0, 1, &area);
 }
@@ -209,11 +212,11 @@ MeshPass MeshPass::create(const Context& ctx, VkFormat color_format, core::Exten
     m.indices_ = Buffer::create(ctx, {.size = bytes,
                                       .usage = VK_BUFFER_USAGE_INDEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                                       .name = name + ".indices"});
-    const auto upload = Buffer::create(ctx, {.size = bytes,
-                                             .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                             .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                       VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                             .name = name + ".indices.upload"});
+    const auto upload =
+        Buffer::create(ctx, {.size = bytes,
+                             .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                             .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                             .name = name + ".indices.upload"});
     std::memcpy(upload.mapped().data(), indices.data(), bytes);
     m.depth_ = Image::create(ctx, {.extent = extent,
                                    .format = kDepthFormat,
@@ -233,30 +236,29 @@ MeshPass MeshPass::create(const Context& ctx, VkFormat color_format, core::Exten
 }
 
 void MeshPass::record_prepare(VkCommandBuffer cmd) const {
-    record_barrier(cmd, {.image = depth_.get(),
-                         .dst_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
-                                      VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-                         .dst_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT |
-                                       VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT,
-                         .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                         .new_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-                         .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
+    record_barrier(
+        cmd,
+        {.image = depth_.get(),
+         .dst_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+         .dst_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT,
+         .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
+         .new_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+         .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
 }
 
 void MeshPass::record(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, VkBuffer vertices,
                       const RasterPush& push) const {
     // The previous frame's depth test must finish before this frame clears the depth buffer.
-    record_barrier(cmd, {.image = depth_.get(),
-                         .src_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
-                                      VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-                         .src_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
-                         .dst_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT |
-                                      VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
-                         .dst_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT |
-                                       VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT,
-                         .old_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-                         .new_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
-                         .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
+    record_barrier(
+        cmd,
+        {.image = depth_.get(),
+         .src_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+         .src_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT,
+         .dst_stage = VK_PIPELINE_STAGE_2_EARLY_FRAGMENT_TESTS_BIT | VK_PIPELINE_STAGE_2_LATE_FRAGMENT_TESTS_BIT,
+         .dst_access = VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_WRITE_BIT | VK_ACCESS_2_DEPTH_STENCIL_ATTACHMENT_READ_BIT,
+         .old_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+         .new_layout = VK_IMAGE_LAYOUT_DEPTH_ATTACHMENT_OPTIMAL,
+         .aspect = VK_IMAGE_ASPECT_DEPTH_BIT});
     begin(cmd, target, area, &depth_);
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_.get());
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,

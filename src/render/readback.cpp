@@ -37,11 +37,11 @@ Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& in
     const std::uint32_t bpp = bytes_per_texel(image.format());
     const core::Extent2D extent{std::max(1u, image.extent().width >> info.mip_level),
                                 std::max(1u, image.extent().height >> info.mip_level)};
-    const auto staging = Buffer::create(ctx, {.size = extent.pixels() * bpp,
-                                              .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                                              .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                        VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                              .name = image.name() + ".readback"});
+    const auto staging =
+        Buffer::create(ctx, {.size = extent.pixels() * bpp,
+                             .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                             .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                             .name = image.name() + ".readback"});
     // Copy from TRANSFER_SRC_OPTIMAL (drivers prefer it over GENERAL) and return the image to its layout after.
     const VkImageLayout copy_layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL;
     submit_and_wait(
@@ -56,12 +56,12 @@ Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& in
                                  .new_layout = copy_layout});
             record_image_to_buffer(cmd, image, copy_layout, staging.get(), info.mip_level);
             record_barrier(cmd, {.image = image.get(),
-                                     .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                     .src_access = VK_ACCESS_2_NONE,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                     .dst_access = VK_ACCESS_2_NONE,
-                                     .old_layout = copy_layout,
-                                     .new_layout = info.layout});
+                                 .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                 .src_access = VK_ACCESS_2_NONE,
+                                 .dst_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                                 .dst_access = VK_ACCESS_2_NONE,
+                                 .old_layout = copy_layout,
+                                 .new_layout = info.layout});
             record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                   VK_PIPELINE_STAGE_2_HOST_BIT, VK_ACCESS_2_HOST_READ_BIT);
         },

@@ -20,10 +20,20 @@ constexpr std::uint32_t kMeshFrag[] = {
 };
 } // namespace
 
-std::span<const std::uint32_t> composite_comp() { return kComposite; }
-std::span<const std::uint32_t> points_vert() { return kPointsVert; }
-std::span<const std::uint32_t> points_frag() { return kPointsFrag; }
-std::span<const std::uint32_t> mesh_vert() { return kMeshVert; }
-std::span<const std::uint32_t> mesh_frag() { return kMeshFrag; }
+std::span<const std::uint32_t> composite_comp() {
+    return kComposite;
+}
+std::span<const std::uint32_t> points_vert() {
+    return kPointsVert;
+}
+std::span<const std::uint32_t> points_frag() {
+    return kPointsFrag;
+}
+std::span<const std::uint32_t> mesh_vert() {
+    return kMeshVert;
+}
+std::span<const std::uint32_t> mesh_frag() {
+    return kMeshFrag;
+}
 
 } // namespace cuvk::render::shaders

@@ -2,4 +2,6 @@
 #include "cuvk/compute/simulation.hpp"
 #include "cuvk/core/error.hpp"
 
-int boundary_control() { return int(cuvk::compute::bytes_per_texel(cuvk::compute::PixelFormat::rgba8)); }
+int boundary_control() {
+    return int(cuvk::compute::bytes_per_texel(cuvk::compute::PixelFormat::rgba8));
+}

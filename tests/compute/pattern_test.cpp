@@ -1,8 +1,8 @@
 // Each kernel against its CPU reference, at sizes that are not multiples of the block. Needs a CUDA device.
 
 #include "cuvk/compute/check.hpp"
-#include "pattern.hpp"
 #include "cuvk/compute/stream.hpp"
+#include "pattern.hpp"
 
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>

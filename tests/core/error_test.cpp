@@ -15,8 +15,9 @@ TEST(Error, FormatsFileLineCallResultWhatAndObject) {
     } catch (const Error& e) {
         const std::string what = e.what();
         EXPECT_TRUE(what.starts_with("error_test.cpp:")) << what;
-        EXPECT_NE(what.find(" vkCreateImage(VK_ERROR_OUT_OF_DEVICE_MEMORY): the device is out of memory [gray-scott.out]"),
-                  std::string::npos)
+        EXPECT_NE(
+            what.find(" vkCreateImage(VK_ERROR_OUT_OF_DEVICE_MEMORY): the device is out of memory [gray-scott.out]"),
+            std::string::npos)
             << what;
         EXPECT_EQ(e.api(), Api::vulkan);
         EXPECT_EQ(e.result(), "VK_ERROR_OUT_OF_DEVICE_MEMORY");

@@ -15,7 +15,9 @@ struct Recorder {
 };
 using UniqueInt = cuvk::core::Unique<int, Recorder>;
 
-bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+bool fd_is_open(int fd) {
+    return ::fcntl(fd, F_GETFD) != -1;
+}
 
 } // namespace
 

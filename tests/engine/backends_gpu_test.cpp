@@ -10,8 +10,8 @@
 #include "cuvk/interop/cuda_device.hpp"
 #include "support/vk_fixture.hpp"
 
-#include <gtest/gtest.h>
 #include <cstdio>
+#include <gtest/gtest.h>
 #include <map>
 
 using namespace cuvk;
@@ -134,9 +134,7 @@ TEST_P(BackendsGpuTest, SkippingTheConsumedWaitIsCaught) {
     EXPECT_GT(caught, 0) << "no ring without the consumed wait showed a wrong frame";
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, BackendsGpuTest,
-                         ::testing::ValuesIn(compute::builtin_names()),
-                         sample_name);
+INSTANTIATE_TEST_SUITE_P(Samples, BackendsGpuTest, ::testing::ValuesIn(compute::builtin_names()), sample_name);
 
 // Split mode: simulate on a second GPU, copy peer-to-peer into the display GPU's shared memory.
 TEST_P(BackendsGpuTest, SplitModeMatchesTheCpuReference) {

@@ -32,6 +32,7 @@ public:
         return {{.extent = info.extent}, {.extent = {info.extent.width / 2 + 1, info.extent.height / 3 + 1}}};
     }
     void start(const compute::SimulationInfo&, compute::CudaStream) override {}
+    void stop() override {}
     void step(compute::FrameContext& f) override {
         for (const auto& out : f.outputs) {
             const auto frame = std::uint32_t(f.frame.value);
@@ -100,8 +101,8 @@ TEST_P(ExamplesGpuTest, InteropEqualsTheCpuImplementationInEveryFrame) {
         ASSERT_EQ(got.size(), reference.size());
         for (std::size_t k = 0; k < got.size(); ++k) {
             const auto d = engine::compare_images(got[k], reference[k], {});
-            EXPECT_TRUE(d.passed) << engine::to_string(c.backend) << " N=" << c.n << " batch=" << c.batch
-                                  << " frame " << k << ": " << d.message;
+            EXPECT_TRUE(d.passed) << engine::to_string(c.backend) << " N=" << c.n << " batch=" << c.batch << " frame "
+                                  << k << ": " << d.message;
         }
     }
 }

@@ -10,8 +10,8 @@
 #include "support/image_compare.hpp"
 #include "support/vk_fixture.hpp"
 
-#include <gtest/gtest.h>
 #include <cstring>
+#include <gtest/gtest.h>
 
 using namespace cuvk;
 
@@ -109,9 +109,7 @@ TEST_P(SampleRunTest, OddSizesWork) {
     EXPECT_EQ(result.simulation.samples, 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Samples, SampleRunTest,
-                         ::testing::ValuesIn(compute::builtin_names()),
-                         sample_name);
+INSTANTIATE_TEST_SUITE_P(Samples, SampleRunTest, ::testing::ValuesIn(compute::builtin_names()), sample_name);
 
 class RunnerTest : public test::VulkanTest {};
 
@@ -164,9 +162,9 @@ TEST(SampleRegistry, ParametersAreCheckedByNameSyntaxAndRange) {
     const auto& p = spec.params.front();
     const std::string inside = std::string(p.name) + "=" + std::to_string(p.min);
     EXPECT_EQ(engine::resolve_params(spec, {&inside, 1}).front(), p.min);
-    for (const std::string& bad : {std::string("nope=1"), std::string(p.name) + "=abc", std::string(p.name) + "=",
-                                  std::string(p.name) + "=" + std::to_string(p.max * 2 + 1), std::string("=3"),
-                                  std::string(p.name)}) {
+    for (const std::string& bad :
+         {std::string("nope=1"), std::string(p.name) + "=abc", std::string(p.name) + "=",
+          std::string(p.name) + "=" + std::to_string(p.max * 2 + 1), std::string("=3"), std::string(p.name)}) {
         try {
             (void)engine::resolve_params(spec, {&bad, 1});
             ADD_FAILURE() << "accepted " << bad;
@@ -192,6 +190,7 @@ public:
         ASSERT_EQ(stream, nullptr);
         started_ = info.extent;
     }
+    void stop() override { started_ = {}; }
     void step(compute::FrameContext& frame) override {
         const auto& level = frame.output().host_levels[0];
         ASSERT_EQ(level.extent, started_);
@@ -265,11 +264,10 @@ TEST_F(RunnerTest, TwoRingsDrawSideBySideIntoOneTarget) {
         ptrs.push_back(rings.back().get());
     }
     render::Pixels both;
-    engine::OffscreenTarget target(ctx(), {.extent = {pane.width * 2, pane.height},
-                                           .capture = [](core::FrameIndex k) { return k.value == 4; },
-                                           .on_capture = [&](core::FrameIndex, render::Pixels&& p) {
-                                               both = std::move(p);
-                                           }});
+    engine::OffscreenTarget target(ctx(),
+                                   {.extent = {pane.width * 2, pane.height},
+                                    .capture = [](core::FrameIndex k) { return k.value == 4; },
+                                    .on_capture = [&](core::FrameIndex, render::Pixels&& p) { both = std::move(p); }});
     {
         engine::FrameLoop loop(ctx(), target, ptrs);
         for (int i = 0; i < 5; ++i)
@@ -300,6 +298,7 @@ public:
         return {{.kind = compute::OutputKind::image, .extent = info.extent, .format = format_, .mip_levels = 2}};
     }
     void start(const compute::SimulationInfo&, compute::CudaStream) override {}
+    void stop() override {}
     void step(compute::FrameContext& frame) override {
         const auto bpp = compute::bytes_per_texel(format_);
         ASSERT_EQ(frame.output().host_levels.size(), 2u);
@@ -317,11 +316,16 @@ public:
             return out;
         };
         switch (format_) {
-        case compute::PixelFormat::rgba8: return bytes(51, 102, 153, 255);
-        case compute::PixelFormat::bgra8: return bytes(153, 102, 51, 255);
-        case compute::PixelFormat::rgba16f: return bytes(0x66, 0x32, 0x66, 0x36, 0xcd, 0x38, 0x00, 0x3c);
-        case compute::PixelFormat::rgba32f: return floats({0.2f, 0.4f, 0.6f, 1.0f});
-        case compute::PixelFormat::r32f: return floats({0.4f});
+        case compute::PixelFormat::rgba8:
+            return bytes(51, 102, 153, 255);
+        case compute::PixelFormat::bgra8:
+            return bytes(153, 102, 51, 255);
+        case compute::PixelFormat::rgba16f:
+            return bytes(0x66, 0x32, 0x66, 0x36, 0xcd, 0x38, 0x00, 0x3c);
+        case compute::PixelFormat::rgba32f:
+            return floats({0.2f, 0.4f, 0.6f, 1.0f});
+        case compute::PixelFormat::r32f:
+            return floats({0.4f});
         }
         return {};
     }
@@ -354,6 +358,7 @@ public:
                 {.extent = {info.extent.width / 2, info.extent.height / 2}, .format = compute::PixelFormat::r32f}};
     }
     void start(const compute::SimulationInfo&, compute::CudaStream) override {}
+    void stop() override {}
     void step(compute::FrameContext& frame) override {
         ASSERT_EQ(frame.outputs.size(), 2u);
         const std::uint32_t red = 0xff0000ffu;
@@ -394,12 +399,11 @@ TEST_F(RunnerTest, EveryOutputIsProducedAndTheChosenOneIsDrawn) {
 TEST_F(RunnerTest, SetParamsChangesTheFramesThatFollow) {
     engine::FrameRing ring(ctx(), std::make_unique<Stripes>(), {.extent = {40, 4}, .frames_in_flight = 2});
     std::vector<render::Pixels> frames;
-    engine::OffscreenTarget target(ctx(), {.extent = {40, 4},
-                                           .readbacks = 2,
-                                           .capture = [](core::FrameIndex) { return true; },
-                                           .on_capture = [&](core::FrameIndex, render::Pixels&& p) {
-                                               frames.push_back(std::move(p));
-                                           }});
+    engine::OffscreenTarget target(
+        ctx(), {.extent = {40, 4},
+                .readbacks = 2,
+                .capture = [](core::FrameIndex) { return true; },
+                .on_capture = [&](core::FrameIndex, render::Pixels&& p) { frames.push_back(std::move(p)); }});
     engine::FrameRing* rings[] = {&ring};
     engine::FrameLoop loop(ctx(), target, rings);
     loop.advance();
@@ -420,5 +424,40 @@ TEST_F(RunnerTest, SetParamsChangesTheFramesThatFollow) {
         ADD_FAILURE() << "a value outside the range was accepted";
     } catch (const core::Error& e) {
         EXPECT_TRUE(e.is_usage()) << e.what();
+    }
+}
+
+// resize(): the slots are re-created at the new size, the simulation hears of it (on_resize), frames go on.
+TEST_F(RunnerTest, ResizeRecreatesTheSlotsAndFramesGoOn) {
+    engine::FrameRing ring(ctx(), std::make_unique<Stripes>(), {.extent = {40, 4}, .frames_in_flight = 2});
+    std::vector<std::pair<core::FrameIndex, render::Pixels>> frames;
+    auto run = [&](core::Extent2D extent, int count) {
+        engine::OffscreenTarget target(
+            ctx(),
+            {.extent = extent,
+             .readbacks = 2,
+             .capture = [](core::FrameIndex) { return true; },
+             .on_capture = [&](core::FrameIndex k, render::Pixels&& p) { frames.emplace_back(k, std::move(p)); }});
+        engine::FrameRing* rings[] = {&ring};
+        engine::FrameLoop loop(ctx(), target, rings);
+        for (int i = 0; i < count; ++i)
+            loop.advance();
+        loop.finish();
+    };
+    run({40, 4}, 3);
+    ring.resize({24, 6});
+    EXPECT_EQ(ring.output().extent, (core::Extent2D{24, 6}));
+    run({24, 6}, 3);
+    ASSERT_EQ(frames.size(), 6u);
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const auto& [k, p] = frames[i];
+        EXPECT_EQ(k.value, i) << "frame numbers go on across the resize";
+        const std::uint32_t width = i < 3 ? 40 : 24;
+        ASSERT_EQ(p.extent.width, width);
+        for (std::uint32_t x = 0; x < width; ++x) {
+            std::uint32_t got = 0;
+            std::memcpy(&got, p.bytes.data() + (width + x) * 4, 4);
+            ASSERT_EQ(got, Stripes::expected(x, k.value, 4)) << "frame " << k.value << " x " << x;
+        }
     }
 }

@@ -3,8 +3,6 @@
 // Skips, with the probe's reasons, where interop is unavailable (lavapipe, no CUDA driver).
 
 #include "cuvk/compute/check.hpp"
-#include "pattern.cuh"
-#include "pattern.hpp"
 #include "cuvk/compute/stream.hpp"
 #include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/interop/handoff.hpp"
@@ -14,6 +12,8 @@
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
+#include "pattern.cuh"
+#include "pattern.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <cstring>
@@ -24,11 +24,11 @@ using namespace cuvk;
 namespace {
 
 render::Buffer host_buffer(const render::Context& ctx, VkDeviceSize size, const std::string& name) {
-    return render::Buffer::create(ctx, {.size = size,
-                                        .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                        .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                        .name = name});
+    return render::Buffer::create(ctx,
+                                  {.size = size,
+                                   .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                                   .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                   .name = name});
 }
 
 void host_read_barrier(VkCommandBuffer cmd) {
@@ -58,8 +58,7 @@ protected:
 
 TEST_F(CudaInteropTest, CudaWritesABufferAndVulkanReadsEveryByte) {
     constexpr std::size_t kWords = (16u << 20) + 5; // 64 MiB + 20 bytes
-    const auto shared =
-        interop::SharedBuffer::create(ctx(), cuda_, {.size = kWords * 4, .name = "shared.buffer"});
+    const auto shared = interop::SharedBuffer::create(ctx(), cuda_, {.size = kWords * 4, .name = "shared.buffer"});
     const auto produced = interop::SharedTimeline::create(ctx(), cuda_, {0}, "produced");
     compute::launch_fill_words(shared.span<std::uint32_t>(), 77, stream_.get());
     produced.cuda_signal(stream_.get(), {1});
@@ -116,8 +115,8 @@ TEST_F(CudaInteropTest, CudaWritesA4kImageThroughASurfaceAndVulkanReadsEveryByte
 TEST_F(CudaInteropTest, EveryMipLevelOfASharedImageIsWritableFromCuda) {
     const core::Extent2D extent{1001, 701};
     constexpr std::uint32_t kLevels = 4;
-    const auto shared = interop::SharedImage::create(
-        ctx(), cuda_, {.extent = extent, .mip_levels = kLevels, .name = "shared.mips"});
+    const auto shared =
+        interop::SharedImage::create(ctx(), cuda_, {.extent = extent, .mip_levels = kLevels, .name = "shared.mips"});
     render::submit_and_wait(
         ctx(), [&](VkCommandBuffer cmd) { interop::prepare_for_external(cmd, shared.vk(), ctx().queue_family()); },
         "prepare");
@@ -155,8 +154,7 @@ void record_vulkan_link(VkCommandBuffer cmd, const interop::SharedBuffer& chain,
                                    VK_ACCESS_2_TRANSFER_READ_BIT | VK_ACCESS_2_TRANSFER_WRITE_BIT);
     const VkBufferCopy region{from * 4, to * 4, 4};
     vkCmdCopyBuffer(cmd, chain.vk(), chain.vk(), 1, &region);
-    interop::release_to_external(cmd, chain.vk(), family, VK_PIPELINE_STAGE_2_COPY_BIT,
-                                 VK_ACCESS_2_TRANSFER_WRITE_BIT);
+    interop::release_to_external(cmd, chain.vk(), family, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
 }
 
 // chain[0] = 0; CUDA writes chain[2i+1] = chain[2i] + 1, Vulkan writes chain[2i+2] = chain[2i+1]. Any link that

@@ -56,7 +56,7 @@ TEST(DevicePairing, AMismatchedPairingIsRefusedNamingBothDevices) {
         const std::string m = e.what();
         EXPECT_FALSE(e.is_usage());
         for (const std::string& part : {std::string("GPU A"), render::to_hex(uuid_of(1)), std::string("Vulkan GPU B"),
-                                       render::to_hex(uuid_of(2))})
+                                        render::to_hex(uuid_of(2))})
             EXPECT_NE(m.find(part), std::string::npos) << part << " missing in: " << m;
     }
     try {

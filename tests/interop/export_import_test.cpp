@@ -2,14 +2,14 @@
 // into a second VkDevice holds the same bytes.
 
 #include "cuvk/core/error.hpp"
-#include "pattern.cuh"
-#include "pattern.hpp"
 #include "cuvk/interop/exported_memory.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
-#include "vulkan_import.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
+#include "pattern.cuh"
+#include "pattern.hpp"
 #include "support/vk_fixture.hpp"
+#include "vulkan_import.hpp"
 
 #include <cstring>
 #include <gtest/gtest.h>
@@ -20,11 +20,11 @@ namespace {
 
 render::Buffer host_buffer(const render::Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage,
                            const std::string& name) {
-    return render::Buffer::create(ctx, {.size = size,
-                                        .usage = usage,
-                                        .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                  VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                        .name = name});
+    return render::Buffer::create(ctx,
+                                  {.size = size,
+                                   .usage = usage,
+                                   .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                   .name = name});
 }
 
 } // namespace
@@ -94,8 +94,7 @@ TEST_F(ExportImportTest, ImagePixelsSurviveExportAndImportIntoASecondDevice) {
                                          .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
             const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
                                            .imageExtent = {extent.width, extent.height, 1}};
-            vkCmdCopyBufferToImage(cmd, upload.get(), exported.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1,
-                                   &region);
+            vkCmdCopyBufferToImage(cmd, upload.get(), exported.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
             // Hand it over as an external consumer would see it: GENERAL, released to VK_QUEUE_FAMILY_EXTERNAL.
             render::record_barrier(cmd, {.image = exported.get(),
                                          .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,

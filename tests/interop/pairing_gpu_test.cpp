@@ -19,7 +19,9 @@ std::unique_ptr<render::Context> context_for(std::uint32_t index) {
         {.validation = render::Validation::required, .device = std::to_string(index), .log = [](auto, auto) {}}));
 }
 
-std::vector<render::PhysicalDeviceSummary> vulkan_devices() { return render::list_physical_devices(context_for(0)->instance()); }
+std::vector<render::PhysicalDeviceSummary> vulkan_devices() {
+    return render::list_physical_devices(context_for(0)->instance());
+}
 
 } // namespace
 
@@ -28,7 +30,8 @@ TEST(PairingGpu, EachVulkanDeviceGetsTheCudaDeviceAtTheSamePciAddress) {
     if (!cuda.unavailable.empty())
         GTEST_SKIP() << cuda.unavailable;
     const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
-    std::printf("CUDA_VISIBLE_DEVICES=%s: CUDA sees %zu device(s)\n", visible ? visible : "(unset)", cuda.devices.size());
+    std::printf("CUDA_VISIBLE_DEVICES=%s: CUDA sees %zu device(s)\n", visible ? visible : "(unset)",
+                cuda.devices.size());
     std::size_t paired = 0;
     for (const auto& vk : vulkan_devices()) {
         if (!interop::match_cuda_device(cuda.devices, vk.uuid)) {

@@ -17,11 +17,11 @@ render::Image make_source(const render::Context& ctx, render::Buffer& staging) {
     const core::Extent2D extent{4, 3};
     auto image = render::Image::create(
         ctx, {.extent = extent, .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, .name = "src"});
-    staging = render::Buffer::create(ctx, {.size = extent.pixels() * 4,
-                                           .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
-                                           .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                                           .name = "src.staging"});
+    staging = render::Buffer::create(
+        ctx, {.size = extent.pixels() * 4,
+              .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+              .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+              .name = "src.staging"});
     auto* texels = reinterpret_cast<std::uint8_t*>(staging.mapped().data());
     for (std::uint32_t i = 0; i < extent.pixels(); ++i) {
         texels[i * 4 + 0] = std::uint8_t(i * 20);
@@ -81,9 +81,9 @@ render::Pixels composite(const render::Context& ctx, bool linear, core::Extent2D
             compositor.record(cmd, set, rect);
         },
         "composite");
-    return render::read_image(ctx, target,
-                              {.after_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                               .after_access = VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT});
+    return render::read_image(
+        ctx, target,
+        {.after_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, .after_access = VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT});
 }
 
 } // namespace

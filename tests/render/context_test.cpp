@@ -23,11 +23,12 @@ TEST_F(ContextTest, CreatesWithValidationAndAUniversalQueue) {
 // The canary: a deliberately missing barrier (a transfer read right after a transfer write of the same buffer)
 // must be reported by synchronization validation. If this fails, the fixture proves nothing.
 TEST_F(ContextTest, ValidationReportsAMissingBarrier) {
-    const auto a = render::Buffer::create(ctx(), {.size = 1024,
-                                                  .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                                           VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                                                  .name = "canary.a"});
-    const auto b = render::Buffer::create(ctx(), {.size = 1024, .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT, .name = "canary.b"});
+    const auto a =
+        render::Buffer::create(ctx(), {.size = 1024,
+                                       .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                       .name = "canary.a"});
+    const auto b =
+        render::Buffer::create(ctx(), {.size = 1024, .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT, .name = "canary.b"});
     render::submit_and_wait(
         ctx(),
         [&](VkCommandBuffer cmd) {
@@ -61,8 +62,8 @@ namespace {
 std::vector<render::PhysicalDeviceSummary> made_up_devices() {
     render::PhysicalDeviceSummary cpu{.index = 0, .name = "llvmpipe", .type = VK_PHYSICAL_DEVICE_TYPE_CPU};
     cpu.uuid.fill(0x11);
-    render::PhysicalDeviceSummary gpu{.index = 1, .name = "NVIDIA H100 80GB HBM3",
-                                      .type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU};
+    render::PhysicalDeviceSummary gpu{
+        .index = 1, .name = "NVIDIA H100 80GB HBM3", .type = VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU};
     gpu.uuid.fill(0x22);
     render::PhysicalDeviceSummary igpu{.index = 2, .name = "Intel UHD", .type = VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU};
     igpu.uuid.fill(0x33);

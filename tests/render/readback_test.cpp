@@ -47,4 +47,3 @@ TEST(Png, ReadingAMissingFileNamesIt) {
         EXPECT_NE(std::string(e.what()).find("/nonexistent-dir-cuvk/y.png"), std::string::npos);
     }
 }
-

@@ -7,8 +7,8 @@
 
 namespace cuvk::test {
 
-CompareResult compare_with_golden(const render::Pixels& actual, const std::string& golden_path,
-                                  const std::string& name, compute::Tolerance tolerance) {
+CompareResult compare_with_golden(const render::Pixels& actual, const std::string& golden_path, const std::string& name,
+                                  compute::Tolerance tolerance) {
     namespace fs = std::filesystem;
     const char* update = std::getenv("CUVK_UPDATE_GOLDEN");
     const bool updating = update && std::string(update) == "1";

@@ -15,7 +15,7 @@ struct CompareResult {
     std::string message; // why it failed, with the paths written
 };
 
-CompareResult compare_with_golden(const render::Pixels& actual, const std::string& golden_path,
-                                  const std::string& name, compute::Tolerance tolerance);
+CompareResult compare_with_golden(const render::Pixels& actual, const std::string& golden_path, const std::string& name,
+                                  compute::Tolerance tolerance);
 
 } // namespace cuvk::test

@@ -21,7 +21,9 @@ std::string format_messages(const std::vector<render::ValidationMessage>& messag
     return out;
 }
 
-void VulkanTest::SetUp() { ctx_ = make_test_context(::testing::UnitTest::GetInstance()->current_test_info()->name()); }
+void VulkanTest::SetUp() {
+    ctx_ = make_test_context(::testing::UnitTest::GetInstance()->current_test_info()->name());
+}
 
 void VulkanTest::TearDown() {
     if (!ctx_)

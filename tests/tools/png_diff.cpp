@@ -16,8 +16,8 @@ int main(int argc, char** argv) {
     try {
         const cuvk::compute::Tolerance tolerance{.per_channel = argc > 3 ? std::atoi(argv[3]) : 0,
                                                  .max_bad_fraction = argc > 4 ? std::atof(argv[4]) : 0.0};
-        const auto d = cuvk::engine::compare_images(cuvk::render::read_png(argv[1]), cuvk::render::read_png(argv[2]),
-                                                    tolerance);
+        const auto d =
+            cuvk::engine::compare_images(cuvk::render::read_png(argv[1]), cuvk::render::read_png(argv[2]), tolerance);
         if (!d.passed) {
             std::fprintf(stderr, "png_diff: %s differs from %s: %s\n", argv[1], argv[2], d.message.c_str());
             return 1;

@@ -18,6 +18,8 @@ using DeviceMemory = core::Unique<void*, AsyncFree>;
 
 DeviceMemory allocate_async(std::size_t bytes, cudaStream_t stream, const std::string& name);
 
-template <class T> T* as(const DeviceMemory& m) { return static_cast<T*>(m.get()); }
+template <class T> T* as(const DeviceMemory& m) {
+    return static_cast<T*>(m.get());
+}
 
 } // namespace cuvk::compute

@@ -12,9 +12,9 @@
 namespace cuvk::compute {
 
 struct MipSurfaces {
-    std::vector<cudaArray_t> arrays;      // per level, owned by the mipmapped array
-    std::vector<UniqueSurface> surfaces;  // per level
-    std::vector<SurfaceView> views;       // per level: surface and that level's extent
+    std::vector<cudaArray_t> arrays;     // per level, owned by the mipmapped array
+    std::vector<UniqueSurface> surfaces; // per level
+    std::vector<SurfaceView> views;      // per level: surface and that level's extent
     // All levels: point-sampled, normalized coordinates, clamped, texels as stored (cudaReadModeElementType).
     UniqueTexture texture;
 };

@@ -10,7 +10,8 @@
 // Threads: every method is called on the thread that drives the ring, never concurrently.
 // CUDA: start() and step() receive the ring's CUDA stream; enqueue all work on it and never synchronize it (the
 // ring orders it with Vulkan on the GPU). State should live in stream-ordered memory (cudaMallocAsync on that
-// stream). The ring synchronizes the stream before stop() and before destroying the simulation.
+// stream). stop() must release all of it: the ring synchronizes the stream, calls stop() (also when start() threw),
+// synchronizes again and then destroys the stream, so a destructor that still used the stream would be too late.
 // CPU: a simulation may also offer a CPU implementation (SimulationDesc::has_cpu); start() then receives a null
 // stream and step() host views of host-visible Vulkan memory. It is the reference the CUDA frames are checked
 // against, and what runs where no CUDA device matches the Vulkan device.
@@ -32,7 +33,7 @@ struct CUstream_st; // CUDA's stream type: cudaStream_t is CUstream_st*
 
 namespace cuvk::compute {
 
-using CudaStream = CUstream_st*;       // = cudaStream_t
+using CudaStream = CUstream_st*;        // = cudaStream_t
 using CudaSurface = unsigned long long; // = cudaSurfaceObject_t
 using CudaTexture = unsigned long long; // = cudaTextureObject_t
 
@@ -43,7 +44,7 @@ struct ParamSpec {
     float value = 0.0f; // default
     float min = 0.0f;
     float max = 1.0f;
-    std::string help;   // one line
+    std::string help; // one line
     bool integer = false;
 };
 
@@ -94,12 +95,12 @@ struct Tolerance {
 
 // What a simulation is: read by the CLI (--list, --sample, --set), the gallery, the viewer's panel and presets.
 struct SimulationDesc {
-    std::string name;                // identifier, e.g. "gray-scott"
-    std::string description;         // one line
-    std::vector<ParamSpec> params;   // declaration order is the order of every params span below
-    bool has_cuda = true;            // step() runs on a CUDA stream
-    bool has_cpu = false;            // step() also runs on the host (stream == nullptr)
-    Tolerance tolerance;             // CUDA vs CPU frames (when has_cpu)
+    std::string name;              // identifier, e.g. "gray-scott"
+    std::string description;       // one line
+    std::vector<ParamSpec> params; // declaration order is the order of every params span below
+    bool has_cuda = true;          // step() runs on a CUDA stream
+    bool has_cpu = false;          // step() also runs on the host (stream == nullptr)
+    Tolerance tolerance;           // CUDA vs CPU frames (when has_cpu)
 };
 
 // A run's settings, handed to outputs() and start().
@@ -112,48 +113,50 @@ struct SimulationInfo {
 // Where this frame's output goes. CUDA runs fill the device fields, CPU runs the host fields.
 struct OutputView {
     OutputSpec spec;
-    std::span<const SurfaceView> levels;                // CUDA, image: a surface object per mip level (write)
+    std::span<const SurfaceView> levels; // CUDA, image: a surface object per mip level (write)
     // CUDA, image: a texture object over every level of the slot, for reading (point-sampled, normalized
-    // coordinates, texels as stored). A launch that reads it sees the slot as it was before the launch.
+    // coordinates, texels as stored): the slot holds what this simulation wrote N frames earlier (undefined before
+    // frame N) until this frame writes it; a launch does not see its own surface writes through it. 0 on the CPU.
     CudaTexture texture = 0;
-    void* device_vertices = nullptr;                    // CUDA, vertices: device pointer to vertex_count vertices
+    void* device_vertices = nullptr;                     // CUDA, vertices: device pointer to vertex_count vertices
     std::span<const PitchedView<std::byte>> host_levels; // CPU, image: host rows per mip level
-    void* host_vertices = nullptr;                      // CPU, vertices
+    void* host_vertices = nullptr;                       // CPU, vertices
 };
 
 struct FrameContext {
-    CudaStream stream = nullptr;          // the ring's stream (null: the CPU implementation runs)
-    core::FrameIndex frame;               // 0, 1, 2, ... since start()
-    double time = 0.0;                    // simulated seconds: frame * the ring's time step
-    std::span<const float> params;        // current values, declaration order
-    std::span<const OutputView> outputs;  // one per OutputSpec, in outputs() order
+    CudaStream stream = nullptr;         // the ring's stream (null: the CPU implementation runs)
+    core::FrameIndex frame;              // 0, 1, 2, ... since start()
+    double time = 0.0;                   // simulated seconds: frame * the ring's time step
+    std::span<const float> params;       // current values, declaration order
+    std::span<const OutputView> outputs; // one per OutputSpec, in outputs() order
     const OutputView& output(std::size_t i = 0) const { return outputs[i]; }
 };
 
 // Pointer input over the simulation's display (the viewer's mouse), for painting and steering.
 struct PointerEvent {
-    float x = 0.0f, y = 0.0f;  // position in [0, 1]^2 of the display, y down
+    float x = 0.0f, y = 0.0f;   // position in [0, 1]^2 of the display, y down
     float dx = 0.0f, dy = 0.0f; // motion since the last event, same units
-    std::uint32_t buttons = 0; // bit 0 left, bit 1 right, bit 2 middle
+    std::uint32_t buttons = 0;  // bit 0 left, bit 1 right, bit 2 middle
 };
 
 class Simulation {
 public:
     virtual ~Simulation() = default;
     virtual const SimulationDesc& desc() const = 0;
-    // What each frame writes for a run with `info`; called before start(), and again when the extent changes.
+    // What each frame writes for a run with `info` (1 to 8 outputs); called before start() and before on_resize().
     virtual std::vector<OutputSpec> outputs(const SimulationInfo& info) const = 0;
     // Creates the state for a run: on CUDA enqueued on `stream`, on the host when `stream` is null (has_cpu only).
     virtual void start(const SimulationInfo& info, CudaStream stream) = 0;
     // Enqueues (CUDA) or computes (CPU) one frame: advance and write every output.
     virtual void step(FrameContext& frame) = 0;
-    // Releases the state (CUDA: stream-ordered frees on the start() stream). The ring has synchronized the stream
-    // before and after. The default keeps the state until the simulation is destroyed.
-    virtual void stop() {}
+    // Releases the state (CUDA: stream-ordered frees on the start() stream); the ring has synchronized the stream
+    // and synchronizes it again afterwards. Must leave nothing that needs the stream: the stream dies next.
+    virtual void stop() = 0;
     // New parameter values (within range) for the frames that follow. The default does nothing: step() sees them
     // in FrameContext::params.
     virtual void on_params_changed(std::span<const float> params) { (void)params; }
-    // The display size changed: the default starts over at the new size.
+    // The display size changed (FrameRing::resize): the outputs, already re-created for info.extent, are handed to
+    // the next step(). The stream is idle. The default starts over at the new size.
     virtual void on_resize(const SimulationInfo& info, CudaStream stream) {
         stop();
         start(info, stream);

@@ -12,8 +12,8 @@
 namespace cuvk::core {
 
 enum class Api {
-    cuvk,   // a check of cuvk's own (bad state, unsupported request)
-    usage,  // bad input from the user: apps exit 2 on these
+    cuvk,  // a check of cuvk's own (bad state, unsupported request)
+    usage, // bad input from the user: apps exit 2 on these
     vulkan,
     cuda,
     system, // errno-style OS calls

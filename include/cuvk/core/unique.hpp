@@ -21,9 +21,7 @@ public:
 
     Unique() noexcept = default;
     Unique(Handle handle, Deleter deleter) noexcept : handle_(handle), deleter_(std::move(deleter)) {}
-    explicit Unique(Handle handle) noexcept
-        requires std::is_default_constructible_v<Deleter>
-        : handle_(handle) {}
+    explicit Unique(Handle handle) noexcept requires std::is_default_constructible_v<Deleter> : handle_(handle) {}
 
     Unique(const Unique&) = delete;
     Unique& operator=(const Unique&) = delete;

@@ -20,7 +20,8 @@ enum class SyncMode {
     binary,   // a pair of binary semaphores per ring slot
 };
 
-// Parse "auto" | "interop" | "split" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the choices.
+// Parse "auto" | "interop" | "split" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the
+// choices.
 Backend parse_backend(std::string_view text);
 SyncMode parse_sync(std::string_view text);
 const char* to_string(Backend backend);

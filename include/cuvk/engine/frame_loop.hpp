@@ -1,8 +1,8 @@
 #pragma once
 // cuvk::engine::FrameLoop — steps one or more FrameRings and draws their frames into a Target.
 //
-// Each ring is drawn into its own pane of the target (one ring: the whole target; two: side by side; three or
-// four: a 2x2 grid), images through the compute compositor, points and meshes through raster passes under an
+// Each ring is drawn into its own pane of the target (one to three rings: side by side; four: a 2x2 grid; the
+// panes cover the target), images through the compute compositor, points and meshes through raster passes under an
 // orbit camera that depends only on the frame index (so every ring size and batch gives the same frames).
 //
 // advance(B) produces frames k..k+B-1 of every ring first (CUDA runs ahead, waiting on the GPU for the slots it
@@ -43,7 +43,7 @@ public:
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
-    // The next frame advance() produces.
+    // The next frame advance() produces: it starts at the rings' next_frame() (a ring may outlive a loop).
     core::FrameIndex next_frame() const noexcept { return next_; }
     // Produces, draws and submits the next `count` frames (1..batch) of every ring.
     void advance(std::uint32_t count = 1);

@@ -17,7 +17,9 @@
 // consumed = last+1 and the fence of the slot of `last`. The host paces itself only on those fences (never on a
 // value CUDA signals: ~10 ms per wait on the H100).
 //
-// Threads: one thread drives a ring. Teardown waits (bounded) for submitted work, CUDA side first.
+// Threads: one thread drives a ring. Teardown waits (bounded, 5 s) for submitted Vulkan work and for the CUDA
+// stream, then stops the simulation (Simulation::stop) and destroys the CUDA side before the Vulkan side; if the GPU
+// does not finish, everything is leaked rather than destroyed in use, and the device should be treated as lost.
 
 #include "cuvk/compute/simulation.hpp"
 #include "cuvk/engine/backend.hpp"
@@ -46,12 +48,12 @@ struct RingInfo {
     std::uint32_t frames_in_flight = 3; // N slots, 1..8
     SyncMode sync = SyncMode::timeline; // interop and split only
     std::uint32_t seed = 1;
-    double time_step = 1.0 / 60.0;      // simulated seconds per frame (FrameContext::time)
-    std::optional<int> cuda_device;     // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
-    std::optional<int> sim_device;      // split: the simulating CUDA ordinal (default: another GPU)
-    std::size_t display_output = 0;     // which of the simulation's outputs a FrameLoop draws (all are produced)
-    std::string name;                   // debug names and errors; default: the simulation's name
-    RingFault fault = RingFault::none;  // tests only
+    double time_step = 1.0 / 60.0;     // simulated seconds per frame (FrameContext::time)
+    std::optional<int> cuda_device;    // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
+    std::optional<int> sim_device;     // split: the simulating CUDA ordinal (default: another GPU)
+    std::size_t display_output = 0;    // which of the simulation's outputs a FrameLoop draws (all are produced)
+    std::string name;                  // debug names and errors; default: the simulation's name
+    RingFault fault = RingFault::none; // tests only
 };
 
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.
@@ -91,12 +93,14 @@ public:
     std::string backend_note() const;
 
     std::uint32_t slot_of(core::FrameIndex k) const noexcept { return std::uint32_t(k.value % size()); }
+    // The frame produce() takes next (frames are produced in order, from 0, also across resize()).
+    core::FrameIndex next_frame() const noexcept { return next_frame_; }
     // What Vulkan draws from slot s: output `output`, by default the displayed one.
     const SlotOutput& slot(std::uint32_t s) const { return slot(s, info_.display_output); }
     const SlotOutput& slot(std::uint32_t s, std::size_t output) const;
 
     // Frames go through these in order, k = 0, 1, 2, ...:
-    // 1. Enqueue frame k (see above). Frames may be produced up to N ahead of the last one submitted.
+    // 1. Enqueue frame k (see above): at most N frames after the last one submitted.
     void produce(core::FrameIndex k);
     // 2. Frame k's command buffer, reset and begun; waits (host) for frame k-N's submission first. Record the draw
     //    between record_acquire() and record_release(), which hand the slot from and back to the producer.
@@ -104,10 +108,11 @@ public:
     void record_acquire(VkCommandBuffer cmd, core::FrameIndex k) const;
     void record_release(VkCommandBuffer cmd, core::FrameIndex k) const;
     // 3. One submission of the frames [first, last] (each recorded and ended), with the target's semaphores added.
-    void submit(core::FrameIndex first, core::FrameIndex last, std::span<const render::SemaphoreSubmit> extra_waits = {},
+    void submit(core::FrameIndex first, core::FrameIndex last,
+                std::span<const render::SemaphoreSubmit> extra_waits = {},
                 std::span<const render::SemaphoreSubmit> extra_signals = {});
-    // 4. Host wait for the submission that drew frame k (a fence this ring signalled). A frame never submitted counts
-    //    as reached.
+    // 4. Host wait for the submission that drew frame k (a fence this ring signalled). For a frame not submitted
+    //    yet, waits for everything submitted.
     render::WaitOutcome wait(core::FrameIndex k, std::chrono::nanoseconds timeout);
     // After wait(k) reached: the simulation's GPU (or host) time for frame k, if still known (never blocks).
     std::optional<double> simulation_ms(core::FrameIndex k);
@@ -115,6 +120,10 @@ public:
     // New parameter values (one per ParamSpec, each within range; usage error otherwise) for the frames produced next.
     void set_params(std::span<const float> params);
     const std::vector<float>& params() const noexcept { return params_; }
+    // A new display size: waits for the ring's work (finish()), re-creates every slot for the simulation's outputs
+    // at that size and calls Simulation::on_resize on the ring's stream. Frame numbering goes on. A FrameLoop that
+    // draws this ring holds views of the old slots: make a new one after resizing.
+    void resize(core::Extent2D extent);
     // Pointer input over the displayed output (the viewer's mouse), for the frames produced next.
     void pointer(const compute::PointerEvent& event);
 
@@ -134,8 +143,9 @@ private:
     std::vector<VkCommandBuffer> commands_;
     std::vector<render::UniqueFence> fences_;
     std::vector<std::optional<std::uint32_t>> fence_of_slot_; // the fence of the submission that last drew the slot
-    std::vector<bool> fence_pending_;                          // submitted and not yet reset
+    std::vector<bool> fence_pending_;                         // submitted and not yet reset
     std::optional<core::FrameIndex> last_submitted_;
+    core::FrameIndex next_frame_;
 };
 
 } // namespace cuvk::engine

@@ -22,38 +22,39 @@
 namespace cuvk::engine {
 
 struct RunInfo {
-    std::vector<float> params;               // resolved (resolve_params); empty: the defaults
-    Backend backend = Backend::cpu;          // interop, split, staging or cpu (not automatic)
-    core::Extent2D extent{1280, 720};        // target size
-    std::uint32_t frames = 30;               // >= 1
-    std::uint32_t frames_in_flight = 3;      // ring slots N, 1..8
-    SyncMode sync = SyncMode::timeline;      // interop and split only
-    std::optional<int> cuda_device;          // force the display GPU's CUDA ordinal (refused unless it matches)
-    std::optional<int> sim_device;           // split: the simulating CUDA ordinal (default: another GPU)
-    std::uint32_t batch = 1;                 // frames per submission B, 1..N
+    std::vector<float> params;          // resolved (resolve_params); empty: the defaults
+    Backend backend = Backend::cpu;     // interop, split, staging or cpu (not automatic)
+    core::Extent2D extent{1280, 720};   // target size
+    std::uint32_t frames = 30;          // >= 1
+    std::uint32_t frames_in_flight = 3; // ring slots N, 1..8
+    SyncMode sync = SyncMode::timeline; // interop and split only
+    std::optional<int> cuda_device;     // force the display GPU's CUDA ordinal (refused unless it matches)
+    std::optional<int> sim_device;      // split: the simulating CUDA ordinal (default: another GPU)
+    std::uint32_t batch = 1;            // frames per submission B, 1..N
     std::uint32_t seed = 1;
-    std::uint32_t capture_every = 0;         // also read back every K-th frame (0: only the last)
+    std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)
     // Called for each captured frame, in frame order, on the calling thread, after the run.
     std::function<void(std::uint64_t frame, const render::Pixels&)> on_capture;
-    std::size_t display_output = 0;          // which output of the simulation is drawn
-    RingFault fault = RingFault::none;       // tests of the ring only
+    std::size_t display_output = 0;    // which output of the simulation is drawn
+    RingFault fault = RingFault::none; // tests of the ring only
 };
 
 struct RunResult {
     Backend backend = Backend::cpu;
-    std::string backend_note;   // how the backend ran here (e.g. staging registration)
-    render::Pixels last_frame;  // the final frame, read back
-    double fps = 0.0;           // steady state: frames after the warm-up over their wall time
-    StageStats simulation;      // CUDA events around the step (cpu: host time of the CPU implementation)
-    StageStats draw;            // Vulkan timestamps around the frame's commands
-    StageStats host_frame;      // host time per frame (a batch's time over its frames)
+    std::string backend_note;  // how the backend ran here (e.g. staging registration)
+    render::Pixels last_frame; // the final frame, read back
+    double fps = 0.0;          // steady state: frames after the warm-up over their wall time
+    StageStats simulation;     // CUDA events around the step (cpu: host time of the CPU implementation)
+    StageStats draw;           // Vulkan timestamps around the frame's commands
+    StageStats host_frame;     // host time per frame (a batch's time over its frames)
 };
 
 // Largest total of captured frames a run keeps in memory until it ends (usage error beyond).
 inline constexpr std::uint64_t kMaxCapturedBytes = 4ull << 30;
 
 // Validates `info` against the simulation and the device (usage errors name the problem), without running.
-std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation, const RunInfo& info);
+std::vector<compute::OutputSpec> check_run(const render::Context& ctx, const compute::Simulation& simulation,
+                                           const RunInfo& info);
 
 // Validates and runs. Throws core::Error.
 RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,

@@ -13,7 +13,7 @@ struct ImageDiff {
     std::uint64_t bad_pixels = 0; // pixels with some channel beyond tolerance.per_channel (all, on a size mismatch)
     int max_difference = 0;       // largest channel difference seen
     double bad_fraction = 0.0;
-    std::string message;          // why it failed; empty when it passed
+    std::string message; // why it failed; empty when it passed
 };
 
 ImageDiff compare_images(const render::Pixels& actual, const render::Pixels& expected, compute::Tolerance tolerance);

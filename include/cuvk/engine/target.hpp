@@ -9,6 +9,7 @@
 #include "cuvk/render/readback.hpp"
 
 #include <functional>
+#include <memory>
 #include <span>
 
 namespace cuvk::engine {
@@ -23,17 +24,15 @@ class Target {
 public:
     virtual ~Target() = default;
     virtual core::Extent2D extent() const = 0;
-    // Every image a frame may be drawn into (RGBA8 or BGRA8 with STORAGE and COLOR_ATTACHMENT usage), and their
-    // layouts as the loop last recorded them.
+    // Every image a frame may be drawn into: R8G8B8A8_UNORM (the compositor's storage format) with STORAGE and
+    // COLOR_ATTACHMENT usage.
     virtual std::span<const render::Image* const> images() const = 0;
     // Before recording frame k: the index of the image it is drawn into (a swapchain acquires here).
     virtual std::uint32_t begin_frame(core::FrameIndex k) = 0;
     // In the last command buffer of frame k, after every pane drew it into image `image`.
     virtual void record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) = 0;
     // Semaphores of the first / the last submission that holds frame k.
-    virtual void add_waits(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& waits) {
-        (void)k, (void)waits;
-    }
+    virtual void add_waits(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& waits) { (void)k, (void)waits; }
     virtual void add_signals(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& signals) {
         (void)k, (void)signals;
     }
@@ -45,8 +44,8 @@ public:
 
 struct OffscreenTargetInfo {
     core::Extent2D extent{1280, 720};
-    std::uint32_t readbacks = 1;                       // host buffers: captures in flight at once (1..8)
-    std::function<bool(core::FrameIndex)> capture;     // which frames to read back; none when empty
+    std::uint32_t readbacks = 1;                   // host buffers: captures in flight at once (1..8)
+    std::function<bool(core::FrameIndex)> capture; // which frames to read back; none when empty
     // Called from FrameLoop (on_retired), in frame order, with each captured frame; keep it cheap (no encoding).
     std::function<void(core::FrameIndex, render::Pixels&&)> on_capture;
     std::string name = "target";
@@ -59,19 +58,24 @@ class OffscreenTarget final : public Target {
 public:
     OffscreenTarget(const render::Context& ctx, const OffscreenTargetInfo& info);
 
-    core::Extent2D extent() const override { return image_.extent(); }
+    core::Extent2D extent() const override { return info_.extent; }
     std::span<const render::Image* const> images() const override { return {&image_ptr_, 1}; }
     std::uint32_t begin_frame(core::FrameIndex) override { return 0; }
     void record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) override;
     void on_retired(core::FrameIndex k) override;
 
-    const render::Image& image() const noexcept { return image_; }
+    const render::Image& image() const noexcept { return owned_->image; }
+    // Gives up the image and buffers without destroying them: for a GPU that never finished work using them.
+    void abandon() noexcept { (void)owned_.release(); }
 
 private:
+    struct Owned { // on the heap, so that abandon() can leak it
+        render::Image image;
+        std::vector<render::Buffer> readbacks;
+    };
     OffscreenTargetInfo info_;
-    render::Image image_;
+    std::unique_ptr<Owned> owned_;
     const render::Image* image_ptr_ = nullptr;
-    std::vector<render::Buffer> readbacks_;
     std::vector<std::optional<core::FrameIndex>> holds_; // per readback buffer: the frame copied into it
 };
 

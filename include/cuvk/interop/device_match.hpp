@@ -11,7 +11,7 @@
 namespace cuvk::interop {
 
 struct CudaDeviceSummary {
-    int ordinal = 0;       // CUDA device index, as CUDA_VISIBLE_DEVICES presents it
+    int ordinal = 0; // CUDA device index, as CUDA_VISIBLE_DEVICES presents it
     std::string name;
     render::Uuid uuid{};
     int pci_domain = 0, pci_bus = 0, pci_device = 0; // cudaDeviceProp's PCI location

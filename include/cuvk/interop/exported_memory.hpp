@@ -14,10 +14,10 @@
 namespace cuvk::interop {
 
 struct ExportedBufferInfo {
-    VkDeviceSize size = 0;          // bytes, > 0
-    VkBufferUsageFlags usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
-                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-    std::string name;               // debug name, used in errors
+    VkDeviceSize size = 0; // bytes, > 0
+    VkBufferUsageFlags usage =
+        VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    std::string name; // debug name, used in errors
 };
 
 class ExportedBuffer {
@@ -35,12 +35,12 @@ private:
 };
 
 struct ExportedImageInfo {
-    core::Extent2D extent;                   // pixels
+    core::Extent2D extent; // pixels
     VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
     VkImageUsageFlags usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_SAMPLED_BIT |
                               VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT;
     std::uint32_t mip_levels = 1;
-    std::string name;                        // debug name, used in errors
+    std::string name; // debug name, used in errors
 };
 
 class ExportedImage {

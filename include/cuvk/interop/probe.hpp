@@ -10,7 +10,7 @@
 namespace cuvk::interop {
 
 struct ProbeResult {
-    bool memory = false;             // buffers and images can be exported as opaque fds
+    bool memory = false;              // buffers and images can be exported as opaque fds
     bool timeline_semaphores = false; // timeline semaphores can be exported
     bool binary_semaphores = false;   // binary semaphores can be exported
     std::optional<int> cuda_ordinal;  // the CUDA device with the Vulkan device's UUID

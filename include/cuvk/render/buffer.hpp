@@ -7,20 +7,20 @@
 #include "cuvk/render/handles.hpp"
 
 #include <cstddef>
-#include <span>
 #include <functional>
+#include <span>
 #include <string>
 
 namespace cuvk::render {
 
 struct BufferInfo {
-    VkDeviceSize size = 0;                                           // bytes, > 0
-    VkBufferUsageFlags usage = 0;                                    // e.g. TRANSFER_SRC | STORAGE_BUFFER
+    VkDeviceSize size = 0;                                              // bytes, > 0
+    VkBufferUsageFlags usage = 0;                                       // e.g. TRANSFER_SRC | STORAGE_BUFFER
     VkMemoryPropertyFlags memory = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT; // HOST_VISIBLE buffers are mapped
-    bool dedicated = false;                                          // one allocation for this buffer alone
-    const void* buffer_next = nullptr;                               // extra VkBufferCreateInfo chain
-    const void* memory_next = nullptr;                               // extra VkMemoryAllocateInfo chain
-    std::string name;                                                // debug name, used in errors
+    bool dedicated = false;                                             // one allocation for this buffer alone
+    const void* buffer_next = nullptr;                                  // extra VkBufferCreateInfo chain
+    const void* memory_next = nullptr;                                  // extra VkMemoryAllocateInfo chain
+    std::string name;                                                   // debug name, used in errors
     // Called once the memory is allocated, before anything else can fail: an importer releases its fd here, since
     // the allocation owns it from then on.
     std::function<void()> after_allocate;

@@ -16,16 +16,16 @@
 namespace cuvk::render {
 
 struct CompositorInfo {
-    std::uint32_t max_bindings = 64;   // how many source/target pairs bind() may make
-    bool linear = true;                // bilinear + trilinear sampling, else nearest
+    std::uint32_t max_bindings = 64; // how many source/target pairs bind() may make
+    bool linear = true;              // bilinear + trilinear sampling, else nearest
     std::string name = "compositor";
 };
 
 struct CompositeRect {
-    std::int32_t x = 0, y = 0;        // top-left in the target
-    core::Extent2D extent;           // size in the target
-    float lod = 0.0f;                // source level of detail
-    bool grey = false;               // the source has one channel (R32F): show it as grey, opaque
+    std::int32_t x = 0, y = 0; // top-left in the target
+    core::Extent2D extent;     // size in the target
+    float lod = 0.0f;          // source level of detail
+    bool grey = false;         // the source has one channel (R32F): show it as grey, opaque
 };
 
 class Compositor {

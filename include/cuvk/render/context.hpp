@@ -30,10 +30,10 @@ using Uuid = std::array<std::uint8_t, VK_UUID_SIZE>;
 std::string to_hex(const Uuid& uuid);
 
 struct ContextInfo {
-    std::string app_name = "cuvk";                      // reported to the driver
-    Validation validation = Validation::optional;       // Khronos validation layer
-    bool sync_validation = true;                        // also enable synchronization validation (missing barriers)
-    std::vector<std::string> instance_extensions;       // e.g. what GLFW needs for a surface
+    std::string app_name = "cuvk";                       // reported to the driver
+    Validation validation = Validation::optional;        // Khronos validation layer
+    bool sync_validation = true;                         // also enable synchronization validation (missing barriers)
+    std::vector<std::string> instance_extensions;        // e.g. what GLFW needs for a surface
     std::vector<std::string> required_device_extensions; // creation fails, naming them, when missing
     std::vector<std::string> optional_device_extensions; // enabled when present; ask has_device_extension()
     std::string device;                                  // "" = best (discrete first), else index, UUID hex or name

@@ -14,14 +14,14 @@
 namespace cuvk::render {
 
 struct ImageInfo {
-    core::Extent2D extent;                    // pixels, both > 0 and within the device's limits
+    core::Extent2D extent; // pixels, both > 0 and within the device's limits
     VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
-    VkImageUsageFlags usage = 0;              // e.g. STORAGE | SAMPLED | TRANSFER_SRC
-    std::uint32_t mip_levels = 1;             // 1..floor(log2(max(w, h))) + 1
-    bool dedicated = false;                   // one allocation for this image alone
-    const void* image_next = nullptr;         // extra VkImageCreateInfo chain
-    const void* memory_next = nullptr;        // extra VkMemoryAllocateInfo chain
-    std::string name;                         // debug name, used in errors
+    VkImageUsageFlags usage = 0;       // e.g. STORAGE | SAMPLED | TRANSFER_SRC
+    std::uint32_t mip_levels = 1;      // 1..floor(log2(max(w, h))) + 1
+    bool dedicated = false;            // one allocation for this image alone
+    const void* image_next = nullptr;  // extra VkImageCreateInfo chain
+    const void* memory_next = nullptr; // extra VkMemoryAllocateInfo chain
+    std::string name;                  // debug name, used in errors
     // Called once the memory is allocated, before anything else can fail: an importer releases its fd here, since
     // the allocation owns it from then on.
     std::function<void()> after_allocate;

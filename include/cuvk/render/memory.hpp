@@ -9,12 +9,12 @@
 namespace cuvk::render {
 
 struct AllocationInfo {
-    VkMemoryRequirements requirements{};       // from vkGet*MemoryRequirements
-    VkMemoryPropertyFlags properties = 0;      // e.g. DEVICE_LOCAL or HOST_VISIBLE | HOST_COHERENT
-    const void* next = nullptr;                // extra VkMemoryAllocateInfo chain (interop adds its export info)
-    VkImage dedicated_image = VK_NULL_HANDLE;  // set one of these for a dedicated allocation
+    VkMemoryRequirements requirements{};      // from vkGet*MemoryRequirements
+    VkMemoryPropertyFlags properties = 0;     // e.g. DEVICE_LOCAL or HOST_VISIBLE | HOST_COHERENT
+    const void* next = nullptr;               // extra VkMemoryAllocateInfo chain (interop adds its export info)
+    VkImage dedicated_image = VK_NULL_HANDLE; // set one of these for a dedicated allocation
     VkBuffer dedicated_buffer = VK_NULL_HANDLE;
-    std::string name;                          // debug name of the resource
+    std::string name; // debug name of the resource
 };
 
 // Index of the first memory type allowed by type_bits that has all of `properties`; throws naming the resource.

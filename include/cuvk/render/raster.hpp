@@ -24,8 +24,8 @@ public:
     PointsPass() = default;
     static PointsPass create(const Context& ctx, VkFormat color_format, const std::string& name);
     // Clears `area` of the target to black and draws `count` points from `vertices` into it.
-    void record(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, VkBuffer vertices,
-                std::uint32_t count, const RasterPush& push) const;
+    void record(VkCommandBuffer cmd, const Image& target, const VkRect2D& area, VkBuffer vertices, std::uint32_t count,
+                const RasterPush& push) const;
 
 private:
     UniquePipelineLayout layout_;

@@ -19,9 +19,9 @@ struct Pixels {
 };
 
 struct ReadbackInfo {
-    VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL;                   // layout the image is in (and stays in)
+    VkImageLayout layout = VK_IMAGE_LAYOUT_GENERAL;                           // layout the image is in (and stays in)
     VkPipelineStageFlags2 after_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT; // last writer's stage
-    VkAccessFlags2 after_access = VK_ACCESS_2_MEMORY_WRITE_BIT;      // last writer's access
+    VkAccessFlags2 after_access = VK_ACCESS_2_MEMORY_WRITE_BIT;               // last writer's access
     std::uint32_t mip_level = 0;
 };
 
