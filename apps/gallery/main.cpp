@@ -3,14 +3,50 @@
 //   cuvk-gallery --out out                       # every sample, auto backend (interop when CUDA matches, else cpu)
 //   cuvk-gallery --sample fluid --backend staging --size 3840x2160 --frames-in-flight 3
 //   cuvk-gallery --check --backend interop       # exit 1 naming every sample beyond its tolerance
-// Exit codes: 0 success, 1 runtime failure or a failed --check, 2 usage error.
+// Exit codes: 0 success, 1 runtime failure or a failed --check, 2 usage error, 130 / 143 stopped by SIGINT / SIGTERM
+// (only complete files are left). Every failure is one line on stderr; --verbose adds the source location and the
+// Vulkan loader's diagnostics. The contract and the bad inputs it is tested with: docs/cli-contract.md.
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
 #include "cuvk/engine/gallery.hpp"
 #include "cuvk/engine/registry.hpp"
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+
+namespace {
+
+// Set by the SIGINT/SIGTERM handler, read by run_gallery between samples and files. A signal handler can reach only
+// objects of static storage; lock-free atomics are safe to store from it.
+std::atomic<bool> stop_requested{false};
+std::atomic<int> stop_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int signal) {
+    stop_signal.store(signal);
+    stop_requested.store(true);
+}
+
+// The first SIGINT or SIGTERM asks the run to stop at the next sample or file; SA_RESETHAND restores the default
+// action, so a second one ends the program at once.
+void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+// Prints one line to stderr, whatever `text` holds.
+void print_error(const std::string& text) {
+    std::fprintf(stderr, "cuvk-gallery: %s\n", cuvk::core::escape_control(text).c_str());
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     using namespace cuvk;
@@ -18,13 +54,14 @@ int main(int argc, char** argv) {
     std::string backend = "auto", sample = "all", size = "1280x720", out = "out", sync = "timeline", device;
     std::vector<std::string> sets;
     engine::GalleryInfo info;
-    bool list = false;
+    bool list = false, verbose = false;
     app.add_option("--backend", backend, "auto | interop | split | staging | cpu")->capture_default_str();
     app.add_option("--sample", sample, "a sample name, or all")->capture_default_str();
     app.add_option("--frames", info.frames, "frames per sample")->capture_default_str();
     app.add_option("--size", size, "output size WIDTHxHEIGHT")->capture_default_str();
     app.add_option("--frames-in-flight", info.frames_in_flight, "ring slots, 1..8")->capture_default_str();
-    app.add_option("--sync", sync, "timeline | binary (interop semaphores)")->capture_default_str();
+    auto* sync_option =
+        app.add_option("--sync", sync, "timeline | binary (interop and split semaphores)")->capture_default_str();
     app.add_option("--set", sets, "name=value: a sample parameter (repeatable)");
     app.add_option("--batch", info.batch, "frames CUDA runs ahead per Vulkan submission")->capture_default_str();
     app.add_option("--out", out, "output directory")->capture_default_str();
@@ -32,19 +69,27 @@ int main(int argc, char** argv) {
     app.add_option("--seed", info.seed, "seed of every sample")->capture_default_str();
     app.add_option("--device", device, "Vulkan device: index, UUID or name (default: the best)");
     int cuda_device = -1, sim_device = -1;
-    app.add_option("--cuda-device", cuda_device,
-                   "CUDA ordinal of the display GPU (default: the one with the Vulkan "
-                   "device's UUID; a different GPU is refused)");
-    app.add_option("--sim-device", sim_device, "split backend: CUDA ordinal that simulates (default: another GPU)");
+    auto* cuda_option = app.add_option("--cuda-device", cuda_device,
+                                       "CUDA ordinal of the display GPU (default: the one with the Vulkan device's "
+                                       "UUID; a different GPU is refused); CUDA backends only")
+                            ->check(CLI::Range(0, 1023));
+    auto* sim_option =
+        app.add_option("--sim-device", sim_device, "split backend: CUDA ordinal that simulates (default: another GPU)")
+            ->check(CLI::Range(0, 1023));
     app.add_flag("--check", info.check, "compare each sample with its CPU reference; exit 1 naming those that differ");
     app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");
-    app.add_flag("--list", list, "list the samples with their descriptions and parameters");
+    app.add_flag("--verbose", verbose, "errors with their source location, and the Vulkan loader's diagnostics");
+    auto* list_flag = app.add_flag("--list", list, "list the samples with their descriptions and parameters");
+    // --list runs nothing, so every other option would be ignored: refuse them instead.
+    for (auto* option : app.get_options())
+        if (option != list_flag && option != app.get_help_ptr())
+            list_flag->excludes(option);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0)
             return app.exit(e); // --help
-        std::fprintf(stderr, "cuvk-gallery: %s (see --help)\n", e.what());
+        print_error(std::string(e.what()) + " (see --help)");
         return 2;
     }
     try {
@@ -54,17 +99,24 @@ int main(int argc, char** argv) {
             return 0;
         }
         info.backend = engine::parse_backend(backend);
-        info.sync = engine::parse_sync(sync);
+        if (sync_option->count() > 0)
+            info.sync = engine::parse_sync(sync);
         info.extent = core::parse_extent(size);
         if (sample != "all")
             info.samples = {registry.desc(sample).name};
         info.sets = sets;
         info.out_dir = out;
         info.device = device;
-        if (cuda_device >= 0)
+        if (cuda_option->count() > 0)
             info.cuda_device = cuda_device;
-        if (sim_device >= 0)
+        if (sim_option->count() > 0)
             info.sim_device = sim_device;
+        info.log = [verbose](core::LogLevel level, std::string_view message) {
+            if (verbose || level != core::LogLevel::debug)
+                core::log_to_stderr(level, core::escape_control(message));
+        };
+        info.stop = &stop_requested;
+        install_stop_handlers();
         const auto result = engine::run_gallery(registry, info);
         std::printf("cuvk-gallery: backend %s%s%s%s on %s\n", engine::to_string(result.backend),
                     result.backend_reason.empty() ? "" : " (", result.backend_reason.c_str(),
@@ -79,23 +131,27 @@ int main(int argc, char** argv) {
             std::printf("  (%s)\n", result.samples.front().run.backend_note.c_str());
         std::printf("cuvk-gallery: wrote %s and %s\n", result.sheet_path.c_str(), result.report_path.c_str());
         if (info.validation && result.validation_messages != 0) {
-            std::fprintf(stderr, "cuvk-gallery: the validation layer reported %zu message(s)\n",
-                         result.validation_messages);
+            print_error("the validation layer reported " + std::to_string(result.validation_messages) + " message(s)");
             return 1;
         }
         if (!result.failed_checks.empty()) {
             std::string names;
             for (const auto& n : result.failed_checks)
                 names += (names.empty() ? "" : ", ") + n;
-            std::fprintf(stderr, "cuvk-gallery: differs from the CPU reference beyond tolerance: %s\n", names.c_str());
+            print_error("differs from the CPU reference beyond tolerance: " + names);
             return 1;
         }
         return 0;
     } catch (const core::Error& e) {
-        std::fprintf(stderr, "cuvk-gallery: %s\n", e.is_usage() ? e.doing().c_str() : e.what());
+        if (e.is_interrupted()) {
+            const int signal = stop_signal.load();
+            print_error(std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": " + e.message());
+            return 128 + (signal ? signal : SIGINT);
+        }
+        print_error(verbose ? e.what() : e.is_usage() ? e.doing() : e.message());
         return e.is_usage() ? 2 : 1;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "cuvk-gallery: %s\n", e.what());
+        print_error(e.what());
         return 1;
     }
 }

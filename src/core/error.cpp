@@ -11,12 +11,8 @@ std::string_view basename_of(std::string_view path) {
     return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-std::string format(const Error::Info& info, const std::source_location& where) {
+std::string format_message(const Error::Info& info) {
     std::string out;
-    out += basename_of(where.file_name());
-    out += ':';
-    out += std::to_string(where.line());
-    out += ' ';
     if (!info.call.empty()) {
         out += info.call;
         out += '(';
@@ -32,13 +28,22 @@ std::string format(const Error::Info& info, const std::source_location& where) {
         out += info.object;
         out += ']';
     }
+    if (!info.note.empty()) {
+        out += "; ";
+        out += info.note;
+    }
     return out;
+}
+
+std::string format(const std::string& message, const std::source_location& where) {
+    return std::string(basename_of(where.file_name())) + ':' + std::to_string(where.line()) + ' ' + message;
 }
 
 } // namespace
 
 Error::Error(Info info, std::source_location where)
-    : std::runtime_error(format(info, where)), info_(std::move(info)), where_(where) {}
+    : std::runtime_error(format(format_message(info), where)), info_(std::move(info)), where_(where),
+      message_(format_message(info_)) {}
 
 void fail(std::string what, std::string object, std::source_location where) {
     throw Error({.api = Api::cuvk, .what = std::move(what), .object = std::move(object)}, where);
@@ -46,6 +51,10 @@ void fail(std::string what, std::string object, std::source_location where) {
 
 void fail_usage(std::string what, std::source_location where) {
     throw Error({.api = Api::usage, .what = std::move(what)}, where);
+}
+
+void fail_interrupted(std::string what, std::source_location where) {
+    throw Error({.api = Api::interrupted, .what = std::move(what)}, where);
 }
 
 void fail_errno(int err, std::string call, std::string what, std::string object, std::source_location where) {

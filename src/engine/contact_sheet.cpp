@@ -1,5 +1,7 @@
 #include "contact_sheet.hpp"
 
+#include "cuvk/core/error.hpp"
+
 #include <algorithm>
 #include <stb/stb_easy_font.h>
 
@@ -9,31 +11,78 @@ namespace {
 constexpr std::uint32_t kLabelHeight = 28;
 constexpr std::uint32_t kPadding = 8;
 
-void put(render::Pixels& sheet, int x, int y, std::uint8_t r, std::uint8_t g, std::uint8_t b) {
-    if (x < 0 || y < 0 || std::uint32_t(x) >= sheet.extent.width || std::uint32_t(y) >= sheet.extent.height)
+struct Rect {
+    std::uint32_t x = 0, y = 0, width = 0, height = 0;
+};
+
+void put(render::Pixels& sheet, std::uint32_t x, std::uint32_t y, const std::uint8_t (&rgb)[3]) {
+    if (x >= sheet.extent.width || y >= sheet.extent.height)
         return;
-    std::uint8_t* p = &sheet.bytes[(std::size_t(y) * sheet.extent.width + std::uint32_t(x)) * 4];
-    p[0] = r;
-    p[1] = g;
-    p[2] = b;
+    std::uint8_t* p = &sheet.bytes[(std::size_t(y) * sheet.extent.width + x) * 4];
+    p[0] = rgb[0];
+    p[1] = rgb[1];
+    p[2] = rgb[2];
     p[3] = 255;
 }
 
-// stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes: x, y, z, colour); fill them at `scale`.
-void draw_text(render::Pixels& sheet, const std::string& text, int x0, int y0, int scale) {
+// stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes: x, y, z, colour); fill them at `scale`, clipped
+// to `clip` so that a long label stays under its own cell.
+void draw_text(render::Pixels& sheet, const std::string& text, Rect clip, int scale) {
     std::vector<char> buffer(text.size() * 300 + 64);
     const int quads =
         stb_easy_font_print(0, 0, const_cast<char*>(text.c_str()), nullptr, buffer.data(), int(buffer.size()));
     const auto* v = reinterpret_cast<const float*>(buffer.data());
+    constexpr std::uint8_t kInk[3] = {235, 235, 235};
     for (int q = 0; q < quads; ++q) {
         const float* quad = v + q * 16;
-        const float x_min = std::min({quad[0], quad[4], quad[8], quad[12]});
-        const float x_max = std::max({quad[0], quad[4], quad[8], quad[12]});
-        const float y_min = std::min({quad[1], quad[5], quad[9], quad[13]});
-        const float y_max = std::max({quad[1], quad[5], quad[9], quad[13]});
-        for (int y = int(y_min * scale); y < int(y_max * scale); ++y)
-            for (int x = int(x_min * scale); x < int(x_max * scale); ++x)
-                put(sheet, x0 + x, y0 + y, 235, 235, 235);
+        const int x_min = int(std::min({quad[0], quad[4], quad[8], quad[12]}) * scale);
+        const int x_max = int(std::max({quad[0], quad[4], quad[8], quad[12]}) * scale);
+        const int y_min = int(std::min({quad[1], quad[5], quad[9], quad[13]}) * scale);
+        const int y_max = int(std::max({quad[1], quad[5], quad[9], quad[13]}) * scale);
+        for (int y = std::max(y_min, 0); y < std::min(y_max, int(clip.height)); ++y)
+            for (int x = std::max(x_min, 0); x < std::min(x_max, int(clip.width)); ++x)
+                put(sheet, clip.x + std::uint32_t(x), clip.y + std::uint32_t(y), kInk);
+    }
+}
+
+// The largest rectangle of `src`'s aspect ratio inside `cell` (each side at least 1), centred in it.
+Rect fit(core::Extent2D src, Rect cell) {
+    std::uint64_t w = cell.width, h = std::uint64_t(cell.width) * src.height / src.width;
+    if (h > cell.height) {
+        h = cell.height;
+        w = std::uint64_t(cell.height) * src.width / src.height;
+    }
+    w = std::clamp<std::uint64_t>(w, 1, cell.width);
+    h = std::clamp<std::uint64_t>(h, 1, cell.height);
+    return {cell.x + (cell.width - std::uint32_t(w)) / 2, cell.y + (cell.height - std::uint32_t(h)) / 2,
+            std::uint32_t(w), std::uint32_t(h)};
+}
+
+// Box filter: each destination pixel averages the source pixels that map onto it. The work is proportional to the
+// source's pixels plus the destination's, whatever their aspect ratios.
+void draw_scaled(render::Pixels& sheet, const render::Pixels& src, Rect dst) {
+    const auto span = [](std::uint32_t i, std::uint32_t dst_size, std::uint32_t src_size) {
+        const auto first = std::uint32_t(std::uint64_t(i) * src_size / dst_size);
+        const auto last = std::uint32_t(std::uint64_t(i + 1) * src_size / dst_size);
+        return std::pair{first, std::clamp(last, first + 1, src_size)};
+    };
+    for (std::uint32_t y = 0; y < dst.height; ++y) {
+        const auto [sy0, sy1] = span(y, dst.height, src.extent.height);
+        for (std::uint32_t x = 0; x < dst.width; ++x) {
+            const auto [sx0, sx1] = span(x, dst.width, src.extent.width);
+            std::uint64_t sum[3] = {0, 0, 0};
+            for (std::uint32_t sy = sy0; sy < sy1; ++sy)
+                for (std::uint32_t sx = sx0; sx < sx1; ++sx) {
+                    const std::uint8_t* p = &src.bytes[(std::size_t(sy) * src.extent.width + sx) * 4];
+                    sum[0] += p[0];
+                    sum[1] += p[1];
+                    sum[2] += p[2];
+                }
+            const std::uint64_t count = std::uint64_t(sy1 - sy0) * (sx1 - sx0);
+            const std::uint8_t rgb[3] = {std::uint8_t(sum[0] / count), std::uint8_t(sum[1] / count),
+                                         std::uint8_t(sum[2] / count)};
+            put(sheet, dst.x + x, dst.y + y, rgb);
+        }
     }
 }
 
@@ -44,46 +93,37 @@ render::Pixels make_contact_sheet(const std::vector<SheetEntry>& entries, std::u
     render::Pixels sheet;
     if (entries.empty())
         return sheet;
+    if (cell_width < 16 || cell_width > 4096 || columns < 1 || columns > 16)
+        core::fail("make_contact_sheet: cell width " + std::to_string(cell_width) + " outside 16..4096 or " +
+                   std::to_string(columns) + " columns outside 1..16");
+    for (const auto& e : entries)
+        if (!e.pixels || e.pixels->extent.empty() || e.pixels->bytes_per_pixel != 4 ||
+            e.pixels->bytes.size() != e.pixels->extent.pixels() * 4)
+            core::fail("make_contact_sheet: the frame is missing or not tightly packed RGBA8", e.label);
     columns = std::min<std::uint32_t>(columns, std::uint32_t(entries.size()));
-    const auto& first = *entries.front().pixels;
-    const std::uint32_t cell_height =
-        std::max(1u, std::uint32_t(std::uint64_t(cell_width) * first.extent.height / first.extent.width));
-    const std::uint32_t rows = std::uint32_t((entries.size() + columns - 1) / columns);
-    sheet.extent = {columns * (cell_width + kPadding) + kPadding,
-                    rows * (cell_height + kLabelHeight + kPadding) + kPadding};
+    const auto& first = entries.front().pixels->extent;
+    const std::uint32_t cell_height = std::uint32_t(
+        std::clamp<std::uint64_t>(std::uint64_t(cell_width) * first.height / first.width, cell_width / kMaxCellAspect,
+                                  std::uint64_t(cell_width) * kMaxCellAspect));
+    const std::uint64_t rows = (entries.size() + columns - 1) / columns;
+    const std::uint64_t width = std::uint64_t(columns) * (cell_width + kPadding) + kPadding;
+    const std::uint64_t height = rows * (cell_height + kLabelHeight + kPadding) + kPadding;
+    if (width * height > kMaxSheetPixels)
+        core::fail("the contact sheet of " + std::to_string(entries.size()) + " frames would be " +
+                   std::to_string(width) + "x" + std::to_string(height) + ", over the limit of " +
+                   std::to_string(kMaxSheetPixels) + " pixels (kMaxSheetPixels)");
+    sheet.extent = {std::uint32_t(width), std::uint32_t(height)};
     sheet.bytes.assign(sheet.extent.pixels() * 4, 0);
     for (std::size_t i = 3; i < sheet.bytes.size(); i += 4) {
         sheet.bytes[i - 3] = sheet.bytes[i - 2] = sheet.bytes[i - 1] = 24;
         sheet.bytes[i] = 255;
     }
     for (std::size_t e = 0; e < entries.size(); ++e) {
-        const auto& src = *entries[e].pixels;
-        const std::uint32_t x0 = kPadding + std::uint32_t(e % columns) * (cell_width + kPadding);
-        const std::uint32_t y0 = kPadding + std::uint32_t(e / columns) * (cell_height + kLabelHeight + kPadding);
-        // Box filter: each cell pixel averages the source pixels that map onto it.
-        for (std::uint32_t y = 0; y < cell_height; ++y) {
-            const std::uint32_t sy0 = std::uint32_t(std::uint64_t(y) * src.extent.height / cell_height);
-            const std::uint32_t sy1 =
-                std::max(sy0 + 1, std::uint32_t(std::uint64_t(y + 1) * src.extent.height / cell_height));
-            for (std::uint32_t x = 0; x < cell_width; ++x) {
-                const std::uint32_t sx0 = std::uint32_t(std::uint64_t(x) * src.extent.width / cell_width);
-                const std::uint32_t sx1 =
-                    std::max(sx0 + 1, std::uint32_t(std::uint64_t(x + 1) * src.extent.width / cell_width));
-                std::uint32_t sum[3] = {0, 0, 0}, count = 0;
-                for (std::uint32_t sy = sy0; sy < std::min(sy1, src.extent.height); ++sy)
-                    for (std::uint32_t sx = sx0; sx < std::min(sx1, src.extent.width); ++sx) {
-                        const std::uint8_t* p = &src.bytes[(std::size_t(sy) * src.extent.width + sx) * 4];
-                        sum[0] += p[0];
-                        sum[1] += p[1];
-                        sum[2] += p[2];
-                        ++count;
-                    }
-                count = std::max(count, 1u);
-                put(sheet, int(x0 + x), int(y0 + y), std::uint8_t(sum[0] / count), std::uint8_t(sum[1] / count),
-                    std::uint8_t(sum[2] / count));
-            }
-        }
-        draw_text(sheet, entries[e].label, int(x0 + 2), int(y0 + cell_height + 6), 2);
+        const Rect cell{kPadding + std::uint32_t(e % columns) * (cell_width + kPadding),
+                        kPadding + std::uint32_t(e / columns) * (cell_height + kLabelHeight + kPadding), cell_width,
+                        cell_height};
+        draw_scaled(sheet, *entries[e].pixels, fit(entries[e].pixels->extent, cell));
+        draw_text(sheet, entries[e].label, {cell.x + 2, cell.y + cell_height + 6, cell_width - 2, kLabelHeight - 6}, 2);
     }
     return sheet;
 }

@@ -102,6 +102,10 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
     std::uint64_t measured_from = 0;
     while (loop.next_frame().value < frames) {
         const std::uint64_t k = loop.next_frame().value;
+        if (info.stop && info.stop->load()) {
+            loop.finish();
+            core::fail_interrupted("stopped at frame " + std::to_string(k) + " of " + name);
+        }
         if (!measuring && k >= warmup) {
             measuring = true;
             measured_from = k;

@@ -2,6 +2,7 @@
 
 #include "cuvk/compute/builtins.hpp"
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -34,7 +35,7 @@ struct Assignment {
 Assignment split(const std::string& set) {
     const auto eq = set.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == set.size())
-        core::fail_usage("--set '" + set + "' is not name=value");
+        core::fail_usage("--set " + core::quote(set) + " is not name=value");
     return {set.substr(0, eq), set.substr(eq + 1)};
 }
 
@@ -61,7 +62,8 @@ void Registry::add(Factory factory) {
             core::fail("Registry::add: a simulation of that name is registered already", desc.name);
     for (const auto& p : desc.params)
         if (p.name.empty() || !(p.min <= p.value && p.value <= p.max))
-            core::fail("Registry::add: parameter '" + p.name + "' needs a name and min <= default <= max", desc.name);
+            core::fail("Registry::add: parameter " + core::quote(p.name) + " needs a name and min <= default <= max",
+                       desc.name);
     if (!desc.has_cuda && !desc.has_cpu)
         core::fail("Registry::add: the simulation offers neither a CUDA nor a CPU implementation", desc.name);
     entries_.push_back({desc, std::move(factory)});
@@ -81,7 +83,7 @@ const Registry::Entry& Registry::find(std::string_view name) const {
     std::string list;
     for (const auto& e : entries_)
         list += (list.empty() ? "" : ", ") + e.desc.name;
-    core::fail_usage("unknown sample '" + std::string(name) + "' (samples: " + list + ")");
+    core::fail_usage("unknown sample " + core::quote(name) + " (samples: " + list + ")");
 }
 
 const compute::SimulationDesc& Registry::desc(std::string_view name) const {
@@ -109,19 +111,20 @@ std::vector<float> resolve_params(const compute::SimulationDesc& spec, std::span
         if (index == spec.params.size()) {
             if (ignore_unknown)
                 continue;
-            core::fail_usage("unknown parameter '" + name + "' for sample " + spec.name +
+            core::fail_usage("unknown parameter " + core::quote(name) + " for sample " + spec.name +
                              " (parameters: " + param_names(spec) + ")");
         }
         const auto& p = spec.params[index];
+        const std::string echo = "--set " + core::quote(set); // what the user typed, on one line
         double v = 0.0;
         const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
         if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(v))
-            core::fail_usage("--set " + name + "=" + text + ": not a number");
+            core::fail_usage(echo + ": not a number");
         if (p.integer && v != std::floor(v))
-            core::fail_usage("--set " + name + "=" + text + ": " + name + " takes an integer");
+            core::fail_usage(echo + ": " + name + " takes an integer");
         if (v < p.min || v > p.max)
-            core::fail_usage("--set " + name + "=" + text + ": outside the range " + format_value(p.min, p.integer) +
-                             ".." + format_value(p.max, p.integer) + " of " + spec.name + "." + name);
+            core::fail_usage(echo + ": outside the range " + format_value(p.min, p.integer) + ".." +
+                             format_value(p.max, p.integer) + " of " + spec.name + "." + name);
         values[index] = float(v);
     }
     return values;
@@ -138,7 +141,7 @@ void check_sets_known(std::span<const compute::SimulationDesc* const> specs, std
             std::string list;
             for (const auto* s : specs)
                 list += (list.empty() ? "" : "; ") + s->name + ": " + param_names(*s);
-            core::fail_usage("unknown parameter '" + name + "' (" + list + ")");
+            core::fail_usage("unknown parameter " + core::quote(name) + " (" + list + ")");
         }
         for (const auto* s : specs)
             (void)resolve_params(*s, {&set, 1}, true); // range and syntax checks for every sample that has it

@@ -12,6 +12,13 @@ namespace {
 
 constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
 
+// What a user without a working Vulkan driver needs to read, in one line (after what was seen).
+std::string no_driver(const std::string& seen) {
+    return "no Vulkan driver or device was found (" + seen +
+           "): install a Vulkan 1.3 driver (Debian: mesa-vulkan-drivers for lavapipe on the CPU, or the GPU vendor's "
+           "driver) and check VK_DRIVER_FILES and VK_ICD_FILENAMES if they are set";
+}
+
 bool has_layer(const char* name) {
     std::uint32_t count = 0;
     CUVK_VK(vkEnumerateInstanceLayerProperties(&count, nullptr), "instance layers");
@@ -50,6 +57,21 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagB
     };
     static_cast<Context*>(user)->record_message(std::move(message));
     return VK_FALSE; // never abort the call: the test or app decides what a message means
+}
+
+// The messenger chained into vkCreateInstance and vkDestroyInstance. There the loader reports its search for drivers
+// (missing manifests, drivers that failed to load): diagnostics for --verbose, not messages about this program's use
+// of Vulkan. They go to the log callback at debug level — never straight to the terminal — and, when creation fails,
+// the error says what it means in one line. Validation messages are recorded as usual.
+VKAPI_ATTR VkBool32 VKAPI_CALL on_instance_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                   VkDebugUtilsMessageTypeFlagsEXT types,
+                                                   const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
+    if (types & ~VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT)
+        return on_debug_message(severity, types, data, user);
+    const auto& log = static_cast<const Context*>(user)->log();
+    if (log && data->pMessage)
+        log(core::LogLevel::debug, std::string("Vulkan loader: ") + data->pMessage);
+    return VK_FALSE;
 }
 
 int type_rank(VkPhysicalDeviceType type) {
@@ -134,7 +156,7 @@ std::vector<PhysicalDeviceSummary> list_physical_devices(VkInstance instance) {
 
 std::uint32_t select_physical_device(const std::vector<PhysicalDeviceSummary>& devices, const std::string& selector) {
     if (devices.empty())
-        core::fail("no Vulkan physical device found (is a Vulkan driver installed?)");
+        core::fail(no_driver("the loader lists no physical device"));
     if (selector.empty()) {
         const auto best = std::min_element(devices.begin(), devices.end(), [](const auto& a, const auto& b) {
             return type_rank(a.type) < type_rank(b.type);
@@ -224,7 +246,7 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
             VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
         .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                        VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT,
-        .pfnUserCallback = on_debug_message,
+        .pfnUserCallback = on_instance_message,
         .pUserData = ctx.get()};
     const void* instance_next = debug_utils ? static_cast<const void*>(&messenger_info)
                                             : (sync_validation ? static_cast<const void*>(&features) : nullptr);
@@ -236,7 +258,11 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
                                              .enabledExtensionCount = std::uint32_t(instance_ext_ptrs.size()),
                                              .ppEnabledExtensionNames = instance_ext_ptrs.data()};
     VkInstance instance = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateInstance(&instance_info, nullptr, &instance), "instance");
+    const VkResult created = vkCreateInstance(&instance_info, nullptr, &instance);
+    // The loader returns VK_ERROR_INCOMPATIBLE_DRIVER when it finds no driver at all (or none it can use).
+    if (created == VK_ERROR_INCOMPATIBLE_DRIVER)
+        core::fail(no_driver("vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER"));
+    CUVK_VK(created, "instance");
     ctx->instance_ = UniqueInstance(instance);
     ctx->validation_enabled_ = validation;
 
@@ -247,6 +273,7 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
             vkGetInstanceProcAddr(instance, "vkDestroyDebugUtilsMessengerEXT"));
         if (create && destroy) {
             messenger_info.pNext = nullptr;
+            messenger_info.pfnUserCallback = on_debug_message;
             VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
             CUVK_VK(create(instance, &messenger_info, nullptr, &messenger), "debug messenger");
             ctx->messenger_ = UniqueMessenger(messenger, MessengerDeleter{instance, destroy});

@@ -1,5 +1,6 @@
 #include "cuvk/render/readback.hpp"
 
+#include "cuvk/core/atomic_file.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/check.hpp"
@@ -12,6 +13,7 @@
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #define STB_IMAGE_WRITE_STATIC
+#define STBI_WRITE_NO_STDIO // PNGs are written through core::AtomicFile, never by stb's unchecked fwrite
 #include <stb/stb_image_write.h>
 #define STB_IMAGE_IMPLEMENTATION
 #define STB_IMAGE_STATIC
@@ -37,8 +39,14 @@ Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& in
     const std::uint32_t bpp = bytes_per_texel(image.format());
     const core::Extent2D extent{std::max(1u, image.extent().width >> info.mip_level),
                                 std::max(1u, image.extent().height >> info.mip_level)};
+    const std::uint64_t bytes = extent.pixels() * bpp;
+    if (bytes > kMaxReadbackBytes)
+        core::fail("reading back " + core::to_string(extent) + " needs " + std::to_string(bytes >> 20) +
+                       " MiB of host memory, over the limit of " + std::to_string(kMaxReadbackBytes >> 20) +
+                       " MiB (kMaxReadbackBytes)",
+                   image.name());
     const auto staging =
-        Buffer::create(ctx, {.size = extent.pixels() * bpp,
+        Buffer::create(ctx, {.size = bytes,
                              .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                              .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                              .name = image.name() + ".readback"});
@@ -74,25 +82,35 @@ Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& in
 }
 
 void write_png(const std::string& path, const Pixels& pixels) {
+    if (pixels.extent.empty() || pixels.extent.pixels() > kMaxPngPixels)
+        core::fail("write_png: " + core::to_string(pixels.extent) + " is empty or more than " +
+                       std::to_string(kMaxPngPixels) + " pixels (kMaxPngPixels)",
+                   path);
     if (pixels.bytes_per_pixel != 4 || pixels.bytes.size() != pixels.extent.pixels() * 4)
         core::fail("write_png takes tightly packed RGBA8 pixels", path);
-    const std::string tmp = path + ".tmp";
-    const int ok = stbi_write_png(tmp.c_str(), int(pixels.extent.width), int(pixels.extent.height), 4,
-                                  pixels.bytes.data(), int(pixels.extent.width * 4));
-    if (!ok) {
-        const int err = errno;
-        std::remove(tmp.c_str());
-        core::fail_errno(err ? err : EIO, "stbi_write_png", "could not write the PNG file", path);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        const int err = errno;
-        std::remove(tmp.c_str());
-        core::fail_errno(err, "rename", "could not move the PNG file into place", path);
-    }
+    // Encode in memory, then write through core::AtomicFile: stb's own file output ignores failed fwrite and fclose
+    // calls, so a full disk would have left a truncated PNG that looked written.
+    std::string encoded;
+    const int ok = stbi_write_png_to_func(
+        [](void* context, void* data, int size) {
+            static_cast<std::string*>(context)->append(static_cast<const char*>(data), std::size_t(size));
+        },
+        &encoded, int(pixels.extent.width), int(pixels.extent.height), 4, pixels.bytes.data(),
+        int(pixels.extent.width * 4));
+    if (!ok)
+        core::fail("could not encode the PNG (out of memory)", path);
+    core::write_file_atomically(path, encoded);
 }
 
 Pixels read_png(const std::string& path) {
+    // Ask for the size first, so that a huge (or hostile) header is refused before anything is allocated for it.
     int w = 0, h = 0, n = 0;
+    if (!stbi_info(path.c_str(), &w, &h, &n))
+        core::fail(std::string("could not read the PNG file: ") + stbi_failure_reason(), path);
+    if (std::uint64_t(w) * std::uint64_t(h) > kMaxPngPixels)
+        core::fail("the PNG file is " + std::to_string(w) + "x" + std::to_string(h) + ", more than " +
+                       std::to_string(kMaxPngPixels) + " pixels (kMaxPngPixels)",
+                   path);
     stbi_uc* data = stbi_load(path.c_str(), &w, &h, &n, 4);
     if (!data)
         core::fail(std::string("could not read the PNG file: ") + stbi_failure_reason(), path);

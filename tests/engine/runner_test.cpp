@@ -10,6 +10,7 @@
 #include "support/image_compare.hpp"
 #include "support/vk_fixture.hpp"
 
+#include <atomic>
 #include <cstring>
 #include <gtest/gtest.h>
 
@@ -460,4 +461,20 @@ TEST_F(RunnerTest, ResizeRecreatesTheSlotsAndFramesGoOn) {
             ASSERT_EQ(got, Stripes::expected(x, k.value, 4)) << "frame " << k.value << " x " << x;
         }
     }
+}
+
+// A stop request ends a run between batches with an interrupted error; nothing is captured.
+TEST_F(RunnerTest, AStopRequestEndsTheRunBetweenBatches) {
+    std::atomic<bool> stop{true};
+    int captured = 0;
+    engine::RunInfo info{.backend = engine::Backend::cpu, .extent = {16, 16}, .frames = 50};
+    info.stop = &stop;
+    info.on_capture = [&](std::uint64_t, const render::Pixels&) { ++captured; };
+    try {
+        (void)run("gray-scott", info, ctx());
+        ADD_FAILURE() << "the run ignored the stop request";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_interrupted()) << e.what();
+    }
+    EXPECT_EQ(captured, 0);
 }

@@ -13,6 +13,7 @@
 #include "cuvk/render/context.hpp"
 #include "cuvk/render/readback.hpp"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,7 +36,10 @@ struct RunInfo {
     std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)
     // Called for each captured frame, in frame order, on the calling thread, after the run.
     std::function<void(std::uint64_t frame, const render::Pixels&)> on_capture;
-    std::size_t display_output = 0;    // which output of the simulation is drawn
+    std::size_t display_output = 0; // which output of the simulation is drawn
+    // Read between batches: once true, the run lets submitted frames finish and throws an interrupted core::Error
+    // (Error::is_interrupted); on_capture is not called. Apps point it at a flag their signal handler sets.
+    const std::atomic<bool>* stop = nullptr;
     RingFault fault = RingFault::none; // tests of the ring only
 };
 

@@ -25,7 +25,14 @@ struct ReadbackInfo {
     std::uint32_t mip_level = 0;
 };
 
-// Copies one mip level of `image` into host memory (one-shot submit, waits).
+// Largest readback read_image makes: one 16384x16384 RGBA32F level. Checked before the staging buffer is made.
+inline constexpr std::uint64_t kMaxReadbackBytes = 4ull << 30;
+
+// Most pixels write_png writes and read_png reads: 16384x16384 (1 GiB of RGBA8). stb's codec counts bytes in int, so
+// the raw rows of a larger image would overflow it; checking the count keeps every size it computes below 2^31.
+inline constexpr std::uint64_t kMaxPngPixels = 16384ull * 16384;
+
+// Copies one mip level of `image` into host memory (one-shot submit, waits); refuses more than kMaxReadbackBytes.
 Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& info = {});
 
 // Records the copy of `image` (mip level `level`, in `layout`) into `buffer` (tightly packed) into cmd, with the
@@ -33,11 +40,12 @@ Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& in
 void record_image_to_buffer(VkCommandBuffer cmd, const Image& image, VkImageLayout layout, VkBuffer buffer,
                             std::uint32_t level = 0);
 
-// Writes RGBA8 pixels to a PNG file. Writes to a temporary file beside `path` and renames it, so a failure leaves
-// nothing half-written. Throws naming the path.
+// Writes RGBA8 pixels to a PNG file through core::AtomicFile: encoded in memory, written to "<path>.tmp", every
+// write, the fsync and the close checked, then renamed into place. A failure (a full disk, say) leaves neither a
+// file under `path` nor the temporary, and throws naming `path`. More than kMaxPngPixels is refused.
 void write_png(const std::string& path, const Pixels& pixels);
 
-// Reads a PNG file as RGBA8. Throws naming the path.
+// Reads a PNG file as RGBA8. Throws naming the path; a header over kMaxPngPixels is refused before decoding.
 Pixels read_png(const std::string& path);
 
 } // namespace cuvk::render
