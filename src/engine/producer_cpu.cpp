@@ -9,11 +9,10 @@
 namespace cuvk::engine {
 namespace {
 
-class CpuProducer final : public Producer {
+class CpuProducer final : public UploadProducer {
 public:
     CpuProducer(const render::Context& ctx, const ProducerInfo& info)
-        : ctx_(ctx), info_(info), times_(2 * info.slots, 0.0) {
-        make_uploads();
+        : UploadProducer(ctx, info), times_(2 * info.slots, 0.0) {
         try {
             info.simulation->start(info.start, nullptr);
         } catch (...) {
@@ -23,9 +22,6 @@ public:
     }
 
     ~CpuProducer() override { info_.simulation->stop(); }
-
-    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return uploads_.at(output).slot(s); }
-    bool writes_host_memory() const override { return true; }
 
     void produce(const Handoff& h) override {
         const auto start = std::chrono::steady_clock::now();
@@ -40,18 +36,7 @@ public:
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     }
 
-    void add_waits(std::span<const std::uint32_t>, core::TimelineValue,
-                   std::vector<render::SemaphoreSubmit>&) const override {}
-    void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
-                     std::vector<render::SemaphoreSubmit>&) const override {}
-    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
-        for (const auto& u : uploads_)
-            u.record_upload(cmd, s);
-    }
-    void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return times_[k.value % times_.size()]; }
-    void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
-    void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override {}
     bool drain(std::chrono::nanoseconds) override { return true; }
 
@@ -62,18 +47,7 @@ public:
     }
 
 private:
-    void make_uploads() {
-        uploads_.clear();
-        for (std::size_t o = 0; o < info_.outputs.size(); ++o)
-            uploads_.push_back(UploadSlots::create(
-                ctx_, info_.outputs[o], info_.slots,
-                info_.outputs.size() == 1 ? info_.name : info_.name + ".output" + std::to_string(o)));
-    }
-
-    const render::Context& ctx_;
-    ProducerInfo info_;
-    std::vector<UploadSlots> uploads_; // per output
-    std::vector<double> times_;        // host ms per frame, the last 2N frames
+    std::vector<double> times_; // host ms per frame, the last 2N frames
 };
 
 } // namespace

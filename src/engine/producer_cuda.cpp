@@ -557,10 +557,10 @@ struct HostFree {
 using UniqueRegistration = core::Unique<void*, HostUnregister>;
 using UniquePinned = core::Unique<void*, HostFree>;
 
-class StagingProducer final : public Producer {
+class StagingProducer final : public UploadProducer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
-        : ctx_(ctx), info_(info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
+        : UploadProducer(ctx, info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         stream_ = compute::create_stream(info.name + ".stream");
         make_outputs();
         events_.emplace(info.slots, info.name);
@@ -615,24 +615,18 @@ public:
         }
     }
 
-    void add_waits(std::span<const std::uint32_t>, core::TimelineValue,
-                   std::vector<render::SemaphoreSubmit>&) const override {}
-    void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
-                     std::vector<render::SemaphoreSubmit>&) const override {}
-    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
-        for (const auto& u : uploads_)
-            u.record_upload(cmd, s);
-    }
-    void record_release(VkCommandBuffer, std::uint32_t) const override {}
     std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
-    void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
-    void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
     void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
     bool drain(std::chrono::nanoseconds timeout) override { return drain_stream(stream_.get(), timeout); }
 
     void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
         finish();
+        registrations_.clear(); // unregistered before the staging memory they cover is freed
+        bounce_.clear();
+        copy_targets_.clear();
+        outputs_.clear();
         info_.outputs = outputs;
+        make_uploads();
         make_outputs();
         info_.simulation->on_resize(start, stream_.get());
     }
@@ -678,12 +672,9 @@ private:
         outputs_ = make_cuda_outputs(info_, stream_.get(), name + ".cuda");
     }
 
-    const render::Context& ctx_;
-    ProducerInfo info_;
-    // Creation order; the destructor synchronizes the stream and stops the simulation first. Registrations die
-    // before the Vulkan memory.
+    // Creation order (after the base's uploads_); the destructor synchronizes the stream and stops the simulation
+    // first. Registrations die before the Vulkan memory of the base.
     interop::CudaDevice cuda_;
-    std::vector<UploadSlots> uploads_; // per output
     compute::UniqueStream stream_;
     std::vector<UniqueRegistration> registrations_;
     std::vector<UniquePinned> bounce_;

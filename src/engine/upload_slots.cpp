@@ -101,4 +101,12 @@ void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
                                   read_.access);
 }
 
+void UploadProducer::make_uploads() {
+    uploads_.clear();
+    for (std::size_t o = 0; o < info_.outputs.size(); ++o)
+        uploads_.push_back(
+            UploadSlots::create(ctx_, info_.outputs[o], info_.slots,
+                                info_.outputs.size() == 1 ? info_.name : info_.name + ".output" + std::to_string(o)));
+}
+
 } // namespace cuvk::engine

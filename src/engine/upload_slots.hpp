@@ -36,4 +36,34 @@ private:
     std::vector<std::vector<compute::PitchedView<std::byte>>> levels_;
 };
 
+// What the cpu and staging backends share: each output's UploadSlots, copied into the drawn resources in
+// record_acquire(), no semaphores (the host paces them: they write host memory Vulkan reads), and the simulation
+// called on the producing thread. Derived producers fill the staging memory in produce().
+class UploadProducer : public Producer {
+public:
+    UploadProducer(const render::Context& ctx, const ProducerInfo& info) : ctx_(ctx), info_(info) { make_uploads(); }
+
+    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return uploads_.at(output).slot(s); }
+    bool writes_host_memory() const override { return true; }
+    void add_waits(std::span<const std::uint32_t>, core::TimelineValue,
+                   std::vector<render::SemaphoreSubmit>&) const override {}
+    void add_signals(std::span<const std::uint32_t>, core::TimelineValue,
+                     std::vector<render::SemaphoreSubmit>&) const override {}
+    void record_acquire(VkCommandBuffer cmd, std::uint32_t s) const override {
+        for (const auto& u : uploads_)
+            u.record_upload(cmd, s);
+    }
+    void record_release(VkCommandBuffer, std::uint32_t) const override {}
+    void params_changed(std::span<const float> params) override { info_.simulation->on_params_changed(params); }
+    void pointer(const compute::PointerEvent& event) override { info_.simulation->on_pointer(event); }
+
+protected:
+    // (Re-)creates every output's slots for info_.outputs.
+    void make_uploads();
+
+    const render::Context& ctx_;
+    ProducerInfo info_;
+    std::vector<UploadSlots> uploads_; // per output
+};
+
 } // namespace cuvk::engine

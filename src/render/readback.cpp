@@ -23,22 +23,21 @@ namespace cuvk::render {
 
 void record_image_to_buffer(VkCommandBuffer cmd, const Image& image, VkImageLayout layout, VkBuffer buffer,
                             std::uint32_t level) {
-    const core::Extent2D e = image.extent();
+    const core::Extent2D e = core::mip_extent(image.extent(), level);
     const VkBufferImageCopy region{
         .bufferOffset = 0,
         .bufferRowLength = 0,
         .bufferImageHeight = 0,
         .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, level, 0, 1},
         .imageOffset = {0, 0, 0},
-        .imageExtent = {std::max(1u, e.width >> level), std::max(1u, e.height >> level), 1},
+        .imageExtent = {e.width, e.height, 1},
     };
     vkCmdCopyImageToBuffer(cmd, image.get(), layout, buffer, 1, &region);
 }
 
 Pixels read_image(const Context& ctx, const Image& image, const ReadbackInfo& info) {
     const std::uint32_t bpp = bytes_per_texel(image.format());
-    const core::Extent2D extent{std::max(1u, image.extent().width >> info.mip_level),
-                                std::max(1u, image.extent().height >> info.mip_level)};
+    const core::Extent2D extent = core::mip_extent(image.extent(), info.mip_level);
     const std::uint64_t bytes = extent.pixels() * bpp;
     if (bytes > kMaxReadbackBytes)
         core::fail("reading back " + core::to_string(extent) + " needs " + std::to_string(bytes >> 20) +
