@@ -1,6 +1,7 @@
 #include "cuvk/core/types.hpp"
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
 
 #include <charconv>
 
@@ -21,7 +22,7 @@ Extent2D parse_extent(const std::string& text) {
     Extent2D extent;
     if (x == std::string::npos || !parse_dimension(text.data(), text.data() + x, extent.width) ||
         !parse_dimension(text.data() + x + 1, text.data() + text.size(), extent.height))
-        fail_usage("size '" + text + "' is not WIDTHxHEIGHT with two positive integers (e.g. 1920x1080)");
+        fail_usage("size " + quote(text) + " is not WIDTHxHEIGHT with two positive integers (e.g. 1920x1080)");
     return extent;
 }
 

@@ -1,6 +1,7 @@
 #include "cuvk/engine/backend.hpp"
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
 
 namespace cuvk::engine {
 
@@ -8,7 +9,7 @@ Backend parse_backend(std::string_view text) {
     for (Backend b : {Backend::automatic, Backend::interop, Backend::split, Backend::staging, Backend::cpu})
         if (text == to_string(b))
             return b;
-    core::fail_usage("unknown backend '" + std::string(text) + "' (choose auto, interop, split, staging or cpu)");
+    core::fail_usage("unknown backend " + core::quote(text) + " (choose auto, interop, split, staging or cpu)");
 }
 
 SyncMode parse_sync(std::string_view text) {
@@ -16,7 +17,7 @@ SyncMode parse_sync(std::string_view text) {
         return SyncMode::timeline;
     if (text == "binary")
         return SyncMode::binary;
-    core::fail_usage("unknown sync mode '" + std::string(text) + "' (choose timeline or binary)");
+    core::fail_usage("unknown sync mode " + core::quote(text) + " (choose timeline or binary)");
 }
 
 const char* to_string(Backend backend) {
