@@ -28,10 +28,12 @@ static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_alw
 extern "C" void on_stop_signal(int signal) {
     stop_signal.store(signal);
     stop_requested.store(true);
+    ::signal(signal == SIGINT ? SIGTERM : SIGINT, SIG_DFL); // async-signal-safe (POSIX)
 }
 
-// The first SIGINT or SIGTERM asks the run to stop at the next sample or file; SA_RESETHAND restores the default
-// action, so a second one ends the program at once.
+// The first SIGINT or SIGTERM asks the run to stop at the next batch, sample or file; SA_RESETHAND (and the handler,
+// for the other signal) restores the default action, so a second signal of either kind ends the program at once —
+// which may leave a temporary of the file being written (its name ends in .tmp; never a damaged final file).
 void install_stop_handlers() {
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
@@ -129,7 +131,8 @@ int main(int argc, char** argv) {
         }
         if (!result.samples.empty() && !result.samples.front().run.backend_note.empty())
             std::printf("  (%s)\n", result.samples.front().run.backend_note.c_str());
-        std::printf("cuvk-gallery: wrote %s and %s\n", result.sheet_path.c_str(), result.report_path.c_str());
+        std::printf("cuvk-gallery: wrote %s and %s\n", core::quote(result.sheet_path).c_str(),
+                    core::quote(result.report_path).c_str());
         if (info.validation && result.validation_messages != 0) {
             print_error("the validation layer reported " + std::to_string(result.validation_messages) + " message(s)");
             return 1;

@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace cuvk::core {
@@ -19,13 +21,19 @@ std::string directory_of(const std::string& path) {
 
 } // namespace
 
-AtomicFile::AtomicFile(std::string path) : path_(std::move(path)), temporary_(path_ + ".tmp") {
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     if (path_.empty())
         fail("AtomicFile: no path");
-    const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    // A name of its own, created exclusively: two writers of the same path (or a stale or planted "<path>.tmp", a
+    // symlink say) can never share or redirect the temporary.
+    std::string name = path_ + ".XXXXXX.tmp";
+    const int fd = ::mkostemps(name.data(), 4, O_CLOEXEC);
     if (fd < 0)
-        fail_errno(errno, "open", "could not create the file", path_);
+        fail_errno(errno, "mkostemps", "could not create the file", path_);
+    temporary_ = std::move(name);
     fd_ = UniqueFd(fd);
+    if (::fchmod(fd_.get(), 0644) != 0) // mkostemps makes it 0600; outputs are for others to read too
+        fail_with(errno, "fchmod", "could not create the file");
 }
 
 AtomicFile::~AtomicFile() {
@@ -74,8 +82,9 @@ void AtomicFile::commit() {
         ::unlink(temporary_.c_str());
         fail_errno(err, "rename", "could not move the file into place", path_);
     }
-    // The file under `path` is whole now; syncing the directory only makes the rename durable. Filesystems that
-    // cannot sync a directory (EINVAL) lose nothing by it, so a failure here does not fail the write.
+    // The file under `path` is whole now; syncing the directory only makes the rename durable across a crash. It
+    // is best effort: a filesystem that cannot sync a directory (EINVAL) or fails to loses durability of the
+    // rename, never the file's contents, so it does not fail the write.
     const int dir = ::open(directory_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         (void)::fsync(dir);

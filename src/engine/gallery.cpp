@@ -235,15 +235,13 @@ std::vector<std::string> prepare_output_dir(const std::string& dir) {
         remove_empty(created);
         core::fail_usage("--out " + core::quote(dir) + ": cannot create the directory (" + ec.message() + ")");
     }
-    const fs::path probe = fs::path(dir) / ".cuvk-write-test";
-    {
-        std::ofstream f(probe);
-        if (!f) {
-            remove_empty(created);
-            core::fail_usage("--out " + core::quote(dir) + ": the directory is not writable");
-        }
+    // Writable means a file can be created in it: create one, exclusively, as the outputs will be (AtomicFile).
+    try {
+        core::AtomicFile probe((fs::path(dir) / ".cuvk-write-test").string());
+    } catch (const core::Error&) {
+        remove_empty(created);
+        core::fail_usage("--out " + core::quote(dir) + ": the directory is not writable");
     }
-    fs::remove(probe, ec);
     return created;
 }
 

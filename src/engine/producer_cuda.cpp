@@ -578,9 +578,6 @@ public:
         }
     }
 
-    const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return uploads_.at(output).slot(s); }
-    bool writes_host_memory() const override { return true; }
-
     void produce(const Handoff& h) override {
         cudaStream_t stream = stream_.get();
         const std::uint32_t s = h.slot;
@@ -638,19 +635,10 @@ public:
     }
 
 private:
-    // (Re-)creates, per output, the Vulkan slots with their staging memory (registered with CUDA where it allows)
-    // and CUDA's own copy of the slots. The stream is idle.
+    // Registers each output's staging memory (the base's upload slots) with CUDA, a pinned bounce buffer where it
+    // refuses, and creates CUDA's own copy of the slots. The stream is idle and nothing is registered yet.
     void make_outputs() {
         const std::string& name = info_.name;
-        registrations_.clear(); // unregistered before the staging memory they cover is freed
-        bounce_.clear();
-        copy_targets_.clear();
-        outputs_.clear();
-        uploads_.clear();
-        for (std::size_t o = 0; o < info_.outputs.size(); ++o)
-            uploads_.push_back(
-                UploadSlots::create(ctx_, info_.outputs[o], info_.slots,
-                                    info_.outputs.size() == 1 ? name : name + ".output" + std::to_string(o)));
         copy_targets_.resize(info_.outputs.size());
         for (std::size_t o = 0; o < info_.outputs.size(); ++o) {
             const std::size_t bytes = info_.outputs[o].host_bytes();

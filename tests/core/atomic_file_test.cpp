@@ -16,6 +16,14 @@ using cuvk::core::Error;
 
 namespace {
 
+// Whether a temporary of AtomicFile ("<name>.XXXXXX.tmp") is left beside `path`.
+bool has_temporary(const std::string& path) {
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+        if (e.path().string().ends_with(".tmp"))
+            return true;
+    return false;
+}
+
 // Limits the size of files this process writes, and ignores SIGXFSZ so that the write fails instead of killing us.
 class FileSizeLimit {
 public:
@@ -61,7 +69,7 @@ TEST(AtomicFile, CommitPutsTheWholeFileInPlaceAndLeavesNoTemporary) {
         file.commit();
     }
     EXPECT_EQ(read(path), "{\"a\": 1}\n");
-    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    EXPECT_FALSE(has_temporary(path));
 }
 
 TEST(AtomicFile, AnUncommittedFileLeavesNothing) {
@@ -70,10 +78,10 @@ TEST(AtomicFile, AnUncommittedFileLeavesNothing) {
     {
         AtomicFile file(path);
         file.write("partial");
-        EXPECT_TRUE(fs::exists(path + ".tmp"));
+        EXPECT_TRUE(has_temporary(path));
     } // e.g. an exception or an interrupted run unwinding
     EXPECT_FALSE(fs::exists(path));
-    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    EXPECT_FALSE(has_temporary(path));
 }
 
 TEST(AtomicFile, AFailedWriteLeavesNoFileAndNamesIt) {
@@ -91,7 +99,7 @@ TEST(AtomicFile, AFailedWriteLeavesNoFileAndNamesIt) {
         EXPECT_EQ(e.message().find(".tmp"), std::string::npos) << "names the temporary: " << e.message();
     }
     EXPECT_FALSE(fs::exists(path));
-    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    EXPECT_FALSE(has_temporary(path));
 }
 
 TEST(AtomicFile, AFailedWriteKeepsThePreviousFileWhole) {
@@ -103,7 +111,7 @@ TEST(AtomicFile, AFailedWriteKeepsThePreviousFileWhole) {
         EXPECT_THROW(cuvk::core::write_file_atomically(path, std::string(4096, 'n')), Error);
     }
     EXPECT_EQ(read(path), "old\n");
-    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    EXPECT_FALSE(has_temporary(path));
 }
 
 TEST(AtomicFile, AMissingDirectoryNamesTheFile) {
@@ -127,5 +135,26 @@ TEST(AtomicFile, WritingAfterAFailureThrowsInsteadOfWritingAHole) {
     EXPECT_THROW(file.write("b"), Error);
     EXPECT_THROW(file.commit(), Error);
     EXPECT_FALSE(fs::exists(path));
-    EXPECT_FALSE(fs::exists(path + ".tmp"));
+    EXPECT_FALSE(has_temporary(path));
+}
+
+// Two writers of one path never share a temporary (each is created exclusively), and a planted "<path>.tmp" (here a
+// symlink to a file that must not be touched) is neither followed nor removed.
+TEST(AtomicFile, ConcurrentWritersAndAPlantedTemporaryAreHarmless) {
+    const auto dir = fresh_dir("concurrent");
+    const auto path = (dir / "out.json").string();
+    const auto victim = (dir / "victim").string();
+    cuvk::core::write_file_atomically(victim, "keep me");
+    std::filesystem::create_symlink(victim, path + ".tmp");
+    {
+        AtomicFile a(path), b(path);
+        a.write("aaaa");
+        b.write("bb");
+        a.commit();
+        EXPECT_EQ(read(path), "aaaa");
+        b.commit();
+    }
+    EXPECT_EQ(read(path), "bb");
+    EXPECT_EQ(read(victim), "keep me");
+    EXPECT_TRUE(std::filesystem::is_symlink(path + ".tmp")) << "not ours to remove";
 }

@@ -1,9 +1,10 @@
 #pragma once
 // cuvk::core::AtomicFile — a file that appears under its final name whole, or not at all.
 //
-// The bytes go to a temporary beside the final path ("<path>.tmp", same directory, hence same filesystem).
-// commit() fsyncs and closes it — a failed fsync or close is a failed write (write-back errors surface there) —
-// renames it over `path`, then fsyncs the directory so that the rename itself survives a crash. A failure at any
+// The bytes go to a temporary beside the final path ("<path>.XXXXXX.tmp": same directory, hence same filesystem;
+// a unique name created exclusively, so concurrent writers of one path never share it). commit() fsyncs and closes
+// it — a failed fsync or close is a failed write (write-back errors surface there) — renames it over `path`, then
+// fsyncs the directory (best effort) so that the rename itself survives a crash. A failure at any
 // step, and destroying an AtomicFile that was not committed (an exception unwinding, an interrupted run), removes
 // the temporary, so nothing this writer made is left under `path` or beside it.
 //
@@ -20,7 +21,7 @@ namespace cuvk::core {
 
 class AtomicFile {
 public:
-    // Creates (or truncates) the temporary; throws naming `path` when it cannot.
+    // Creates the temporary (mode 0644); throws naming `path` when it cannot.
     explicit AtomicFile(std::string path);
     ~AtomicFile(); // removes the temporary unless committed
     AtomicFile(const AtomicFile&) = delete;
