@@ -1,15 +1,15 @@
 // The user's kernel: one thread per texel, written through the surface of this frame's shared image.
-#include "pattern.cuh"
+#include "hello.hpp"
 
 #include <cuvk/compute/check.hpp>
 #include <cuvk/compute/launch.cuh>
-#include <cuvk/compute/views.hpp>
 #include <surface_indirect_functions.h>
 
 __global__ void hello_kernel(cuvk::compute::SurfaceView out, std::uint32_t frame) {
     const unsigned x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y * blockDim.y + threadIdx.y;
     if (x < out.extent.width && y < out.extent.height)
-        surf2Dwrite(hello_texel(x, y, out.extent.width, out.extent.height, frame), out.surface, int(x * 4), int(y));
+        surf2Dwrite(hello_interop::hello_texel(x, y, out.extent.width, out.extent.height, frame), out.surface,
+                    int(x * 4), int(y));
 }
 
 namespace hello_interop {

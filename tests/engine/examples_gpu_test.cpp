@@ -43,7 +43,8 @@ public:
             const auto& level = out.host_levels[0];
             for (std::uint32_t y = 0; y < level.extent.height; ++y)
                 for (std::uint32_t x = 0; x < level.extent.width; ++x) {
-                    const std::uint32_t t = hello_texel(x, y, level.extent.width, level.extent.height, frame);
+                    const std::uint32_t t =
+                        hello_interop::hello_texel(x, y, level.extent.width, level.extent.height, frame);
                     std::memcpy(level.data + y * level.pitch + x * 4, &t, 4);
                 }
         }
