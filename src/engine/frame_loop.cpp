@@ -136,9 +136,10 @@ void FrameLoop::advance(std::uint32_t count) {
     const bool batched = rings_.size() == 1;
     std::vector<render::SemaphoreSubmit> waits, signals;
     for (core::FrameIndex k = first; k <= last; k = k.next()) {
+        // The target first (a swapchain acquires its image), then the slot's previous frame retires.
+        const std::uint32_t image = target_.begin_frame(k);
         if (k.value >= n)
             retire_through({k.value - n});
-        const std::uint32_t image = target_.begin_frame(k);
         for (std::size_t r = 0; r < rings_.size(); ++r) {
             auto& ring = *rings_[r];
             const VkCommandBuffer cmd = ring.begin_commands(k);
