@@ -125,7 +125,7 @@ struct OutputView {
 
 struct FrameContext {
     CudaStream stream = nullptr;         // the ring's stream (null: the CPU implementation runs)
-    core::FrameIndex frame;              // 0, 1, 2, ... since start()
+    core::FrameIndex frame;              // the ring's frame number: 0, 1, 2, ... (it goes on across resize)
     double time = 0.0;                   // simulated seconds: frame * the ring's time step
     std::span<const float> params;       // current values, declaration order
     std::span<const OutputView> outputs; // one per OutputSpec, in outputs() order
