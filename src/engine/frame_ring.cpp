@@ -203,8 +203,10 @@ void FrameRing::produce(core::FrameIndex k) {
                         .slot_in_use = in_use && !skip_wait,
                         .wait_consumed = in_use ? consumed_by(previous_in_slot(k, n)) : core::TimelineValue{},
                         .signal_produced = produced_by(k),
-                        .time = double(k.value) * info_.time_step,
+                        .time = double(steps_taken_) * info_.time_step,
+                        .steps = steps_,
                         .params = params_});
+    steps_taken_ += steps_;
     next_frame_ = k.next();
 }
 
@@ -283,6 +285,14 @@ void FrameRing::set_params(std::span<const float> params) {
     if (params.data() != params_.data()) // same size: no reallocation, spans over params_ stay valid
         std::copy(params.begin(), params.end(), params_.begin());
     producer_->params_changed(params_);
+}
+
+void FrameRing::set_steps(std::uint32_t steps) {
+    if (steps > kMaxStepsPerFrame)
+        core::fail_usage("steps per frame must be 0 to " + std::to_string(kMaxStepsPerFrame) + ", not " +
+                             std::to_string(steps),
+                         info_.name);
+    steps_ = steps;
 }
 
 void FrameRing::resize(core::Extent2D extent) {

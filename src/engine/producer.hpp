@@ -33,6 +33,7 @@ struct Handoff {
     core::TimelineValue wait_consumed;   // timeline: the consumed value that frees the slot
     core::TimelineValue signal_produced; // timeline: the produced value of this frame
     double time = 0.0;                   // FrameContext::time
+    std::uint32_t steps = 1;             // FrameContext::steps
     std::span<const float> params;
 };
 

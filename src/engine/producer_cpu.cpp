@@ -30,7 +30,8 @@ public:
             views.push_back({.spec = info_.outputs[o],
                              .host_levels = uploads_[o].host_levels(h.slot),
                              .host_vertices = uploads_[o].staging(h.slot).data()});
-        compute::FrameContext frame{.frame = h.frame, .time = h.time, .params = h.params, .outputs = views};
+        compute::FrameContext frame{
+            .frame = h.frame, .time = h.time, .steps = h.steps, .params = h.params, .outputs = views};
         info_.simulation->step(frame);
         times_[h.frame.value % times_.size()] =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -65,7 +65,7 @@ void step_simulation(compute::Simulation& sim, const Handoff& h, std::span<const
                      cudaStream_t stream, const FrameEvents& events) {
     CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
     compute::FrameContext frame{
-        .stream = stream, .frame = h.frame, .time = h.time, .params = h.params, .outputs = outputs};
+        .stream = stream, .frame = h.frame, .time = h.time, .steps = h.steps, .params = h.params, .outputs = outputs};
     sim.step(frame);
     CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
 }

@@ -120,6 +120,13 @@ public:
     // New parameter values (one per ParamSpec, each within range; usage error otherwise) for the frames produced next.
     void set_params(std::span<const float> params);
     const std::vector<float>& params() const noexcept { return params_; }
+    // Steps the simulation advances per frame for the frames produced next (FrameContext::steps): 0 pauses it (each
+    // frame writes the same state again), 1 is the default, up to kMaxStepsPerFrame. Usage error beyond.
+    static constexpr std::uint32_t kMaxStepsPerFrame = 64;
+    void set_steps(std::uint32_t steps);
+    std::uint32_t steps() const noexcept { return steps_; }
+    // Steps taken by the frames produced so far (FrameContext::time is this times the time step).
+    std::uint64_t steps_taken() const noexcept { return steps_taken_; }
     // A new display size: waits for the ring's work (finish()), re-creates every slot for the simulation's outputs
     // at that size and calls Simulation::on_resize on the ring's stream. Frame numbering goes on. A FrameLoop that
     // draws this ring holds views of the old slots: make a new one after resizing.
@@ -146,6 +153,8 @@ private:
     std::vector<bool> fence_pending_;                         // submitted and not yet reset
     std::optional<core::FrameIndex> last_submitted_;
     core::FrameIndex next_frame_;
+    std::uint32_t steps_ = 1;
+    std::uint64_t steps_taken_ = 0;
 };
 
 } // namespace cuvk::engine
