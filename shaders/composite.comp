@@ -1,24 +1,60 @@
 #version 450
 // Composites a source image into a rectangle of the target: one invocation per target pixel, the source sampled
-// at the pixel's centre (linear or nearest per the sampler, at the requested level of detail). Compute instead of
-// a blit or a fullscreen triangle: the H100's graphics units are few (DESIGN.md).
+// at the pixel's centre mapped through a pan/zoom window (linear or nearest per the sampler, at the requested level
+// of detail). One-channel sources (R32F) go through a colour map over a fixed range or the range range.comp found.
+// Compute instead of a blit or a fullscreen triangle: the H100's graphics units are few (DESIGN.md).
+// Built twice: for an RGBA8 storage target, and (ANY_FORMAT) without a format qualifier for a target of any
+// storable format, such as a BGRA8 swapchain image (needs shaderStorageImageWriteWithoutFormat).
 layout(local_size_x = 16, local_size_y = 16) in;
 
 layout(set = 0, binding = 0) uniform sampler2D source;
+#ifdef ANY_FORMAT
+layout(set = 0, binding = 1) uniform writeonly image2D target;
+#else
 layout(set = 0, binding = 1, rgba8) uniform writeonly image2D target;
+#endif
+// The automatic range: order-preserving integer keys of the smallest and largest value (range.comp).
+layout(set = 0, binding = 2) readonly buffer Range { uint lo_key; uint hi_key; } auto_range;
 
 layout(push_constant) uniform Push {
-    ivec2 offset; // top-left of the rectangle in the target
-    ivec2 size;   // rectangle size in pixels
-    float lod;    // source level of detail
-    uint grey;    // 1: a one-channel source (R32F), shown as grey
+    ivec2 offset;   // top-left of the rectangle in the target
+    ivec2 size;     // rectangle size in pixels
+    vec2 uv_origin; // source coordinate at the rectangle's top-left corner
+    vec2 uv_span;   // source coordinates across the rectangle (1, 1: the whole source)
+    vec2 range;     // fixed range of a mapped source
+    float lod;      // source level of detail
+    uint mode;      // 0: as stored, 1: grey, 2: colour map over `range`, 3: colour map over the automatic range
 } push;
+
+float from_key(uint k) {
+    return uintBitsToFloat((k & 0x80000000u) != 0u ? (k & 0x7fffffffu) : ~k);
+}
+
+// A perceptually ordered map, dark violet -> blue -> teal -> green -> yellow, linear between five stops.
+vec3 colour_map(float t) {
+    const vec3 stops[5] = vec3[5](vec3(0.267, 0.005, 0.329), vec3(0.231, 0.322, 0.545), vec3(0.129, 0.569, 0.549),
+                                  vec3(0.369, 0.788, 0.384), vec3(0.992, 0.906, 0.145));
+    const float s = clamp(t, 0.0, 1.0) * 4.0;
+    const int i = min(int(s), 3);
+    return mix(stops[i], stops[i + 1], s - float(i));
+}
 
 void main() {
     const ivec2 p = ivec2(gl_GlobalInvocationID.xy);
     if (any(greaterThanEqual(p, push.size)))
         return;
-    const vec2 uv = (vec2(p) + 0.5) / vec2(push.size);
-    const vec4 c = textureLod(source, uv, push.lod);
-    imageStore(target, push.offset + p, push.grey != 0u ? vec4(c.rrr, 1.0) : c);
+    const vec2 uv = push.uv_origin + (vec2(p) + 0.5) / vec2(push.size) * push.uv_span;
+    vec4 c = textureLod(source, uv, push.lod);
+    if (any(lessThan(uv, vec2(0.0))) || any(greaterThan(uv, vec2(1.0))))
+        c = vec4(0.06, 0.06, 0.07, 1.0); // outside the source when panned or zoomed out
+    else if (push.mode == 1u)
+        c = vec4(c.rrr, 1.0);
+    else if (push.mode >= 2u) {
+        vec2 r = push.range;
+        if (push.mode == 3u)
+            r = vec2(from_key(auto_range.lo_key), from_key(auto_range.hi_key));
+        const float width = r.y - r.x;
+        c = vec4(colour_map(width > 0.0 ? (c.r - r.x) / width : 0.5), 1.0);
+    }
+    imageStore(target, push.offset + p, c);
 }

@@ -4,6 +4,7 @@
 // depends only on the frame index, so any ring size gives the same frames. Barriers around record() are the
 // caller's: the target image must be in layout(), its earlier writes visible to write_scope().
 
+#include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/render/compositor.hpp"
 #include "cuvk/render/raster.hpp"
@@ -20,7 +21,10 @@ public:
                          std::span<const render::Image* const> targets, std::span<const SlotOutput> slots,
                          const VkRect2D& pane, const std::string& name);
 
-    void record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame, std::uint32_t target) const;
+    // `view`: how a person looks at the pane (the viewer); null: the fixed view (the whole image, the camera turning
+    // with the frame index), which the gallery and the tests compare.
+    void record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame, std::uint32_t target,
+                const PaneView* view = nullptr) const;
     // The layout the target image must be in, and the stage and access of the draw's writes to it.
     VkImageLayout layout() const noexcept;
     StageScope write_scope() const noexcept;
@@ -31,7 +35,7 @@ private:
     std::vector<SlotOutput> slots_;
     VkRect2D pane_{};
     std::optional<render::Compositor> compositor_;
-    std::vector<VkDescriptorSet> bindings_; // [target * slots + slot]
+    std::vector<render::CompositorBinding> bindings_; // [target * slots + slot]
     std::optional<render::PointsPass> points_;
     std::optional<render::MeshPass> mesh_;
 };
@@ -39,5 +43,7 @@ private:
 // The camera of the raster outputs at frame `frame` for a pane of `pane` pixels (column-major view-projection,
 // Vulkan clip space).
 render::RasterPush camera_for(compute::OutputKind kind, core::Extent2D pane, std::uint64_t frame);
+// An orbit camera around the origin: yaw and pitch in radians, distance in scene units.
+render::RasterPush orbit_camera(core::Extent2D pane, float yaw, float pitch, float distance);
 
 } // namespace cuvk::engine

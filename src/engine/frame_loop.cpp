@@ -5,13 +5,17 @@
 #include "cuvk/render/timestamps.hpp"
 #include "drawer.hpp"
 
+#include <algorithm>
+
 namespace cuvk::engine {
 namespace {
 
 constexpr auto kRetireTimeout = std::chrono::seconds(20);
 
+} // namespace
+
 // One to three rings: side by side, in columns; four: a 2x2 grid (row-major). Panes cover the target.
-VkRect2D pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
+VkRect2D FrameLoop::pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
     const std::uint32_t cols = count == 4 ? 2 : std::uint32_t(count), rows = count == 4 ? 2 : 1;
     const std::uint32_t col = std::uint32_t(i % cols), row = std::uint32_t(i / cols);
     const std::uint32_t x0 = target.width * col / cols, x1 = target.width * (col + 1) / cols;
@@ -19,11 +23,10 @@ VkRect2D pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
     return {{std::int32_t(x0), std::int32_t(y0)}, {x1 - x0, y1 - y0}};
 }
 
-} // namespace
-
 struct FrameLoop::Pane {
     Drawer drawer;
     render::Timestamps timestamps;
+    std::optional<PaneView> view;
 };
 
 FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<FrameRing* const> rings,
@@ -35,11 +38,14 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
     for (const auto* r : rings_)
         if (r->size() != n)
             core::fail_usage("every simulation of a frame loop needs the same number of frames in flight");
-    // A ring may have run under an earlier loop (or been resized): go on from its next frame.
-    next_ = next_to_retire_ = rings_.front()->next_frame();
+    // A ring may have run under an earlier loop (or been resized, or just been made to replace another): the loop
+    // goes on from the furthest ring's next frame, and each ring from its own (loop frame k is ring frame k - base).
+    next_ = rings_.front()->next_frame();
     for (const auto* r : rings_)
-        if (r->next_frame() != next_)
-            core::fail("the rings of a frame loop must be at the same frame", r->name());
+        next_ = std::max(next_, r->next_frame());
+    next_to_retire_ = next_;
+    for (const auto* r : rings_)
+        base_.push_back(next_.value - r->next_frame().value);
     if (info_.batch < 1 || info_.batch > n)
         core::fail_usage("--batch " + std::to_string(info_.batch) + " must be between 1 and --frames-in-flight (" +
                          std::to_string(n) + "): a batch holds one ring slot per frame");
@@ -69,9 +75,10 @@ FrameLoop::~FrameLoop() {
     // finishes rather than destroy them in use.
     bool idle = true;
     try {
-        for (auto* r : rings_)
-            if (next_.value > 0)
-                idle = idle && r->wait({next_.value - 1}, std::chrono::seconds(5)) == render::WaitOutcome::reached;
+        for (std::size_t r = 0; r < rings_.size(); ++r)
+            if (next_.value > base_[r])
+                idle = idle && rings_[r]->wait(local(r, {next_.value - 1}), std::chrono::seconds(5)) ==
+                                   render::WaitOutcome::reached;
     } catch (...) { // a lost device: nothing can be known to be finished
         idle = false;
     }
@@ -84,16 +91,21 @@ VkRect2D FrameLoop::pane(std::size_t i) const {
     return pane_rect(target_.extent(), rings_.size(), i);
 }
 
+void FrameLoop::set_view(std::size_t i, std::optional<PaneView> view) {
+    panes_.at(i)->view = view;
+}
+
 void FrameLoop::retire_through(core::FrameIndex k) {
     for (; next_to_retire_ <= k; next_to_retire_ = next_to_retire_.next()) {
         const core::FrameIndex j = next_to_retire_;
         for (std::size_t r = 0; r < rings_.size(); ++r) {
             auto& ring = *rings_[r];
-            if (ring.wait(j, kRetireTimeout) == render::WaitOutcome::timeout)
-                core::fail("frame " + std::to_string(j.value) + " did not finish on the GPU within 20 s", ring.name());
-            if (auto ms = ring.simulation_ms(j))
+            const core::FrameIndex rj = local(r, j);
+            if (ring.wait(rj, kRetireTimeout) == render::WaitOutcome::timeout)
+                core::fail("frame " + std::to_string(rj.value) + " did not finish on the GPU within 20 s", ring.name());
+            if (auto ms = ring.simulation_ms(rj))
                 timings_[r].simulation_ms.push_back(*ms);
-            if (auto ms = panes_[r]->timestamps.read_ms(ring.slot_of(j)))
+            if (auto ms = panes_[r]->timestamps.read_ms(ring.slot_of(rj)))
                 timings_[r].draw_ms.push_back(*ms);
         }
         target_.on_retired(j);
@@ -101,6 +113,7 @@ void FrameLoop::retire_through(core::FrameIndex k) {
 }
 
 void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd) {
+    // k is the ring's own frame number here.
     const std::uint32_t s = ring.slot_of(k);
     pane.timestamps.record_begin(cmd, s);
     ring.record_acquire(cmd, k);
@@ -115,7 +128,7 @@ void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uin
                                  .dst_access = write.access,
                                  .old_layout = whole ? VK_IMAGE_LAYOUT_UNDEFINED : state.layout,
                                  .new_layout = pane.drawer.layout()});
-    pane.drawer.record(cmd, s, k.value, image);
+    pane.drawer.record(cmd, s, k.value, image, pane.view ? &*pane.view : nullptr);
     state = {.layout = pane.drawer.layout(), .last_write = write};
     ring.record_release(cmd, k);
     pane.timestamps.record_end(cmd, s);
@@ -128,8 +141,8 @@ void FrameLoop::advance(std::uint32_t count) {
     const core::FrameIndex last{first.value + count - 1};
     // 1. Produce the whole batch: the GPU orders CUDA after Vulkan's reads of the slots it reuses.
     for (core::FrameIndex k = first; k <= last; k = k.next())
-        for (auto* r : rings_)
-            r->produce(k);
+        for (std::size_t r = 0; r < rings_.size(); ++r)
+            rings_[r]->produce(local(r, k));
     next_ = last.next();
     // 2. Record and submit. A slot's command buffer is reused once its previous frame (k-N) has retired.
     const std::uint32_t n = rings_.front()->size();
@@ -142,8 +155,9 @@ void FrameLoop::advance(std::uint32_t count) {
             retire_through({k.value - n});
         for (std::size_t r = 0; r < rings_.size(); ++r) {
             auto& ring = *rings_[r];
-            const VkCommandBuffer cmd = ring.begin_commands(k);
-            record(ring, *panes_[r], k, image, cmd);
+            const core::FrameIndex rk = local(r, k);
+            const VkCommandBuffer cmd = ring.begin_commands(rk);
+            record(ring, *panes_[r], rk, image, cmd);
             if (r + 1 == rings_.size())
                 target_.record_end_frame(cmd, k, image, states_[image]);
             CUVK_VK(vkEndCommandBuffer(cmd), ring.name());
@@ -155,7 +169,7 @@ void FrameLoop::advance(std::uint32_t count) {
                 target_.add_waits(k, waits);
             if (r + 1 == rings_.size())
                 target_.add_signals(k, signals);
-            ring.submit(batched ? first : k, k, waits, signals);
+            ring.submit(local(r, batched ? first : k), rk, waits, signals);
         }
         if (!batched)
             target_.end_frame(k);

@@ -2,8 +2,14 @@
 
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/image.hpp"
+#include "captures.hpp"
 
 namespace cuvk::engine {
+
+struct OffscreenTarget::Owned {
+    render::Image image;
+    Captures captures; // reads the image: declared after it, destroyed first
+};
 
 OffscreenTarget::OffscreenTarget(const render::Context& ctx, const OffscreenTargetInfo& info)
     : info_(info), owned_(std::make_unique<Owned>()) {
@@ -18,51 +24,28 @@ OffscreenTarget::OffscreenTarget(const render::Context& ctx, const OffscreenTarg
                                     .name = info_.name});
     image_ptr_ = &owned_->image;
     if (info_.capture)
-        for (std::uint32_t i = 0; i < info_.readbacks; ++i)
-            owned_->readbacks.push_back(render::Buffer::create(
-                ctx, {.size = info_.extent.pixels() * 4,
-                      .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                      .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
-                      .name = info_.name + ".readback" + std::to_string(i)}));
-    holds_.assign(owned_->readbacks.size(), std::nullopt);
+        owned_->captures = Captures(ctx, info_.extent, info_.readbacks, info_.name);
 }
+
+OffscreenTarget::~OffscreenTarget() = default;
 
 void OffscreenTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t, TargetState& state) {
     if (!info_.capture || !info_.capture(k))
         return;
-    const std::size_t b = k.value % owned_->readbacks.size();
-    CUVK_ASSERT(!holds_[b], "a capture needs a free readback buffer: raise OffscreenTargetInfo::readbacks");
-    render::record_barrier(cmd, {.image = owned_->image.get(),
-                                 .src_stage = state.last_write.stage,
-                                 .src_access = state.last_write.access,
-                                 .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                 .dst_access = VK_ACCESS_2_TRANSFER_READ_BIT,
-                                 .old_layout = state.layout,
-                                 .new_layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL});
-    render::record_image_to_buffer(cmd, owned_->image, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                                   owned_->readbacks[b].get());
-    render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                  VK_PIPELINE_STAGE_2_HOST_BIT, VK_ACCESS_2_HOST_READ_BIT);
-    // The next draw only writes (it may discard), but must not start before the copy has read the image.
-    state = {.layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-             .last_write = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_NONE}};
-    holds_[b] = k;
+    const bool recorded = owned_->captures.record(cmd, k, owned_->image, state);
+    CUVK_ASSERT(recorded, "a capture needs a free readback buffer: raise OffscreenTargetInfo::readbacks");
+}
+
+const render::Image& OffscreenTarget::image() const noexcept {
+    return owned_->image;
+}
+
+bool OffscreenTarget::can_capture() const {
+    return owned_->captures.can_capture();
 }
 
 void OffscreenTarget::on_retired(core::FrameIndex k) {
-    if (owned_->readbacks.empty())
-        return;
-    const std::size_t b = k.value % owned_->readbacks.size();
-    if (holds_[b] != k)
-        return;
-    holds_[b].reset();
-    if (!info_.on_capture)
-        return;
-    const auto mapped = owned_->readbacks[b].mapped();
-    render::Pixels pixels{.extent = info_.extent, .bytes_per_pixel = 4};
-    const auto* bytes = reinterpret_cast<const std::uint8_t*>(mapped.data());
-    pixels.bytes.assign(bytes, bytes + mapped.size());
-    info_.on_capture(k, std::move(pixels));
+    owned_->captures.retire(k, info_.on_capture);
 }
 
 } // namespace cuvk::engine

@@ -75,6 +75,14 @@ UniqueSemaphore create_timeline_semaphore(const Context& ctx, std::uint64_t init
     return UniqueSemaphore(semaphore, {ctx.device()});
 }
 
+UniqueSemaphore create_binary_semaphore(const Context& ctx, const std::string& name) {
+    const VkSemaphoreCreateInfo info{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    VkSemaphore semaphore = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateSemaphore(ctx.device(), &info, nullptr, &semaphore), name);
+    ctx.set_name(VK_OBJECT_TYPE_SEMAPHORE, semaphore, name);
+    return UniqueSemaphore(semaphore, {ctx.device()});
+}
+
 WaitOutcome wait_fence(const Context& ctx, VkFence fence, std::chrono::nanoseconds timeout, const std::string& name) {
     const VkResult r = CUVK_VK(vkWaitForFences(ctx.device(), 1, &fence, VK_TRUE, std::uint64_t(timeout.count())), name);
     return r == VK_TIMEOUT ? WaitOutcome::timeout : WaitOutcome::reached;

@@ -1,17 +1,77 @@
 #include "cuvk/render/compositor.hpp"
 
+#include "cuvk/core/error.hpp"
 #include "cuvk/render/check.hpp"
+#include "cuvk/render/image.hpp"
 #include "shaders.hpp"
 
 namespace cuvk::render {
 namespace {
 
-struct Push {
+struct Push { // composite.comp
     std::int32_t offset[2];
     std::int32_t size[2];
+    float uv_origin[2];
+    float uv_span[2];
+    float range[2];
     float lod;
-    std::uint32_t grey; // 1: a one-channel source, shown as grey
+    std::uint32_t mode;
 };
+
+struct RangePush { // range.comp
+    std::int32_t level;
+};
+
+UniquePipeline compute_pipeline(const Context& ctx, std::span<const std::uint32_t> spirv, VkPipelineLayout layout,
+                                const std::string& name) {
+    const auto module = create_shader_module(ctx, spirv, name + ".comp");
+    const VkComputePipelineCreateInfo pipeline_info{
+        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+        .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                  .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                  .module = module.get(),
+                  .pName = "main"},
+        .layout = layout,
+    };
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateComputePipelines(ctx.device(), VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline), name);
+    ctx.set_name(VK_OBJECT_TYPE_PIPELINE, pipeline, name);
+    return UniquePipeline(pipeline, {ctx.device()});
+}
+
+UniqueDescriptorSetLayout set_layout(const Context& ctx, std::span<const VkDescriptorSetLayoutBinding> bindings,
+                                     const std::string& name) {
+    const VkDescriptorSetLayoutCreateInfo set_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+                                                   .bindingCount = std::uint32_t(bindings.size()),
+                                                   .pBindings = bindings.data()};
+    VkDescriptorSetLayout layout = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDescriptorSetLayout(ctx.device(), &set_info, nullptr, &layout), name);
+    return UniqueDescriptorSetLayout(layout, {ctx.device()});
+}
+
+UniquePipelineLayout pipeline_layout(const Context& ctx, VkDescriptorSetLayout set_layout, std::uint32_t push_bytes,
+                                     const std::string& name) {
+    const VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes};
+    const VkPipelineLayoutCreateInfo layout_info{.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+                                                 .setLayoutCount = 1,
+                                                 .pSetLayouts = &set_layout,
+                                                 .pushConstantRangeCount = 1,
+                                                 .pPushConstantRanges = &range};
+    VkPipelineLayout layout = VK_NULL_HANDLE;
+    CUVK_VK(vkCreatePipelineLayout(ctx.device(), &layout_info, nullptr, &layout), name);
+    return UniquePipelineLayout(layout, {ctx.device()});
+}
+
+VkDescriptorSet allocate_set(const Context& ctx, VkDescriptorPool pool, VkDescriptorSetLayout layout,
+                             const std::string& name) {
+    const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+                                            .descriptorPool = pool,
+                                            .descriptorSetCount = 1,
+                                            .pSetLayouts = &layout};
+    VkDescriptorSet set = VK_NULL_HANDLE;
+    CUVK_VK(vkAllocateDescriptorSets(ctx.device(), &alloc, &set), name + " (raise CompositorInfo::max_bindings)");
+    return set;
+}
 
 constexpr std::uint32_t kGroup = 16; // local_size of composite.comp
 
@@ -51,44 +111,41 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
     const VkDescriptorSetLayoutBinding bindings[] = {
         {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
         {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
     };
-    const VkDescriptorSetLayoutCreateInfo set_info{
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, .bindingCount = 2, .pBindings = bindings};
-    VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &set_layout), info.name);
-    c.set_layout_ = UniqueDescriptorSetLayout(set_layout, {dev});
+    c.set_layout_ = set_layout(ctx, bindings, info.name);
+    c.layout_ = pipeline_layout(ctx, c.set_layout_.get(), sizeof(Push), info.name);
+    if (info.target_format == VK_FORMAT_R8G8B8A8_UNORM) {
+        c.pipeline_ = compute_pipeline(ctx, shaders::composite_comp(), c.layout_.get(), info.name);
+    } else {
+        if (!ctx.supports_storage_write_without_format())
+            core::fail("the device cannot write storage images without a declared format "
+                       "(shaderStorageImageWriteWithoutFormat), so it cannot composite into format " +
+                           std::to_string(int(info.target_format)),
+                       info.name);
+        c.pipeline_ = compute_pipeline(ctx, shaders::composite_any_comp(), c.layout_.get(), info.name);
+    }
 
-    const VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push)};
-    const VkPipelineLayoutCreateInfo layout_info{.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-                                                 .setLayoutCount = 1,
-                                                 .pSetLayouts = &set_layout,
-                                                 .pushConstantRangeCount = 1,
-                                                 .pPushConstantRanges = &range};
-    VkPipelineLayout layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreatePipelineLayout(dev, &layout_info, nullptr, &layout), info.name);
-    c.layout_ = UniquePipelineLayout(layout, {dev});
-
-    const auto module = create_shader_module(ctx, shaders::composite_comp(), info.name + ".comp");
-    const VkComputePipelineCreateInfo pipeline_info{
-        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-        .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                  .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-                  .module = module.get(),
-                  .pName = "main"},
-        .layout = layout,
+    const VkDescriptorSetLayoutBinding range_bindings[] = {
+        {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
     };
-    VkPipeline pipeline = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline), info.name);
-    c.pipeline_ = UniquePipeline(pipeline, {dev});
-    ctx.set_name(VK_OBJECT_TYPE_PIPELINE, pipeline, info.name);
+    c.range_set_layout_ = set_layout(ctx, range_bindings, info.name + ".range");
+    c.range_layout_ = pipeline_layout(ctx, c.range_set_layout_.get(), sizeof(RangePush), info.name + ".range");
+    c.range_pipeline_ = compute_pipeline(ctx, shaders::range_comp(), c.range_layout_.get(), info.name + ".range");
+    c.range_ = Buffer::create(ctx, {.size = 2 * sizeof(std::uint32_t),
+                                    .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                    .memory = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
+                                    .name = info.name + ".range"});
 
     const VkDescriptorPoolSize sizes[] = {
-        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, info.max_bindings},
+        {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * info.max_bindings},
         {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings},
+        {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings},
     };
     const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .maxSets = info.max_bindings,
-                                               .poolSizeCount = 2,
+                                               .maxSets = 2 * info.max_bindings,
+                                               .poolSizeCount = 3,
                                                .pPoolSizes = sizes};
     VkDescriptorPool pool = VK_NULL_HANDLE;
     CUVK_VK(vkCreateDescriptorPool(dev, &pool_info, nullptr, &pool), info.name);
@@ -96,41 +153,72 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
     return c;
 }
 
-VkDescriptorSet Compositor::bind(VkImageView source, VkImageView target) {
-    const VkDescriptorSetLayout layout = set_layout_.get();
-    const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-                                            .descriptorPool = pool_.get(),
-                                            .descriptorSetCount = 1,
-                                            .pSetLayouts = &layout};
-    VkDescriptorSet set = VK_NULL_HANDLE;
-    CUVK_VK(vkAllocateDescriptorSets(ctx_->device(), &alloc, &set), name_ + " (raise CompositorInfo::max_bindings)");
+CompositorBinding Compositor::bind(VkImageView source, VkImageView target) {
+    CompositorBinding b;
+    b.composite = allocate_set(*ctx_, pool_.get(), set_layout_.get(), name_);
+    b.range = allocate_set(*ctx_, pool_.get(), range_set_layout_.get(), name_ + ".range");
     const VkDescriptorImageInfo src{sampler_.get(), source, VK_IMAGE_LAYOUT_GENERAL};
     const VkDescriptorImageInfo dst{VK_NULL_HANDLE, target, VK_IMAGE_LAYOUT_GENERAL};
-    const VkWriteDescriptorSet writes[] = {
-        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = set,
-         .dstBinding = 0,
-         .descriptorCount = 1,
-         .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
-         .pImageInfo = &src},
-        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = set,
-         .dstBinding = 1,
-         .descriptorCount = 1,
-         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
-         .pImageInfo = &dst},
+    const VkDescriptorBufferInfo range{range_.get(), 0, VK_WHOLE_SIZE};
+    auto image_write = [](VkDescriptorSet set, std::uint32_t binding, VkDescriptorType type,
+                          const VkDescriptorImageInfo* info) {
+        return VkWriteDescriptorSet{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                    .dstSet = set,
+                                    .dstBinding = binding,
+                                    .descriptorCount = 1,
+                                    .descriptorType = type,
+                                    .pImageInfo = info};
     };
-    vkUpdateDescriptorSets(ctx_->device(), 2, writes, 0, nullptr);
-    return set;
+    auto buffer_write = [&](VkDescriptorSet set, std::uint32_t binding) {
+        return VkWriteDescriptorSet{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                    .dstSet = set,
+                                    .dstBinding = binding,
+                                    .descriptorCount = 1,
+                                    .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                    .pBufferInfo = &range};
+    };
+    const VkWriteDescriptorSet writes[] = {
+        image_write(b.composite, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &src),
+        image_write(b.composite, 1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, &dst),
+        buffer_write(b.composite, 2),
+        image_write(b.range, 0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &src),
+        buffer_write(b.range, 1),
+    };
+    vkUpdateDescriptorSets(ctx_->device(), std::uint32_t(std::size(writes)), writes, 0, nullptr);
+    return b;
 }
 
-void Compositor::record(VkCommandBuffer cmd, VkDescriptorSet binding, const CompositeRect& rect) const {
+void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, const CompositeRect& rect) const {
+    if (rect.mode == ColorMode::map_auto) {
+        // The range buffer is shared by every frame of this compositor: the previous frame's read comes first.
+        record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
+                              VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        vkCmdFillBuffer(cmd, range_.get(), 0, sizeof(std::uint32_t), 0xffffffffu); // empty: lo = +inf key
+        vkCmdFillBuffer(cmd, range_.get(), sizeof(std::uint32_t), sizeof(std::uint32_t), 0u);
+        record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                              VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                              VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
+        const RangePush push{std::int32_t(rect.range_level)};
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, range_pipeline_.get());
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, range_layout_.get(), 0, 1, &binding.range, 0,
+                                nullptr);
+        vkCmdPushConstants(cmd, range_layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
+        const core::Extent2D level = rect.source_extent.empty() ? core::Extent2D{1, 1}
+                                                                 : core::mip_extent(rect.source_extent, rect.range_level);
+        vkCmdDispatch(cmd, (level.width + kGroup - 1) / kGroup, (level.height + kGroup - 1) / kGroup, 1);
+        record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
+                              VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+    }
     const Push push{{rect.x, rect.y},
                     {std::int32_t(rect.extent.width), std::int32_t(rect.extent.height)},
+                    {rect.uv_origin[0], rect.uv_origin[1]},
+                    {rect.uv_span[0], rect.uv_span[1]},
+                    {rect.range[0], rect.range[1]},
                     rect.lod,
-                    rect.grey ? 1u : 0u};
+                    std::uint32_t(rect.mode)};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_.get());
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding, 0, nullptr);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding.composite, 0,
+                            nullptr);
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push), &push);
     vkCmdDispatch(cmd, (rect.extent.width + kGroup - 1) / kGroup, (rect.extent.height + kGroup - 1) / kGroup, 1);
 }

@@ -361,6 +361,7 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     want.features.shaderStorageImageWriteWithoutFormat = have.features.shaderStorageImageWriteWithoutFormat;
     want.features.largePoints = have.features.largePoints;
     want.features.fillModeNonSolid = have.features.fillModeNonSolid;
+    ctx->storage_write_without_format_ = have.features.shaderStorageImageWriteWithoutFormat == VK_TRUE;
 
     const float priority = 1.0f;
     const VkDeviceQueueCreateInfo queue_info{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,

@@ -45,6 +45,25 @@ void check_image_extent(const Context& ctx, core::Extent2D extent, const std::st
                          "maxImageDimension2D of " + std::to_string(max) + " (" + ctx.device_name() + ")");
 }
 
+namespace {
+
+UniqueImageView create_view(const Context& ctx, VkImage image, VkFormat format, std::uint32_t levels,
+                            const std::string& name) {
+    const VkImageViewCreateInfo view_info{
+        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+        .image = image,
+        .viewType = VK_IMAGE_VIEW_TYPE_2D,
+        .format = format,
+        .subresourceRange = {aspect_of(format), 0, levels, 0, 1},
+    };
+    VkImageView view = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateImageView(ctx.device(), &view_info, nullptr, &view), name);
+    ctx.set_name(VK_OBJECT_TYPE_IMAGE_VIEW, view, name + ".view");
+    return UniqueImageView(view, {ctx.device()});
+}
+
+} // namespace
+
 Image Image::create(const Context& ctx, const ImageInfo& info) {
     check_image_extent(ctx, info.extent, info.name);
     const std::uint32_t max_levels = std::bit_width(std::max(info.extent.width, info.extent.height));
@@ -86,17 +105,19 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
         info.after_allocate();
     CUVK_VK(vkBindImageMemory(ctx.device(), image, out.memory_.get(), 0), info.name);
 
-    const VkImageViewCreateInfo view_info{
-        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
-        .image = image,
-        .viewType = VK_IMAGE_VIEW_TYPE_2D,
-        .format = info.format,
-        .subresourceRange = {aspect_of(info.format), 0, info.mip_levels, 0, 1},
-    };
-    VkImageView view = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateImageView(ctx.device(), &view_info, nullptr, &view), info.name);
-    out.view_ = UniqueImageView(view, {ctx.device()});
-    ctx.set_name(VK_OBJECT_TYPE_IMAGE_VIEW, view, info.name + ".view");
+    out.handle_ = image;
+    out.view_ = create_view(ctx, image, info.format, info.mip_levels, info.name);
+    return out;
+}
+
+Image Image::wrap(const Context& ctx, VkImage image, core::Extent2D extent, VkFormat format, const std::string& name) {
+    Image out;
+    out.name_ = name;
+    out.extent_ = extent;
+    out.format_ = format;
+    out.handle_ = image;
+    ctx.set_name(VK_OBJECT_TYPE_IMAGE, image, name);
+    out.view_ = create_view(ctx, image, format, 1, name);
     return out;
 }
 

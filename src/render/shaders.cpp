@@ -6,6 +6,12 @@ namespace {
 constexpr std::uint32_t kComposite[] = {
 #include "composite.comp.inc"
 };
+constexpr std::uint32_t kCompositeAny[] = {
+#include "composite_any.comp.inc"
+};
+constexpr std::uint32_t kRange[] = {
+#include "range.comp.inc"
+};
 constexpr std::uint32_t kPointsVert[] = {
 #include "points.vert.inc"
 };
@@ -22,6 +28,12 @@ constexpr std::uint32_t kMeshFrag[] = {
 
 std::span<const std::uint32_t> composite_comp() {
     return kComposite;
+}
+std::span<const std::uint32_t> composite_any_comp() {
+    return kCompositeAny;
+}
+std::span<const std::uint32_t> range_comp() {
+    return kRange;
 }
 std::span<const std::uint32_t> points_vert() {
     return kPointsVert;

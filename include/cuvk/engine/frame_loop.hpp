@@ -17,8 +17,11 @@
 
 #include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/engine/target.hpp"
+#include "cuvk/render/compositor.hpp"
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -27,6 +30,19 @@ namespace cuvk::engine {
 struct FrameLoopInfo {
     std::uint32_t batch = 1; // most frames per submission (1..N); several rings need 1
     std::string name = "loop";
+};
+
+// How a person looks at one pane (the viewer's pan/zoom and orbit camera, the colour map of one-channel outputs).
+// Without one (the default) a pane shows the whole image and raster outputs under a camera that turns with the
+// frame index, so that every ring size and batch gives the same frames.
+struct PaneView {
+    float zoom = 1.0f;                     // images: 1 shows the whole output, 2 half of it across
+    std::array<float, 2> center{0.5f, 0.5f}; // images: the output coordinate ([0,1]^2, y down) at the pane's centre
+    bool orbit = false;                    // points, mesh: use the camera below instead of the turning one
+    float yaw = 0.8f, pitch = 0.6f;        // radians
+    float distance = 3.0f;                 // from the origin, scene units
+    render::ColorMode scalar = render::ColorMode::map_auto; // R32F outputs: grey, map_fixed or map_auto
+    std::array<float, 2> range{0.0f, 1.0f};                 // map_fixed: the values at the map's two ends
 };
 
 // Per-frame timings of one ring's retired frames.
@@ -43,7 +59,8 @@ public:
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
-    // The next frame advance() produces: it starts at the rings' next_frame() (a ring may outlive a loop).
+    // The next frame advance() produces. A loop starts at the largest of its rings' next_frame() (a ring may outlive
+    // a loop, and a new ring may join ones that ran before): loop frame k is frame k - base(i) of ring i.
     core::FrameIndex next_frame() const noexcept { return next_; }
     // Produces, draws and submits the next `count` frames (1..batch) of every ring.
     void advance(std::uint32_t count = 1);
@@ -52,12 +69,18 @@ public:
 
     // Timings of the frames retired so far, per ring; clear() them to start a new measurement.
     std::vector<RingTimings>& timings() noexcept { return timings_; }
+    std::uint64_t base(std::size_t i) const { return base_.at(i); }
     // Where ring i is drawn in the target.
     VkRect2D pane(std::size_t i) const;
+    // Where pane i of `count` lies in a target of `extent`: one to three side by side, four in a 2x2 grid.
+    static VkRect2D pane_rect(core::Extent2D extent, std::size_t count, std::size_t i);
+    // How pane i is looked at from the next recorded frame on; std::nullopt: the fixed view (see PaneView).
+    void set_view(std::size_t i, std::optional<PaneView> view);
 
 private:
     struct Pane;
     void retire_through(core::FrameIndex k);
+    core::FrameIndex local(std::size_t r, core::FrameIndex k) const { return {k.value - base_[r]}; }
     void record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd);
 
     const render::Context& ctx_;
@@ -67,6 +90,7 @@ private:
     std::vector<std::unique_ptr<Pane>> panes_;
     std::vector<TargetState> states_; // per target image
     std::vector<RingTimings> timings_;
+    std::vector<std::uint64_t> base_; // per ring: loop frame - ring frame
     core::FrameIndex next_;           // next frame to produce
     core::FrameIndex next_to_retire_; // frames before it have been retired
 };

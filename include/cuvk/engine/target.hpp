@@ -24,8 +24,8 @@ class Target {
 public:
     virtual ~Target() = default;
     virtual core::Extent2D extent() const = 0;
-    // Every image a frame may be drawn into: R8G8B8A8_UNORM (the compositor's storage format) with STORAGE and
-    // COLOR_ATTACHMENT usage.
+    // Every image a frame may be drawn into, all of one format: R8G8B8A8_UNORM, or B8G8R8A8_UNORM where the device
+    // writes storage images without a format (a swapchain); with STORAGE and COLOR_ATTACHMENT usage.
     virtual std::span<const render::Image* const> images() const = 0;
     // Before recording frame k: the index of the image it is drawn into (a swapchain acquires here).
     virtual std::uint32_t begin_frame(core::FrameIndex k) = 0;
@@ -54,9 +54,12 @@ struct OffscreenTargetInfo {
 // An RGBA8 image, read back to host buffers for the frames `capture` selects.
 // Owns the image and the readback buffers; the Context outlives it. Throws core::Error (Vulkan failures; a capture
 // while all readback buffers hold frames not yet retired is a programmer error).
+class Captures; // readback buffers (internal)
+
 class OffscreenTarget final : public Target {
 public:
     OffscreenTarget(const render::Context& ctx, const OffscreenTargetInfo& info);
+    ~OffscreenTarget() override;
 
     core::Extent2D extent() const override { return info_.extent; }
     std::span<const render::Image* const> images() const override { return {&image_ptr_, 1}; }
@@ -64,19 +67,17 @@ public:
     void record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) override;
     void on_retired(core::FrameIndex k) override;
 
-    const render::Image& image() const noexcept { return owned_->image; }
+    const render::Image& image() const noexcept;
+    // A readback buffer is free: a frame `capture` selects now would not have to wait.
+    bool can_capture() const;
     // Gives up the image and buffers without destroying them: for a GPU that never finished work using them.
     void abandon() noexcept { (void)owned_.release(); }
 
 private:
-    struct Owned { // on the heap, so that abandon() can leak it
-        render::Image image;
-        std::vector<render::Buffer> readbacks;
-    };
+    struct Owned; // on the heap, so that abandon() can leak it
     OffscreenTargetInfo info_;
     std::unique_ptr<Owned> owned_;
     const render::Image* image_ptr_ = nullptr;
-    std::vector<std::optional<core::FrameIndex>> holds_; // per readback buffer: the frame copied into it
 };
 
 } // namespace cuvk::engine

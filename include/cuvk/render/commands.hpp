@@ -48,6 +48,7 @@ void submit(const Context& ctx, const Submission& submission);
 
 UniqueFence create_fence(const Context& ctx, const std::string& name, bool signaled = false);
 UniqueSemaphore create_timeline_semaphore(const Context& ctx, std::uint64_t initial, const std::string& name);
+UniqueSemaphore create_binary_semaphore(const Context& ctx, const std::string& name);
 
 enum class WaitOutcome { reached, timeout };
 WaitOutcome wait_fence(const Context& ctx, VkFence fence, std::chrono::nanoseconds timeout, const std::string& name);

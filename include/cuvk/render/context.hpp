@@ -85,6 +85,8 @@ public:
     const PhysicalDeviceSummary& device_summary() const noexcept { return summary_; }
     bool has_device_extension(std::string_view name) const;
     bool validation_enabled() const noexcept { return validation_enabled_; }
+    // shaderStorageImageWriteWithoutFormat is enabled: storage images of any storable format can be written.
+    bool supports_storage_write_without_format() const noexcept { return storage_write_without_format_; }
     const core::LogFn& log() const noexcept { return log_; }
 
     // Device-level entry point of an enabled extension; throws naming it when the driver does not provide it.
@@ -128,6 +130,7 @@ private:
     PhysicalDeviceSummary summary_;
     std::vector<std::string> device_extensions_;
     bool validation_enabled_ = false;
+    bool storage_write_without_format_ = false;
     PFN_vkSetDebugUtilsObjectNameEXT set_object_name_ = nullptr;
 };
 

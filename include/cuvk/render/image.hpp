@@ -31,8 +31,12 @@ class Image {
 public:
     Image() = default;
     static Image create(const Context& ctx, const ImageInfo& info);
+    // A view of an image someone else owns (a swapchain's): this object owns only the view, and `image` must
+    // outlive it. One mip level.
+    static Image wrap(const Context& ctx, VkImage image, core::Extent2D extent, VkFormat format,
+                      const std::string& name);
 
-    VkImage get() const noexcept { return image_.get(); }
+    VkImage get() const noexcept { return handle_; }
     VkImageView view() const noexcept { return view_.get(); }
     VkDeviceMemory memory() const noexcept { return memory_.get(); }
     // Size of the allocation from VkMemoryRequirements: what an importer of this memory must be told.
@@ -49,6 +53,7 @@ private:
     UniqueMemory memory_;
     UniqueImage image_;
     UniqueImageView view_;
+    VkImage handle_ = VK_NULL_HANDLE; // image_'s, or the wrapped one
     VkDeviceSize allocation_size_ = 0;
     core::Extent2D extent_;
     VkFormat format_ = VK_FORMAT_UNDEFINED;

@@ -1,0 +1,37 @@
+#pragma once
+// A Target that draws an overlay (the viewer's ImGui panel) over every frame of another target, after the panes and
+// before the inner target ends the frame (its readback, copy or present transition), in the same command buffer.
+// Forwards everything else. Holds references: the inner target and the draw function outlive it.
+
+#include "cuvk/engine/target.hpp"
+
+#include <functional>
+
+namespace cuvk::engine {
+
+class OverlayTarget final : public Target {
+public:
+    // `draw` records the overlay into image `image` of the inner target, which is in COLOR_ATTACHMENT_OPTIMAL
+    // layout before and after; empty: no overlay.
+    using Draw = std::function<void(VkCommandBuffer cmd, std::uint32_t image)>;
+    OverlayTarget(Target& inner, Draw draw) : inner_(inner), draw_(std::move(draw)) {}
+
+    core::Extent2D extent() const override { return inner_.extent(); }
+    std::span<const render::Image* const> images() const override { return inner_.images(); }
+    std::uint32_t begin_frame(core::FrameIndex k) override { return inner_.begin_frame(k); }
+    void record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) override;
+    void add_waits(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& waits) override {
+        inner_.add_waits(k, waits);
+    }
+    void add_signals(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& signals) override {
+        inner_.add_signals(k, signals);
+    }
+    void end_frame(core::FrameIndex k) override { inner_.end_frame(k); }
+    void on_retired(core::FrameIndex k) override { inner_.on_retired(k); }
+
+private:
+    Target& inner_;
+    Draw draw_;
+};
+
+} // namespace cuvk::engine
