@@ -43,9 +43,10 @@ __global__ void colourize_kernel(const Cell* __restrict__ cells, SurfaceView out
                 int(x * sizeof(std::uint32_t)), int(y));
 }
 
-// Two cell buffers in ping-pong. The frame's `substeps` Euler steps are captured once into a CUDA graph per buffer
-// a frame can start from (only buffer 0 when the count is even, both when it is odd) and replayed with one
-// cudaGraphLaunch per frame; the colourize kernel stays outside the graph because its surface changes per frame.
+// Two cell buffers in ping-pong. A step's `substeps` Euler steps are captured once into a CUDA graph per buffer a
+// step can start from (only buffer 0 when the count is even, both when it is odd) and replayed with one
+// cudaGraphLaunch per step (none when the frame takes no step); the colourize kernel stays outside the graph because
+// its surface changes per frame.
 // Owns its memory and graphs; `stream` belongs to the caller, outlives this object and is synchronized by the owner
 // before destruction (SampleDef contract).
 class GrayScottCuda final : public CudaSimulation {
@@ -67,8 +68,10 @@ public:
     void step(const DeviceOutput& out) override {
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "gray-scott writes one RGBA8 level of the simulation's extent");
-        CUVK_CUDA(cudaGraphLaunch(execs_[current_].get(), stream_), "gray-scott.substeps");
-        current_ ^= int(substeps_ % 2);
+        for (std::uint32_t i = 0; i < out.steps; ++i) {
+            CUVK_CUDA(cudaGraphLaunch(execs_[current_].get(), stream_), "gray-scott.substeps");
+            current_ ^= int(substeps_ % 2); // an odd count ends in the other buffer: the next step starts there
+        }
         colourize_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(as<Cell>(cells_[current_]), out.levels[0]);
         CUVK_CUDA_LAUNCH("gray_scott::colourize_kernel");
     }

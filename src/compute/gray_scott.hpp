@@ -11,8 +11,9 @@ namespace cuvk::compute {
 
 extern const SampleDef kGrayScott;
 
-// The CUDA simulation: state in stream-ordered memory allocated on `stream`; each step() replays the frame's
-// substeps (one CUDA graph, captured once here) and colours the state into out.levels[0], all enqueued on `stream`.
+// The CUDA simulation: state in stream-ordered memory allocated on `stream`; each step() replays the substeps of
+// each of the frame's out.steps steps (one CUDA graph per step, captured once here) and colours the state into
+// out.levels[0], all enqueued on `stream`.
 std::unique_ptr<CudaSimulation> make_gray_scott_cuda(const SimulationInfo& info, CudaStream stream);
 
 } // namespace cuvk::compute

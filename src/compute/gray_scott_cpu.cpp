@@ -22,7 +22,7 @@ const std::array<ParamSpec, gray_scott::kParamCount> kParams = {{
      .value = 8.0f,
      .min = 1.0f,
      .max = 64.0f,
-     .help = "simulation steps per displayed frame",
+     .help = "Euler steps per simulation step (a displayed frame takes one step, unless paused or sped up)",
      .integer = true},
 }};
 
@@ -41,7 +41,7 @@ public:
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "gray-scott writes one RGBA8 level of the simulation's extent");
         const auto [w, h] = extent_;
-        for (std::uint32_t s = 0; s < substeps_; ++s) {
+        for (std::uint32_t s = 0; s < out.steps * substeps_; ++s) {
             for (std::uint32_t y = 0; y < h; ++y)
                 for (std::uint32_t x = 0; x < w; ++x)
                     next_[std::size_t(y) * w + x] = gray_scott::react_diffuse(cells_.data(), extent_, x, y, params_);
