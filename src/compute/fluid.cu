@@ -189,6 +189,15 @@ public:
     void step(const DeviceOutput& out) override {
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "fluid writes one RGBA16F level of the simulation's extent");
+        for (std::uint32_t i = 0; i < out.steps; ++i)
+            advance();
+        colourize_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(as_const(dye_[d_].view), out.levels[0]);
+        CUVK_CUDA_LAUNCH("fluid::colourize_kernel");
+    }
+
+private:
+    // One step: the passes of fluid.cuh with the jets of step frame_, enqueued on stream_.
+    void advance() {
         const fluid::Forcing forcing = fluid::forcing_for(params_, extent_, seed_, frame_);
         const dim3 grid = grid_for(extent_, kBlock);
 
@@ -212,18 +221,14 @@ public:
                                                         dye_[1 - d_].view, params_, forcing);
         CUVK_CUDA_LAUNCH("fluid::advect_dye_kernel");
         d_ = 1 - d_;
-
-        colourize_kernel<<<grid, kBlock, 0, stream_>>>(as_const(dye_[d_].view), out.levels[0]);
-        CUVK_CUDA_LAUNCH("fluid::colourize_kernel");
         ++frame_;
     }
 
-private:
     cudaStream_t stream_;
     core::Extent2D extent_;
     fluid::Params params_;
     std::uint32_t seed_;
-    std::uint64_t frame_ = 0;
+    std::uint64_t frame_ = 0; // steps taken: the jets' clock
     // Ping-pong pairs; v_, p_, d_ name the half that holds the state. Each owner frees its memory stream-ordered
     // on stream_ (its texture object first).
     std::array<TexturedField<Velocity>, 2> velocity_;

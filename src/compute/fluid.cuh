@@ -1,8 +1,8 @@
 #pragma once
 // Stable fluids (Stam 1999) on a grid of one cell per output pixel, the math shared by the kernels (fluid.cu) and
 // the CPU reference (fluid_cpu.cpp). Cell (x, y) is centred at (x + 0.5, y + 0.5), grid spacing 1, closed walls.
-// Per frame: advect velocity (+ jets) -> divergence -> Jacobi pressure -> subtract the gradient -> advect dye
-// (+ jets) -> colour.
+// Per step: advect velocity (+ jets) -> divergence -> Jacobi pressure -> subtract the gradient -> advect dye
+// (+ jets); per frame, after its steps: colour.
 //
 // How the two sides agree bit for bit: the kernels read the advected field through a texture with linear filtering;
 // the CPU reference calls sample_linear() below, which reproduces the texture unit's filter exactly (measured on
@@ -100,9 +100,10 @@ struct Forcing {
     std::uint32_t count = 0;
 };
 
-// The forcing of frame `frame` (0, 1, ...): jets orbiting the centre and sweeping their direction, positions and
-// colours derived from (seed, frame). Host only, defined once in fluid_cpu.cpp and called by both backends; its
-// double math uses IEEE-exact operations only (no libm sin/cos), so every host computes the same bits.
+// The forcing of step `frame` (0, 1, ...; one step per displayed frame unless paused or sped up): jets orbiting the
+// centre and sweeping their direction, positions and colours derived from (seed, step). Host only, defined once in
+// fluid_cpu.cpp and called by both backends; its double math uses IEEE-exact operations only (no libm sin/cos), so
+// every host computes the same bits.
 Forcing forcing_for(const Params& params, core::Extent2D extent, std::uint32_t seed, std::uint64_t frame);
 
 // Texel (x, y) of a pitched field.

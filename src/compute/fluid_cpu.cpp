@@ -92,7 +92,7 @@ using fluid::Velocity;
 
 // Declaration order is SimulationInfo::params order (fluid::Param).
 const std::array<ParamSpec, fluid::kParamCount> kParams = {{
-    {.name = "dt", .value = 0.25f, .min = 0.02f, .max = 1.0f, .help = "time step per frame"},
+    {.name = "dt", .value = 0.25f, .min = 0.02f, .max = 1.0f, .help = "time step per simulation step"},
     {.name = "velocity_dissipation",
      .value = 0.05f,
      .min = 0.0f,
@@ -109,7 +109,7 @@ const std::array<ParamSpec, fluid::kParamCount> kParams = {{
      .value = 40.0f,
      .min = 1.0f,
      .max = 500.0f,
-     .help = "Jacobi iterations of the pressure solve per frame (large grids want more, ~0.3 x the smaller side)",
+     .help = "Jacobi iterations of the pressure solve per step (large grids want more, ~0.3 x the smaller side)",
      .integer = true},
 }};
 
@@ -138,13 +138,26 @@ public:
     void step(const HostOutput& out) override {
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "fluid writes one RGBA16F level of the simulation's extent");
-        const auto [w, h] = extent_;
+        for (std::uint32_t i = 0; i < out.steps; ++i)
+            advance();
+        const PitchedView<std::byte>& level = out.levels[0];
+        const auto dye = cview_of(dye_[d_], extent_);
+        each_cell([&](std::uint32_t x, std::uint32_t y) {
+            const fluid::Half4 c = fluid::rgba16f(fluid::at(dye, x, y));
+            std::memcpy(level.data + y * level.pitch + x * sizeof(c), &c, sizeof(c));
+        });
+    }
+
+private:
+    template <class F> void each_cell(F&& f) const {
+        for (std::uint32_t y = 0; y < extent_.height; ++y)
+            for (std::uint32_t x = 0; x < extent_.width; ++x)
+                f(x, y);
+    }
+
+    // One step with the jets of step frame_, pass by pass as the kernels do it.
+    void advance() {
         const fluid::Forcing forcing = fluid::forcing_for(params_, extent_, seed_, frame_);
-        const auto each_cell = [w, h](auto&& f) {
-            for (std::uint32_t y = 0; y < h; ++y)
-                for (std::uint32_t x = 0; x < w; ++x)
-                    f(x, y);
-        };
 
         // Velocity: advect itself, then the jets.
         {
@@ -189,21 +202,13 @@ public:
             });
             d_ = 1 - d_;
         }
-        // Output.
-        const PitchedView<std::byte>& level = out.levels[0];
-        const auto dye = cview_of(dye_[d_], extent_);
-        each_cell([&](std::uint32_t x, std::uint32_t y) {
-            const fluid::Half4 c = fluid::rgba16f(fluid::at(dye, x, y));
-            std::memcpy(level.data + y * level.pitch + x * sizeof(c), &c, sizeof(c));
-        });
         ++frame_;
     }
 
-private:
     core::Extent2D extent_;
     fluid::Params params_;
     std::uint32_t seed_;
-    std::uint64_t frame_ = 0;
+    std::uint64_t frame_ = 0; // steps taken: the jets' clock
     // Ping-pong pairs; v_, p_, d_ name the half that holds the state.
     std::array<std::vector<Velocity>, 2> velocity_;
     std::array<std::vector<float>, 2> pressure_;
