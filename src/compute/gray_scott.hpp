@@ -1,7 +1,8 @@
 #pragma once
 // The gray-scott sample: Gray-Scott reaction-diffusion on a periodic grid of one cell per output pixel, shown as an
-// RGBA8 image coloured by the concentration v. Math in gray_scott.cuh; CPU reference and the SampleDef in
-// gray_scott_cpu.cpp; kernels and the CUDA simulation (substeps replayed as one CUDA graph) in gray_scott.cu.
+// RGBA8 image coloured by the concentration v; the pointer paints seeds (left button) and erases (right). Math in
+// gray_scott.cuh; CPU reference and the SampleDef in gray_scott_cpu.cpp; kernels and the CUDA simulation (substeps
+// replayed as one CUDA graph) in gray_scott.cu.
 
 #include "sample_impl.hpp"
 

@@ -1,5 +1,6 @@
 #include "gray_scott.cuh"
 #include "gray_scott.hpp"
+#include "stroke_queue.hpp"
 
 #include <array>
 #include <cstring>
@@ -26,12 +27,14 @@ const std::array<ParamSpec, gray_scott::kParamCount> kParams = {{
      .integer = true},
 }};
 
-// The CPU reference: the same cells, the same per-cell function, the same ping-pong as the kernels.
+// The CPU reference: the same cells, the same per-cell functions (brush, Euler step, colour), the same ping-pong as
+// the kernels.
 class GrayScottCpu final : public CpuSimulation {
 public:
     explicit GrayScottCpu(const SimulationInfo& info)
         : extent_(info.extent), params_(gray_scott::params_from(info.params)),
-          substeps_(gray_scott::substeps_from(info.params)), cells_(extent_.pixels()), next_(extent_.pixels()) {
+          substeps_(gray_scott::substeps_from(info.params)), strokes_(extent_), cells_(extent_.pixels()),
+          next_(extent_.pixels()) {
         for (std::uint32_t y = 0; y < extent_.height; ++y)
             for (std::uint32_t x = 0; x < extent_.width; ++x)
                 cells_[std::size_t(y) * extent_.width + x] = gray_scott::initial_cell(x, y, extent_, info.seed);
@@ -41,6 +44,12 @@ public:
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "gray-scott writes one RGBA8 level of the simulation's extent");
         const auto [w, h] = extent_;
+        for (const Stroke& stroke : strokes_.take())
+            for (std::uint32_t y = stroke.top; y < stroke.bottom; ++y)
+                for (std::uint32_t x = stroke.left; x < stroke.right; ++x) {
+                    Cell& cell = cells_[std::size_t(y) * w + x];
+                    cell = gray_scott::brushed(cell, stroke, x, y);
+                }
         for (std::uint32_t s = 0; s < out.steps * substeps_; ++s) {
             for (std::uint32_t y = 0; y < h; ++y)
                 for (std::uint32_t x = 0; x < w; ++x)
@@ -57,10 +66,13 @@ public:
         }
     }
 
+    void pointer(const PointerEvent& event) override { strokes_.push(event); }
+
 private:
     core::Extent2D extent_;
     gray_scott::Params params_;
     std::uint32_t substeps_;
+    StrokeQueue strokes_;     // painted into the state at the start of the next step()
     std::vector<Cell> cells_; // the state
     std::vector<Cell> next_;  // the other half of the ping-pong
 };
