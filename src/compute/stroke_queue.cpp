@@ -15,9 +15,7 @@ float clamp_position(float v) {
 } // namespace
 
 StrokeQueue::StrokeQueue(core::Extent2D extent, float radius_fraction)
-    : extent_(extent), radius_(std::max(1.5f, radius_fraction * float(std::min(extent.width, extent.height)))) {
-    strokes_.reserve(kCapacity);
-}
+    : extent_(extent), radius_(std::max(1.5f, radius_fraction * float(std::min(extent.width, extent.height)))) {}
 
 void StrokeQueue::push(const PointerEvent& event) {
     if ((event.buttons & (kLeftButton | kRightButton)) == 0)
@@ -44,10 +42,7 @@ void StrokeQueue::push(const PointerEvent& event) {
 }
 
 std::vector<Stroke> StrokeQueue::take() {
-    std::vector<Stroke> out;
-    out.reserve(kCapacity);
-    std::swap(out, strokes_);
-    return out;
+    return std::exchange(strokes_, {}); // no allocation on the frames without strokes
 }
 
 bool StrokeQueue::clip(Stroke& s) const {

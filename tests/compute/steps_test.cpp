@@ -16,6 +16,11 @@ struct Case {
     std::map<std::string, float> overrides; // small runs: CI has 2 cores
 };
 
+// Test listings show the label, not the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.label;
+}
+
 std::vector<Case> cases() {
     return {{"gray_scott", "gray-scott", {}},
             {"gray_scott_odd_substeps", "gray-scott", {{"substeps", 7.0f}}},

@@ -27,6 +27,11 @@ struct Case {
     std::vector<std::string> sets; // --set values
 };
 
+// Test listings show the label, not the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.label;
+}
+
 const engine::Registry& registry() {
     static const auto r = engine::Registry::with_builtins();
     return r;
