@@ -61,9 +61,9 @@ public:
         CUVK_ASSERT(cuda_ || cpu_, "start() comes before step()");
         const OutputView& out = frame.output();
         if (cuda_)
-            cuda_->step({.levels = out.levels, .vertices = out.device_vertices});
+            cuda_->step({.levels = out.levels, .vertices = out.device_vertices, .steps = frame.steps});
         else
-            cpu_->step({.levels = out.host_levels, .vertices = out.host_vertices});
+            cpu_->step({.levels = out.host_levels, .vertices = out.host_vertices, .steps = frame.steps});
     }
 
     void stop() override {
@@ -78,6 +78,15 @@ public:
             return;
         const std::vector<float> values(params.begin(), params.end());
         start({.extent = extent_, .params = values, .seed = seed_}, stream_);
+    }
+
+    // Queued by the sample until its next step() (gray-scott and fluid paint with it; the others ignore it). Events
+    // before start() have no state to change and are dropped; a restart (new parameters, resize) drops the queue.
+    void on_pointer(const PointerEvent& event) override {
+        if (cuda_)
+            cuda_->pointer(event);
+        else if (cpu_)
+            cpu_->pointer(event);
     }
 
 private:

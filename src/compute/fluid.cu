@@ -4,6 +4,7 @@
 #include "cuvk/compute/launch.cuh"
 #include "fluid.cuh"
 #include "fluid.hpp"
+#include "stroke_queue.hpp"
 
 #include <array>
 #include <cstdint>
@@ -154,6 +155,17 @@ __global__ void advect_dye_kernel(cudaTextureObject_t source, PitchedView<const 
     fluid::at(out, x, y) = fluid::force_dye({sample.x, sample.y, sample.z, sample.w}, x, y, params, forcing);
 }
 
+// In place over the stroke's box: a cell reads and writes only its own velocity and dye.
+__global__ void brush_kernel(PitchedView<Velocity> velocity, PitchedView<Dye> dye, Stroke stroke,
+                             fluid::Params params) {
+    const std::uint32_t x = stroke.left + blockIdx.x * blockDim.x + threadIdx.x;
+    const std::uint32_t y = stroke.top + blockIdx.y * blockDim.y + threadIdx.y;
+    if (x >= stroke.right || y >= stroke.bottom)
+        return;
+    fluid::at(velocity, x, y) = fluid::brushed_velocity(fluid::at(velocity, x, y), stroke, x, y, params);
+    fluid::at(dye, x, y) = fluid::brushed_dye(fluid::at(dye, x, y), stroke, x, y);
+}
+
 __global__ void colourize_kernel(PitchedView<const Dye> dye, SurfaceView out) {
     const std::uint32_t x = blockIdx.x * blockDim.x + threadIdx.x;
     const std::uint32_t y = blockIdx.y * blockDim.y + threadIdx.y;
@@ -170,7 +182,8 @@ __global__ void colourize_kernel(PitchedView<const Dye> dye, SurfaceView out) {
 class FluidCuda final : public CudaSimulation {
 public:
     FluidCuda(const SimulationInfo& info, cudaStream_t stream)
-        : stream_(stream), extent_(info.extent), params_(fluid::params_from(info.params)), seed_(info.seed) {
+        : stream_(stream), extent_(info.extent), params_(fluid::params_from(info.params)), seed_(info.seed),
+          strokes_(extent_) {
         CUVK_ASSERT(!extent_.empty(), "fluid needs a non-empty extent");
         const TextureLimits limits = query_texture_limits();
         for (int i = 0; i < 2; ++i) {
@@ -189,6 +202,22 @@ public:
     void step(const DeviceOutput& out) override {
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "fluid writes one RGBA16F level of the simulation's extent");
+        for (const Stroke& stroke : strokes_.take()) { // one small launch per stroke, in arrival order
+            brush_kernel<<<grid_for(stroke.box(), kBlock), kBlock, 0, stream_>>>(velocity_[v_].view, dye_[d_].view,
+                                                                                 stroke, params_);
+            CUVK_CUDA_LAUNCH("fluid::brush_kernel");
+        }
+        for (std::uint32_t i = 0; i < out.steps; ++i)
+            advance();
+        colourize_kernel<<<grid_for(extent_, kBlock), kBlock, 0, stream_>>>(as_const(dye_[d_].view), out.levels[0]);
+        CUVK_CUDA_LAUNCH("fluid::colourize_kernel");
+    }
+
+    void pointer(const PointerEvent& event) override { strokes_.push(event); }
+
+private:
+    // One step: the passes of fluid.cuh with the jets of step frame_, enqueued on stream_.
+    void advance() {
         const fluid::Forcing forcing = fluid::forcing_for(params_, extent_, seed_, frame_);
         const dim3 grid = grid_for(extent_, kBlock);
 
@@ -212,18 +241,15 @@ public:
                                                         dye_[1 - d_].view, params_, forcing);
         CUVK_CUDA_LAUNCH("fluid::advect_dye_kernel");
         d_ = 1 - d_;
-
-        colourize_kernel<<<grid, kBlock, 0, stream_>>>(as_const(dye_[d_].view), out.levels[0]);
-        CUVK_CUDA_LAUNCH("fluid::colourize_kernel");
         ++frame_;
     }
 
-private:
     cudaStream_t stream_;
     core::Extent2D extent_;
     fluid::Params params_;
     std::uint32_t seed_;
-    std::uint64_t frame_ = 0;
+    std::uint64_t frame_ = 0; // steps taken: the jets' clock
+    StrokeQueue strokes_;     // applied to the state at the start of the next step()
     // Ping-pong pairs; v_, p_, d_ name the half that holds the state. Each owner frees its memory stream-ordered
     // on stream_ (its texture object first).
     std::array<TexturedField<Velocity>, 2> velocity_;

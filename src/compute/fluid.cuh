@@ -1,8 +1,8 @@
 #pragma once
 // Stable fluids (Stam 1999) on a grid of one cell per output pixel, the math shared by the kernels (fluid.cu) and
 // the CPU reference (fluid_cpu.cpp). Cell (x, y) is centred at (x + 0.5, y + 0.5), grid spacing 1, closed walls.
-// Per frame: advect velocity (+ jets) -> divergence -> Jacobi pressure -> subtract the gradient -> advect dye
-// (+ jets) -> colour.
+// Per step: advect velocity (+ jets) -> divergence -> Jacobi pressure -> subtract the gradient -> advect dye
+// (+ jets); per frame, after its steps: colour.
 //
 // How the two sides agree bit for bit: the kernels read the advected field through a texture with linear filtering;
 // the CPU reference calls sample_linear() below, which reproduces the texture unit's filter exactly (measured on
@@ -10,6 +10,7 @@
 // -ffp-contract=off; division correctly rounded on both sides), and the forcing of a frame is computed once on
 // the host by one function for both. The one place they can differ is a GPU whose texture unit rounds otherwise.
 
+#include "brush.cuh"
 #include "cuvk/compute/hd.hpp"
 #include "cuvk/compute/views.hpp"
 #include "cuvk/core/error.hpp"
@@ -100,9 +101,10 @@ struct Forcing {
     std::uint32_t count = 0;
 };
 
-// The forcing of frame `frame` (0, 1, ...): jets orbiting the centre and sweeping their direction, positions and
-// colours derived from (seed, frame). Host only, defined once in fluid_cpu.cpp and called by both backends; its
-// double math uses IEEE-exact operations only (no libm sin/cos), so every host computes the same bits.
+// The forcing of step `frame` (0, 1, ...; one step per displayed frame unless paused or sped up): jets orbiting the
+// centre and sweeping their direction, positions and colours derived from (seed, step). Host only, defined once in
+// fluid_cpu.cpp and called by both backends; its double math uses IEEE-exact operations only (no libm sin/cos), so
+// every host computes the same bits.
 Forcing forcing_for(const Params& params, core::Extent2D extent, std::uint32_t seed, std::uint64_t frame);
 
 // Texel (x, y) of a pitched field.
@@ -242,6 +244,24 @@ CUVK_HD Dye force_dye(Dye sample, std::uint32_t x, std::uint32_t y, const Params
     for (std::uint32_t k = 0; k < f.count; ++k)
         d = d + f.jets[k].dye * (p.dt * jet_weight(f.jets[k], x, y));
     return d;
+}
+
+// What a pointer stroke does to cell (x, y), weighted by its falloff (brush.cuh): it pushes the fluid along the
+// pointer's motion, adding motion / dt, so that the fluid under the stroke's centre line moves with the pointer
+// over the next step (any button); with the left button it also leaves white dye, one unit per channel on the
+// centre line. Cells the disc does not reach keep their bits. The push is not divergence-free: the next step's
+// projection makes it so.
+CUVK_HD Velocity brushed_velocity(Velocity v, const Stroke& s, std::uint32_t x, std::uint32_t y, const Params& p) {
+    const float w = falloff(s, x, y);
+    if (!(w > 0.0f))
+        return v;
+    return v + Velocity{s.x1 - s.x0, s.y1 - s.y0} * (w / p.dt);
+}
+CUVK_HD Dye brushed_dye(Dye d, const Stroke& s, std::uint32_t x, std::uint32_t y) {
+    const float w = falloff(s, x, y);
+    if (!(w > 0.0f) || !(s.buttons & kLeftButton))
+        return d;
+    return d + Dye{1.0f, 1.0f, 1.0f, 0.0f} * w;
 }
 
 // Divergence of the velocity at cell (x, y) by central differences; a wall reflects the normal component

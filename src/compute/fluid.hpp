@@ -1,8 +1,8 @@
 #pragma once
 // The fluid sample: 2D stable fluids (Stam) on a closed box of one cell per output pixel, stirred by orbiting jets
-// that emit coloured dye, shown as an RGBA16F image of the dye. Math in fluid.cuh; CPU reference, the jets'
-// forcing and the SampleDef in fluid_cpu.cpp; kernels and the CUDA simulation (advection through bilinear
-// texture fetches) in fluid.cu.
+// that emit coloured dye, shown as an RGBA16F image of the dye; the pointer pushes the fluid (and, with the left
+// button, leaves white dye). Math in fluid.cuh; CPU reference, the jets' forcing and the SampleDef in fluid_cpu.cpp;
+// kernels and the CUDA simulation (advection through bilinear texture fetches) in fluid.cu.
 
 #include "sample_impl.hpp"
 

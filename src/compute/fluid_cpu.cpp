@@ -1,6 +1,7 @@
 #include "fluid.cuh"
 #include "fluid.hpp"
 #include "pattern.cuh"
+#include "stroke_queue.hpp"
 
 #include <algorithm>
 #include <array>
@@ -92,7 +93,7 @@ using fluid::Velocity;
 
 // Declaration order is SimulationInfo::params order (fluid::Param).
 const std::array<ParamSpec, fluid::kParamCount> kParams = {{
-    {.name = "dt", .value = 0.25f, .min = 0.02f, .max = 1.0f, .help = "time step per frame"},
+    {.name = "dt", .value = 0.25f, .min = 0.02f, .max = 1.0f, .help = "time step per simulation step"},
     {.name = "velocity_dissipation",
      .value = 0.05f,
      .min = 0.0f,
@@ -109,7 +110,7 @@ const std::array<ParamSpec, fluid::kParamCount> kParams = {{
      .value = 40.0f,
      .min = 1.0f,
      .max = 500.0f,
-     .help = "Jacobi iterations of the pressure solve per frame (large grids want more, ~0.3 x the smaller side)",
+     .help = "Jacobi iterations of the pressure solve per step (large grids want more, ~0.3 x the smaller side)",
      .integer = true},
 }};
 
@@ -125,7 +126,7 @@ template <class T> PitchedView<const T> cview_of(const std::vector<T>& v, core::
 class FluidCpu final : public CpuSimulation {
 public:
     explicit FluidCpu(const SimulationInfo& info)
-        : extent_(info.extent), params_(fluid::params_from(info.params)), seed_(info.seed) {
+        : extent_(info.extent), params_(fluid::params_from(info.params)), seed_(info.seed), strokes_(extent_) {
         for (auto& v : velocity_)
             v.assign(extent_.pixels(), Velocity{});
         for (auto& d : dye_)
@@ -138,13 +139,37 @@ public:
     void step(const HostOutput& out) override {
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "fluid writes one RGBA16F level of the simulation's extent");
-        const auto [w, h] = extent_;
+        const auto velocity = view_of(velocity_[v_], extent_);
+        const auto dye = view_of(dye_[d_], extent_);
+        for (const Stroke& stroke : strokes_.take())
+            for (std::uint32_t y = stroke.top; y < stroke.bottom; ++y)
+                for (std::uint32_t x = stroke.left; x < stroke.right; ++x) {
+                    fluid::at(velocity, x, y) =
+                        fluid::brushed_velocity(fluid::at(velocity, x, y), stroke, x, y, params_);
+                    fluid::at(dye, x, y) = fluid::brushed_dye(fluid::at(dye, x, y), stroke, x, y);
+                }
+        for (std::uint32_t i = 0; i < out.steps; ++i)
+            advance();
+        const PitchedView<std::byte>& level = out.levels[0];
+        const auto shown = cview_of(dye_[d_], extent_);
+        each_cell([&](std::uint32_t x, std::uint32_t y) {
+            const fluid::Half4 c = fluid::rgba16f(fluid::at(shown, x, y));
+            std::memcpy(level.data + y * level.pitch + x * sizeof(c), &c, sizeof(c));
+        });
+    }
+
+    void pointer(const PointerEvent& event) override { strokes_.push(event); }
+
+private:
+    template <class F> void each_cell(F&& f) const {
+        for (std::uint32_t y = 0; y < extent_.height; ++y)
+            for (std::uint32_t x = 0; x < extent_.width; ++x)
+                f(x, y);
+    }
+
+    // One step with the jets of step frame_, pass by pass as the kernels do it.
+    void advance() {
         const fluid::Forcing forcing = fluid::forcing_for(params_, extent_, seed_, frame_);
-        const auto each_cell = [w, h](auto&& f) {
-            for (std::uint32_t y = 0; y < h; ++y)
-                for (std::uint32_t x = 0; x < w; ++x)
-                    f(x, y);
-        };
 
         // Velocity: advect itself, then the jets.
         {
@@ -189,21 +214,14 @@ public:
             });
             d_ = 1 - d_;
         }
-        // Output.
-        const PitchedView<std::byte>& level = out.levels[0];
-        const auto dye = cview_of(dye_[d_], extent_);
-        each_cell([&](std::uint32_t x, std::uint32_t y) {
-            const fluid::Half4 c = fluid::rgba16f(fluid::at(dye, x, y));
-            std::memcpy(level.data + y * level.pitch + x * sizeof(c), &c, sizeof(c));
-        });
         ++frame_;
     }
 
-private:
     core::Extent2D extent_;
     fluid::Params params_;
     std::uint32_t seed_;
-    std::uint64_t frame_ = 0;
+    std::uint64_t frame_ = 0; // steps taken: the jets' clock
+    StrokeQueue strokes_;     // applied to the state at the start of the next step()
     // Ping-pong pairs; v_, p_, d_ name the half that holds the state.
     std::array<std::vector<Velocity>, 2> velocity_;
     std::array<std::vector<float>, 2> pressure_;

@@ -1,4 +1,4 @@
-// The fractal sample on CUDA: one thread per texel, one launch per mip level. No state beyond the frame number.
+// The fractal sample on CUDA: one thread per texel, one launch per mip level. No state beyond the steps taken.
 
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/launch.cuh"
@@ -21,7 +21,7 @@ __global__ void level_kernel(SurfaceView out, View view) {
                 int(y));
 }
 
-// Holds only the settings and the frame number; writes the levels the caller hands to step(). The stream must
+// Holds only the settings and the number of steps taken; writes the levels the caller hands to step(). The stream must
 // outlive it.
 class CudaFractal final : public CudaSimulation {
 public:
@@ -29,7 +29,8 @@ public:
 
     void step(const DeviceOutput& out) override {
         CUVK_ASSERT(out.levels.size() == settings_.mip_levels, "the fractal writes every mip level");
-        const View view = view_at(settings_, frame_);
+        frame_ += out.steps;
+        const View view = view_at(settings_, frame_ > 0 ? frame_ - 1 : 0);
         const dim3 block(16, 16);
         for (std::uint32_t l = 0; l < settings_.mip_levels; ++l) {
             const SurfaceView& level = out.levels[l];
@@ -37,12 +38,13 @@ public:
             level_kernel<<<grid_for(level.extent, block), block, 0, stream_>>>(level, view);
             CUVK_CUDA_LAUNCH("fractal::level_kernel");
         }
-        ++frame_;
     }
 
 private:
     Settings settings_;
     cudaStream_t stream_;
+    // Steps taken, this frame's included: a frame shows the view of the last step taken (view 0 before any), so
+    // frame k of a run of single steps shows view k, as before steps existed.
     std::uint32_t frame_ = 0;
 };
 

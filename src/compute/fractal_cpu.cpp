@@ -44,7 +44,8 @@ public:
 
     void step(const HostOutput& out) override {
         CUVK_ASSERT(out.levels.size() == settings_.mip_levels, "the fractal writes every mip level");
-        const View view = view_at(settings_, frame_);
+        frame_ += out.steps;
+        const View view = view_at(settings_, frame_ > 0 ? frame_ - 1 : 0);
         for (std::uint32_t l = 0; l < settings_.mip_levels; ++l) {
             const PitchedView<std::byte>& level = out.levels[l];
             CUVK_ASSERT(level.extent == core::mip_extent(settings_.extent, l), "mip level extents follow the chain");
@@ -55,11 +56,12 @@ public:
                     row[x] = texel(view, x, y, w, h);
             }
         }
-        ++frame_;
     }
 
 private:
     Settings settings_;
+    // Steps taken, this frame's included: a frame shows the view of the last step taken (view 0 before any), so
+    // frame k of a run of single steps shows view k, as before steps existed.
     std::uint32_t frame_ = 0;
 };
 

@@ -8,6 +8,7 @@
 // operation is one IEEE single-precision rounding in the same order on both sides, so the CPU reference reproduces
 // the kernels bit for bit.
 
+#include "brush.cuh"
 #include "cuvk/compute/hd.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/types.hpp"
@@ -93,6 +94,19 @@ CUVK_HD Cell react_diffuse(const Cell* src, core::Extent2D extent, std::uint32_t
     const float uvv = c.u * c.v * c.v;
     return {c.u + ((p.du * lap_u - uvv) + p.feed * (1.0f - c.u)),
             c.v + ((p.dv * lap_v + uvv) - (p.feed + p.kill) * c.v)};
+}
+
+// What a pointer stroke leaves in cell (x, y): where the swept disc covers the cell's centre, the left button paints
+// a seed, (u, v) = (0.5, 0.25) as initial_cell() does, and the right button (without the left) erases, (1, 0);
+// everywhere else the cell stays as it was.
+CUVK_HD Cell brushed(Cell cell, const Stroke& stroke, std::uint32_t x, std::uint32_t y) {
+    if (!covers(stroke, x, y))
+        return cell;
+    if (stroke.buttons & kLeftButton)
+        return {0.5f, 0.25f};
+    if (stroke.buttons & kRightButton)
+        return {1.0f, 0.0f};
+    return cell;
 }
 
 // The colour map: v (0 .. ~0.45 in the patterns) through five stops, deep blue -> teal -> sea green -> sand ->

@@ -1,5 +1,6 @@
 #include "gray_scott.cuh"
 #include "gray_scott.hpp"
+#include "stroke_queue.hpp"
 
 #include <array>
 #include <cstring>
@@ -22,16 +23,18 @@ const std::array<ParamSpec, gray_scott::kParamCount> kParams = {{
      .value = 8.0f,
      .min = 1.0f,
      .max = 64.0f,
-     .help = "simulation steps per displayed frame",
+     .help = "Euler steps per simulation step (a displayed frame takes one step, unless paused or sped up)",
      .integer = true},
 }};
 
-// The CPU reference: the same cells, the same per-cell function, the same ping-pong as the kernels.
+// The CPU reference: the same cells, the same per-cell functions (brush, Euler step, colour), the same ping-pong as
+// the kernels.
 class GrayScottCpu final : public CpuSimulation {
 public:
     explicit GrayScottCpu(const SimulationInfo& info)
         : extent_(info.extent), params_(gray_scott::params_from(info.params)),
-          substeps_(gray_scott::substeps_from(info.params)), cells_(extent_.pixels()), next_(extent_.pixels()) {
+          substeps_(gray_scott::substeps_from(info.params)), strokes_(extent_), cells_(extent_.pixels()),
+          next_(extent_.pixels()) {
         for (std::uint32_t y = 0; y < extent_.height; ++y)
             for (std::uint32_t x = 0; x < extent_.width; ++x)
                 cells_[std::size_t(y) * extent_.width + x] = gray_scott::initial_cell(x, y, extent_, info.seed);
@@ -41,7 +44,13 @@ public:
         CUVK_ASSERT(!out.levels.empty() && out.levels[0].extent == extent_,
                     "gray-scott writes one RGBA8 level of the simulation's extent");
         const auto [w, h] = extent_;
-        for (std::uint32_t s = 0; s < substeps_; ++s) {
+        for (const Stroke& stroke : strokes_.take())
+            for (std::uint32_t y = stroke.top; y < stroke.bottom; ++y)
+                for (std::uint32_t x = stroke.left; x < stroke.right; ++x) {
+                    Cell& cell = cells_[std::size_t(y) * w + x];
+                    cell = gray_scott::brushed(cell, stroke, x, y);
+                }
+        for (std::uint32_t s = 0; s < out.steps * substeps_; ++s) {
             for (std::uint32_t y = 0; y < h; ++y)
                 for (std::uint32_t x = 0; x < w; ++x)
                     next_[std::size_t(y) * w + x] = gray_scott::react_diffuse(cells_.data(), extent_, x, y, params_);
@@ -57,10 +66,13 @@ public:
         }
     }
 
+    void pointer(const PointerEvent& event) override { strokes_.push(event); }
+
 private:
     core::Extent2D extent_;
     gray_scott::Params params_;
     std::uint32_t substeps_;
+    StrokeQueue strokes_;     // painted into the state at the start of the next step()
     std::vector<Cell> cells_; // the state
     std::vector<Cell> next_;  // the other half of the ping-pong
 };

@@ -149,8 +149,9 @@ CUVK_HD bool is_outside(Vec3 p) {
     return p.x < -1.0f || p.x > 1.0f || p.y < -1.0f || p.y > 1.0f || p.z < -1.0f || p.z > 1.0f;
 }
 
-// One frame of particle `index`: a midpoint (RK2) step through the frozen flow of the frame, then rebirth when it
-// left the box or its life. `speed` receives the flow speed at the midpoint, for the colour.
+// Step `frame` (steps are counted from 0; one per displayed frame unless paused or sped up) of particle `index`: a
+// midpoint (RK2) step through the frozen flow of that step, then rebirth when it left the box or its life. `speed`
+// receives the flow speed at the midpoint, for the colour.
 CUVK_HD Particle advance(const Flow& flow, Particle p, std::uint32_t index, std::uint32_t frame, const Settings& s,
                          float& speed) {
     const Vec3 x0{p.x, p.y, p.z};
@@ -187,11 +188,16 @@ CUVK_HD PointVertex vertex(const Particle& p, float speed, float life) {
     return {p.x, p.y, p.z, rgba};
 }
 
-// Both simulations' whole per-particle frame: advance, then the vertex of the new state.
-CUVK_HD PointVertex step_particle(const Flow& flow, Particle& p, std::uint32_t index, std::uint32_t frame,
-                                  const Settings& s) {
-    float speed = 0.0f;
+// Both simulations' per-particle step: advance through the flow of step `frame`, keeping the speed the particle is
+// drawn with (0 before its first step and after a rebirth) beside its state, so that a frame that takes no step
+// (FrameContext::steps == 0) draws the same vertex again.
+CUVK_HD void step_particle(const Flow& flow, Particle& p, float& speed, std::uint32_t index, std::uint32_t frame,
+                           const Settings& s) {
     p = advance(flow, p, index, frame, s, speed);
+}
+
+// Both simulations' output for a particle: the vertex of its state.
+CUVK_HD PointVertex vertex_of(const Particle& p, float speed, std::uint32_t index, const Settings& s) {
     return vertex(p, speed, lifetime_of(index, s));
 }
 

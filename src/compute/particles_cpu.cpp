@@ -45,24 +45,29 @@ const ParamSpec kParams[] = {
 
 class CpuParticles final : public CpuSimulation {
 public:
-    explicit CpuParticles(const SimulationInfo& info) : settings_(read_settings(info)), particles_(settings_.count) {
+    explicit CpuParticles(const SimulationInfo& info)
+        : settings_(read_settings(info)), particles_(settings_.count), speeds_(settings_.count, 0.0f) {
         for (std::uint32_t i = 0; i < settings_.count; ++i)
             particles_[i] = initial(i, settings_);
     }
 
     void step(const HostOutput& out) override {
         CUVK_ASSERT(out.vertices != nullptr, "particles write a vertex buffer");
-        const Flow flow = flow_at(settings_, frame_);
+        for (std::uint32_t step = 0; step < out.steps; ++step, ++frame_) {
+            const Flow flow = flow_at(settings_, frame_);
+            for (std::uint32_t i = 0; i < settings_.count; ++i)
+                step_particle(flow, particles_[i], speeds_[i], i, frame_, settings_);
+        }
         auto* vertices = static_cast<PointVertex*>(out.vertices);
         for (std::uint32_t i = 0; i < settings_.count; ++i)
-            vertices[i] = step_particle(flow, particles_[i], i, frame_, settings_);
-        ++frame_;
+            vertices[i] = vertex_of(particles_[i], speeds_[i], i, settings_);
     }
 
 private:
     Settings settings_;
     std::vector<Particle> particles_;
-    std::uint32_t frame_ = 0;
+    std::vector<float> speeds_; // what each particle is drawn with: its speed in its last step
+    std::uint32_t frame_ = 0;   // steps taken: the clock of the flow and of the births
 };
 
 OutputSpec output(const SimulationInfo& info) {

@@ -57,22 +57,24 @@ public:
     void step(const DeviceOutput& out) override {
         CUVK_ASSERT(out.vertices != nullptr, "waves write a vertex buffer");
         const std::uint32_t n = settings_.n;
-        if (has_drop(settings_, frame_)) {
-            const Drop d = drop_at(settings_, frame_);
-            const core::Extent2D box{d.x1 - d.x0, d.z1 - d.z0};
-            drop_kernel<<<grid_for(box, kBlock), kBlock, 0, stream_>>>(h(), prev(), n, d);
-            CUVK_CUDA_LAUNCH("waves::drop_kernel");
-        }
         const core::Extent2D extent{n, n};
-        for (std::uint32_t s = 0; s < settings_.substeps; ++s) {
-            wave_kernel<<<grid_for(extent, kBlock), kBlock, 0, stream_>>>(h(), prev(), settings_);
-            CUVK_CUDA_LAUNCH("waves::wave_kernel");
-            current_ ^= 1u;
+        for (std::uint32_t step = 0; step < out.steps; ++step) {
+            if (has_drop(settings_, frame_)) {
+                const Drop d = drop_at(settings_, frame_);
+                const core::Extent2D box{d.x1 - d.x0, d.z1 - d.z0};
+                drop_kernel<<<grid_for(box, kBlock), kBlock, 0, stream_>>>(h(), prev(), n, d);
+                CUVK_CUDA_LAUNCH("waves::drop_kernel");
+            }
+            for (std::uint32_t s = 0; s < settings_.substeps; ++s) {
+                wave_kernel<<<grid_for(extent, kBlock), kBlock, 0, stream_>>>(h(), prev(), settings_);
+                CUVK_CUDA_LAUNCH("waves::wave_kernel");
+                current_ ^= 1u;
+            }
+            ++frame_;
         }
         vertex_kernel<<<grid_for(extent, kBlock), kBlock, 0, stream_>>>(h(), static_cast<MeshVertex*>(out.vertices), n,
                                                                         grid_spacing(n), settings_.height);
         CUVK_CUDA_LAUNCH("waves::vertex_kernel");
-        ++frame_;
     }
 
 private:
@@ -84,7 +86,7 @@ private:
     cudaStream_t stream_;
     DeviceMemory fields_[2];
     std::uint32_t current_ = 0; // fields_[current_] is h, the other h_prev
-    std::uint32_t frame_ = 0;
+    std::uint32_t frame_ = 0;   // steps taken: the drops' clock
 };
 
 } // namespace

@@ -85,7 +85,8 @@ CUVK_HD float grid_spacing(std::uint32_t n) {
 
 // Host only, defined once in waves_cpu.cpp and called by both simulations, so both get the same bits.
 Settings read_settings(const SimulationInfo& info);
-bool has_drop(const Settings& s, std::uint32_t frame); // a drop falls at the start of every rain-th frame
+// `frame` counts steps (FrameContext::steps): a frame of N steps lets the drops of all N fall.
+bool has_drop(const Settings& s, std::uint32_t frame); // a drop falls at the start of every rain-th step
 Drop drop_at(const Settings& s, std::uint32_t frame);
 
 } // namespace cuvk::compute::waves

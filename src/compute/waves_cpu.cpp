@@ -28,7 +28,7 @@ const ParamSpec kParams[] = {
      .value = 2.0f,
      .min = 1.0f,
      .max = 16.0f,
-     .help = "wave-equation steps per frame",
+     .help = "wave-equation steps per simulation step (a displayed frame takes one, unless paused or sped up)",
      .integer = true},
     {.name = "speed",
      .value = 0.5f,
@@ -56,34 +56,36 @@ public:
     void step(const HostOutput& out) override {
         CUVK_ASSERT(out.vertices != nullptr, "waves write a vertex buffer");
         const std::uint32_t n = settings_.n;
-        if (has_drop(settings_, frame_)) {
-            const Drop d = drop_at(settings_, frame_);
-            for (std::uint32_t z = d.z0; z < d.z1; ++z)
-                for (std::uint32_t x = d.x0; x < d.x1; ++x) {
-                    const float bump = drop_bump(d, x, z);
-                    h_[std::size_t(z) * n + x] += bump;
-                    prev_[std::size_t(z) * n + x] += bump;
-                }
-        }
-        for (std::uint32_t s = 0; s < settings_.substeps; ++s) {
-            for (std::uint32_t z = 0; z < n; ++z)
-                for (std::uint32_t x = 0; x < n; ++x)
-                    prev_[std::size_t(z) * n + x] = next_height(h_.data(), prev_.data(), n, x, z, settings_);
-            std::swap(h_, prev_);
+        for (std::uint32_t step = 0; step < out.steps; ++step) {
+            if (has_drop(settings_, frame_)) {
+                const Drop d = drop_at(settings_, frame_);
+                for (std::uint32_t z = d.z0; z < d.z1; ++z)
+                    for (std::uint32_t x = d.x0; x < d.x1; ++x) {
+                        const float bump = drop_bump(d, x, z);
+                        h_[std::size_t(z) * n + x] += bump;
+                        prev_[std::size_t(z) * n + x] += bump;
+                    }
+            }
+            for (std::uint32_t s = 0; s < settings_.substeps; ++s) {
+                for (std::uint32_t z = 0; z < n; ++z)
+                    for (std::uint32_t x = 0; x < n; ++x)
+                        prev_[std::size_t(z) * n + x] = next_height(h_.data(), prev_.data(), n, x, z, settings_);
+                std::swap(h_, prev_);
+            }
+            ++frame_;
         }
         auto* vertices = static_cast<MeshVertex*>(out.vertices);
         const float spacing = grid_spacing(n);
         for (std::uint32_t z = 0; z < n; ++z)
             for (std::uint32_t x = 0; x < n; ++x)
                 vertices[std::size_t(z) * n + x] = vertex(h_.data(), n, x, z, spacing, settings_.height);
-        ++frame_;
     }
 
 private:
     Settings settings_;
     std::vector<float> h_;
     std::vector<float> prev_;
-    std::uint32_t frame_ = 0;
+    std::uint32_t frame_ = 0; // steps taken: the drops' clock
 };
 
 OutputSpec output(const SimulationInfo& info) {
