@@ -7,4 +7,5 @@ sudo_if_needed apt-get update
 sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build ccache pkg-config glslc \
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers vulkan-tools \
-  libglfw3-dev libglm-dev libimgui-dev libgtest-dev libcli11-dev nlohmann-json3-dev libstb-dev xvfb xauth
+  libglfw3-dev libglm-dev libimgui-dev libgtest-dev libcli11-dev nlohmann-json3-dev libstb-dev xvfb xauth \
+  xdotool openbox imagemagick ffmpeg python3

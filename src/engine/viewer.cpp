@@ -495,6 +495,17 @@ void Viewer::log(core::LogLevel level, const std::string& text) const {
 
 // --- input ---------------------------------------------------------------------------------------------------------
 
+// Whether the cursor belongs to the panel: over its window (as drawn last frame), or while ImGui holds the mouse for
+// an open popup or a widget being dragged. ImGui's own WantCaptureMouse lags a frame behind a cursor that just
+// moved, so the rectangle decides first.
+bool Viewer::ui_has_mouse() const {
+    if (!imgui_ || !panel_visible_)
+        return false;
+    const auto& r = panel_rect_;
+    const bool over = cursor_x_ >= r[0] && cursor_y_ >= r[1] && cursor_x_ < r[0] + r[2] && cursor_y_ < r[1] + r[3];
+    return over || (panel_busy_ && imgui_->wants_mouse());
+}
+
 std::optional<std::size_t> Viewer::pane_at(double x, double y) const {
     if (!loop_)
         return std::nullopt;
@@ -584,7 +595,7 @@ void Viewer::on_button(int button, int action, int mods) {
         }
         return;
     }
-    if (action != GLFW_PRESS || drag_ || (imgui_ && panel_visible_ && imgui_->wants_mouse()))
+    if (action != GLFW_PRESS || drag_ || ui_has_mouse())
         return;
     const auto pane = pane_at(cursor_x_, cursor_y_);
     if (!pane || !panes_[*pane].ring)
@@ -631,7 +642,7 @@ void Viewer::on_cursor(double x, double y) {
 }
 
 void Viewer::on_scroll(double, double dy) {
-    if ((imgui_ && panel_visible_ && imgui_->wants_mouse()) || !loop_)
+    if (ui_has_mouse() || !loop_)
         return;
     const auto i = pane_at(cursor_x_, cursor_y_);
     if (!i || !panes_[*i].ring)
@@ -721,7 +732,7 @@ ViewerResult Viewer::run() {
             window_->poll_events();
             if (window_->should_close())
                 break;
-            if (window_->framebuffer_size().empty()) { // minimised: nothing to draw into
+            if (window_->is_minimized()) { // nothing to draw into: wait for the window to come back
                 write_status(false);
                 window_->wait_events(0.05);
                 continue;

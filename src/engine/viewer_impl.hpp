@@ -93,6 +93,7 @@ private:
     std::optional<std::size_t> pane_at(double x, double y) const;
     compute::PointerEvent pointer_at(std::size_t pane, double x, double y, double dx, double dy,
                                      std::uint32_t buttons) const;
+    bool ui_has_mouse() const;
     void on_key(int key, int action, int mods);
     void on_button(int button, int action, int mods);
     void on_cursor(double x, double y);
@@ -127,6 +128,8 @@ private:
     std::string preset_path_ = "cuvk-preset.json";
     std::string message_;               // the last thing the viewer did or refused, shown in the panel
     std::map<std::string, std::array<float, 4>> controls_;
+    std::array<float, 4> panel_rect_{};  // the panel's window, framebuffer pixels (x, y, w, h)
+    bool panel_busy_ = false;            // a popup is open or a widget is held
     std::chrono::steady_clock::time_point last_status_{};
     std::optional<Drag> drag_;
     double cursor_x_ = 0.0, cursor_y_ = 0.0;

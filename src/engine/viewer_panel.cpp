@@ -16,7 +16,7 @@
 namespace cuvk::engine {
 namespace {
 
-constexpr float kPanelWidth = 360.0f;
+constexpr float kPanelWidth = 340.0f;
 constexpr std::uint32_t kSizes[] = {128, 256, 512, 1024, 2048, 4096}; // square simulation sizes offered
 
 const char* kind_name(compute::OutputKind kind) {
@@ -47,19 +47,38 @@ void Viewer::note_control(const std::string& name) {
 }
 
 void Viewer::draw_panel() {
+    panel_rect_ = {};
+    panel_busy_ = false;
     if (!panel_visible_)
         return;
+    // Left edge, full height (scrolling when the sections do not fit); the panes stay visible to its right.
+    const float height = std::max(80.0f, ImGui::GetIO().DisplaySize.y - 16.0f);
     ImGui::SetNextWindowPos(ImVec2(8, 8), ImGuiCond_Once);
-    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, 0), ImGuiCond_Once);
-    ImGui::SetNextWindowSizeConstraints(ImVec2(260, 80), ImVec2(640, ImGui::GetIO().DisplaySize.y - 16));
-    if (!ImGui::Begin("cuvk", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height), ImGuiCond_Once);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(220, 60), ImVec2(900, height));
+    const bool open = ImGui::Begin("cuvk", nullptr);
+    {
+        const ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+        const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+        panel_rect_ = {pos.x * scale.x, pos.y * scale.y, size.x * scale.x, size.y * scale.y};
+        controls_["panel"] = panel_rect_;
+        panel_busy_ = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || ImGui::IsAnyItemActive();
+    }
+    if (!open) {
         ImGui::End();
         return;
     }
-    note_control("panel");
     ImGui::TextUnformatted(ctx_->device_name().c_str());
-    if (!cuda_available_)
-        ImGui::TextDisabled("CUDA: %s", cuda_reasons_.c_str());
+    if (!cuda_available_) {
+        ImGui::TextDisabled("CUDA backends unavailable (hover for why)");
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(480.0f);
+            ImGui::TextUnformatted(cuda_reasons_.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+    }
     const double frame = frame_ms_.empty() ? 0.0 : frame_ms_.mean();
     ImGui::Text("%.1f fps  frame %.2f ms  p99 %.2f ms", frame > 0 ? 1000.0 / frame : 0.0, frame, frame_ms_.p99());
     plot("frame", frame_ms_, "ms");

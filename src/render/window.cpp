@@ -100,6 +100,10 @@ core::Extent2D Window::framebuffer_size() const {
     return {std::uint32_t(std::max(w, 0)), std::uint32_t(std::max(h, 0))};
 }
 
+bool Window::is_minimized() const {
+    return glfwGetWindowAttrib(window_, GLFW_ICONIFIED) == GLFW_TRUE || framebuffer_size().empty();
+}
+
 float Window::content_scale() const {
     float x = 1.0f, y = 1.0f;
     glfwGetWindowContentScale(window_, &x, &y);

@@ -50,8 +50,10 @@ public:
     // Blocks until an event arrives or `timeout_s` passes (a minimised window has nothing to draw).
     void wait_events(double timeout_s);
 
-    // Size of the drawable area in pixels; 0x0 while minimised.
+    // Size of the drawable area in pixels (0x0 while minimised on some platforms).
     core::Extent2D framebuffer_size() const;
+    // Minimised (iconified), or with nothing to draw into: skip frames and wait_events().
+    bool is_minimized() const;
     // Pixels per screen coordinate the platform asks for (HiDPI), the larger of x and y.
     float content_scale() const;
     bool should_close() const;
