@@ -687,7 +687,7 @@ void Viewer::write_status(bool force) {
     nlohmann::json panes = nlohmann::json::array();
     for (std::size_t i = 0; i < panes_.size(); ++i) {
         const auto& p = panes_[i];
-        const VkRect2D r = loop_ ? loop_->pane(i) : VkRect2D{};
+        const VkRect2D r = overlay_ ? FrameLoop::pane_rect(overlay_->extent(), panes_.size(), i) : VkRect2D{};
         panes.push_back({{"sample", p.settings.sample},
                          {"backend", to_string(p.backend)},
                          {"steps_taken", p.ring ? p.ring->steps_taken() : 0},
