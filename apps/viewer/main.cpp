@@ -133,9 +133,10 @@ int main(int argc, char** argv) {
         info.stop = &stop_requested;
         install_stop_handlers();
         const auto result = engine::run_viewer(registry, info);
-        std::printf("cuvk-viewer: %llu frames in %.1f s (%.1f fps) on %s\n",
+        std::printf("cuvk-viewer: %llu frames in %.1f s (%.1f fps, %.1f after start-up) on %s\n",
                     static_cast<unsigned long long>(result.frames), result.seconds,
-                    result.seconds > 0 ? double(result.frames) / result.seconds : 0.0, result.device.c_str());
+                    result.seconds > 0 ? double(result.frames) / result.seconds : 0.0, result.steady_fps,
+                    result.device.c_str());
         for (const auto& w : result.written)
             std::printf("cuvk-viewer: wrote %s\n", core::quote(w).c_str());
         if (info.validation && result.validation_messages != 0) {

@@ -723,6 +723,8 @@ void Viewer::write_status(bool force) {
 ViewerResult Viewer::run() {
     const auto start = Clock::now();
     auto last = start;
+    std::optional<Clock::time_point> steady_start; // after the first 10% of a --frames run (or 30 frames)
+    std::uint64_t steady_from = 0;
     if (!info_.record.empty())
         requests_.toggle_record = true;
     for (;;) {
@@ -763,6 +765,10 @@ ViewerResult Viewer::run() {
             loop_->set_view(i, panes_[i].view);
         loop_->advance(1);
         ++frames_;
+        if (!steady_start && frames_ >= std::max<std::uint64_t>(30, info_.frames / 10)) {
+            steady_start = Clock::now();
+            steady_from = frames_;
+        }
         if (stepping)
             set_paused(true);
         const auto now = Clock::now();
@@ -786,6 +792,9 @@ ViewerResult Viewer::run() {
         toggle_recording();
     result_.frames = frames_;
     result_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (steady_start && frames_ > steady_from)
+        result_.steady_fps = double(frames_ - steady_from) /
+                             std::chrono::duration<double>(Clock::now() - *steady_start).count();
     result_.validation_messages = ctx_->validation_messages().size();
     write_status(true);
     return result_;

@@ -60,6 +60,7 @@ struct ViewerInfo {
 struct ViewerResult {
     std::uint64_t frames = 0;
     double seconds = 0.0;
+    double steady_fps = 0.0; // frames per second after the first 10% of the frames (start-up excluded)
     std::string device;
     std::size_t validation_messages = 0;
     std::vector<std::string> written; // screenshots, recordings, presets
