@@ -28,6 +28,13 @@ for s in $samples; do
   vf=$(grep -o '[0-9.]* after start-up' "$OUT/viewer-fps-$s.log" | cut -d' ' -f1)
   python3 -c "g=float('${gf:-0}'); v=float('${vf:-0}'); print(f'| $s | {g:.0f} | {v:.0f} | {v/g if g else 0:.2f} |')"
 done
+# The window's two ways, measured headless at 4K: compute straight into the target, or into an image of its own + blit.
+for path in direct copy; do
+  flag=; [ $path = copy ] && flag=--copy-path
+  $v --headless --backend interop --frames "$frames" --size 3840x2160 --sim-size 1920x1080 --frames-in-flight 3 \
+    --sample fractal $flag > "$OUT/viewer-4k-$path.log" 2>&1
+  echo "4K $path: $(grep -o '[0-9.]* after start-up' "$OUT/viewer-4k-$path.log") fps"
+done
 timeout 240 /usr/local/cuda/bin/compute-sanitizer --tool memcheck --error-exitcode 9 $v --headless --backend interop \
   --frames 12 --size 480x270 --sim-size 128x128 --sample gray-scott --sample fluid --sample particles --sample waves \
   > "$OUT/memcheck-viewer.log" 2>&1

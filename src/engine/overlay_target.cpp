@@ -1,5 +1,6 @@
 #include "overlay_target.hpp"
 
+#include "cuvk/core/error.hpp"
 #include "cuvk/render/image.hpp"
 
 namespace cuvk::engine {
@@ -21,6 +22,40 @@ void OverlayTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, st
                  .last_write = {VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT}};
     }
     inner_.record_end_frame(cmd, k, image, state);
+}
+
+CopyThroughTarget::CopyThroughTarget(const render::Context& ctx, Target& inner) : inner_(inner) {
+    CUVK_ASSERT(inner.images().size() == 1, "the copy path writes into a target of one image");
+    image_ = render::Image::create(ctx, {.extent = inner.extent(),
+                                         .format = VK_FORMAT_R8G8B8A8_UNORM,
+                                         .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                                                  VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                         .name = "copy-path.frame"});
+    image_ptr_ = &image_;
+}
+
+void CopyThroughTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t, TargetState& state) {
+    const render::Image& dst = *inner_.images().front();
+    render::record_barrier(cmd, {.image = image_.get(),
+                                 .src_stage = state.last_write.stage,
+                                 .src_access = state.last_write.access,
+                                 .dst_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
+                                 .dst_access = VK_ACCESS_2_TRANSFER_READ_BIT,
+                                 .old_layout = state.layout,
+                                 .new_layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL});
+    render::record_barrier(cmd, {.image = dst.get(),
+                                 .src_stage = inner_state_.last_write.stage,
+                                 .src_access = inner_state_.last_write.access,
+                                 .dst_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
+                                 .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                 .old_layout = VK_IMAGE_LAYOUT_UNDEFINED, // every pixel is overwritten
+                                 .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
+    render::record_blit(cmd, image_, dst.get());
+    state = {.layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+             .last_write = {VK_PIPELINE_STAGE_2_BLIT_BIT, VK_ACCESS_2_NONE}};
+    inner_state_ = {.layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                    .last_write = {VK_PIPELINE_STAGE_2_BLIT_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT}};
+    inner_.record_end_frame(cmd, k, 0, inner_state_);
 }
 
 } // namespace cuvk::engine

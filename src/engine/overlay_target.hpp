@@ -5,7 +5,10 @@
 
 #include "cuvk/engine/target.hpp"
 
+#include "cuvk/render/image.hpp"
+
 #include <functional>
+#include <optional>
 
 namespace cuvk::engine {
 
@@ -32,6 +35,37 @@ public:
 private:
     Target& inner_;
     Draw draw_;
+};
+
+// A Target that draws every frame into an RGBA8 image of its own and blits it into another target's image: the
+// copy path of a swapchain whose images cannot be storage images, made available headless so that its cost can be
+// measured on a machine without a display (cuvk-viewer --headless --copy-path). The inner target has one image.
+// Owns the intermediate image; the Context and the inner target outlive it.
+class CopyThroughTarget final : public Target {
+public:
+    CopyThroughTarget(const render::Context& ctx, Target& inner);
+
+    core::Extent2D extent() const override { return inner_.extent(); }
+    std::span<const render::Image* const> images() const override { return {&image_ptr_, 1}; }
+    std::uint32_t begin_frame(core::FrameIndex k) override {
+        (void)inner_.begin_frame(k);
+        return 0;
+    }
+    void record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) override;
+    void add_waits(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& waits) override {
+        inner_.add_waits(k, waits);
+    }
+    void add_signals(core::FrameIndex k, std::vector<render::SemaphoreSubmit>& signals) override {
+        inner_.add_signals(k, signals);
+    }
+    void end_frame(core::FrameIndex k) override { inner_.end_frame(k); }
+    void on_retired(core::FrameIndex k) override { inner_.on_retired(k); }
+
+private:
+    Target& inner_;
+    render::Image image_;
+    const render::Image* image_ptr_ = nullptr;
+    TargetState inner_state_; // of the inner target's image
 };
 
 } // namespace cuvk::engine

@@ -104,21 +104,7 @@ void SwapchainTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, 
                                      .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                      .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
                                      .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-        const core::Extent2D e = drawn.extent();
-        const VkImageBlit2 region{.sType = VK_STRUCTURE_TYPE_IMAGE_BLIT_2,
-                                  .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                  .srcOffsets = {{0, 0, 0}, {std::int32_t(e.width), std::int32_t(e.height), 1}},
-                                  .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                  .dstOffsets = {{0, 0, 0}, {std::int32_t(e.width), std::int32_t(e.height), 1}}};
-        const VkBlitImageInfo2 blit{.sType = VK_STRUCTURE_TYPE_BLIT_IMAGE_INFO_2,
-                                    .srcImage = drawn.get(),
-                                    .srcImageLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                                    .dstImage = presented,
-                                    .dstImageLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                                    .regionCount = 1,
-                                    .pRegions = &region,
-                                    .filter = VK_FILTER_NEAREST};
-        vkCmdBlitImage2(cmd, &blit);
+        render::record_blit(cmd, drawn, presented);
         state = {.layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
                  .last_write = {VK_PIPELINE_STAGE_2_BLIT_BIT, VK_ACCESS_2_NONE}};
         render::record_barrier(cmd, {.image = presented,

@@ -20,7 +20,7 @@ OffscreenTarget::OffscreenTarget(const render::Context& ctx, const OffscreenTarg
         render::Image::create(ctx, {.extent = info_.extent,
                                     .format = VK_FORMAT_R8G8B8A8_UNORM,
                                     .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
-                                             VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                             VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
                                     .name = info_.name});
     image_ptr_ = &owned_->image;
     if (info_.capture)

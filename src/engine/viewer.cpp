@@ -19,6 +19,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStatusPeriod = std::chrono::milliseconds(200);
+constexpr auto kUiPeriod = std::chrono::microseconds(1'000'000 / 144); // UI frames: at most 144 a second
 
 render::PresentMode parse_present_mode(const std::string& text) {
     for (auto m : {render::PresentMode::fifo, render::PresentMode::mailbox, render::PresentMode::immediate})
@@ -194,7 +195,11 @@ void Viewer::make_target() {
 }
 
 void Viewer::make_overlay() {
-    Target& inner = swapchain_ ? static_cast<Target&>(*swapchain_) : static_cast<Target&>(*offscreen_);
+    if (!swapchain_ && copy_path_ && !copy_through_) // headless: the copy path, to measure it without a display
+        copy_through_ = std::make_unique<CopyThroughTarget>(*ctx_, *offscreen_);
+    Target& inner = swapchain_      ? static_cast<Target&>(*swapchain_)
+                    : copy_through_ ? static_cast<Target&>(*copy_through_)
+                                    : static_cast<Target&>(*offscreen_);
     if (!imgui_)
         imgui_ = render::ImGuiLayer::create(*ctx_,
                                             {.format = inner.images().front()->format(),
@@ -706,7 +711,7 @@ void Viewer::write_status(bool force) {
                                    {"recording", recorder_ != nullptr},
                                    {"frames_in_flight", frames_in_flight_},
                                    {"sync", to_string(sync_)},
-                                   {"direct", swapchain_ ? swapchain_->direct() : false},
+                                   {"direct", swapchain_ ? swapchain_->direct() : !copy_through_},
                                    {"size", {extent.width, extent.height}},
                                    {"fps", frame_ms_.empty() ? 0.0 : 1000.0 / frame_ms_.mean()},
                                    {"message", message_},
@@ -723,6 +728,7 @@ void Viewer::write_status(bool force) {
 ViewerResult Viewer::run() {
     const auto start = Clock::now();
     auto last = start;
+    std::optional<Clock::time_point> last_ui;
     std::optional<Clock::time_point> steady_start; // after the first 10% of a --frames run (or 30 frames)
     std::uint64_t steady_from = 0;
     if (!info_.record.empty())
@@ -747,10 +753,17 @@ ViewerResult Viewer::run() {
             requests_.screenshot = true;
         const bool stepping = requests_.step && paused_;
 
-        imgui_->new_frame(overlay_->extent(), float(frame_ms_.empty() ? 1.0 / 60.0 : frame_ms_.mean() / 1000.0));
-        controls_.clear();
-        draw_panel();
-        imgui_->end_frame();
+        // The UI is built at most kUiRate times a second (the panel is laid over every frame from its own image),
+        // so its host time does not grow with the frame rate.
+        const auto now_ui = Clock::now();
+        if (!last_ui || now_ui - *last_ui >= kUiPeriod) {
+            const double dt = last_ui ? std::chrono::duration<double>(now_ui - *last_ui).count() : 1.0 / 60.0;
+            imgui_->new_frame(overlay_->extent(), float(dt));
+            controls_.clear();
+            draw_panel();
+            imgui_->end_frame();
+            last_ui = now_ui;
+        }
         apply_requests();
         if (window_ && window_->should_close())
             break;

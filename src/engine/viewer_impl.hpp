@@ -25,7 +25,8 @@ namespace cuvk::engine {
 // The last `capacity` values of a series, for plots and percentiles.
 class Rolling {
 public:
-    explicit Rolling(std::size_t capacity = 240) : values_(capacity, 0.0f) {}
+    Rolling() : Rolling(240) {}
+    explicit Rolling(std::size_t capacity) : values_(capacity, 0.0f) {}
     void push(double v);
     bool empty() const noexcept { return count_ == 0; }
     double mean() const;
@@ -140,6 +141,7 @@ private:
     std::unique_ptr<render::Context> ctx_;
     std::unique_ptr<SwapchainTarget> swapchain_;
     std::unique_ptr<OffscreenTarget> offscreen_;
+    std::unique_ptr<CopyThroughTarget> copy_through_; // headless --copy-path
     std::unique_ptr<render::ImGuiLayer> imgui_;
     std::unique_ptr<OverlayTarget> overlay_;
     std::unique_ptr<Recorder> recorder_;

@@ -139,6 +139,24 @@ void record_barrier(VkCommandBuffer cmd, const ImageBarrier& b) {
     vkCmdPipelineBarrier2(cmd, &dep);
 }
 
+void record_blit(VkCommandBuffer cmd, const Image& src, VkImage dst) {
+    const core::Extent2D e = src.extent();
+    const VkImageBlit2 region{.sType = VK_STRUCTURE_TYPE_IMAGE_BLIT_2,
+                              .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                              .srcOffsets = {{0, 0, 0}, {std::int32_t(e.width), std::int32_t(e.height), 1}},
+                              .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                              .dstOffsets = {{0, 0, 0}, {std::int32_t(e.width), std::int32_t(e.height), 1}}};
+    const VkBlitImageInfo2 blit{.sType = VK_STRUCTURE_TYPE_BLIT_IMAGE_INFO_2,
+                                .srcImage = src.get(),
+                                .srcImageLayout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
+                                .dstImage = dst,
+                                .dstImageLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                .regionCount = 1,
+                                .pRegions = &region,
+                                .filter = VK_FILTER_NEAREST};
+    vkCmdBlitImage2(cmd, &blit);
+}
+
 void record_memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags2 src_stage, VkAccessFlags2 src_access,
                            VkPipelineStageFlags2 dst_stage, VkAccessFlags2 dst_access) {
     const VkMemoryBarrier2 barrier{.sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2,

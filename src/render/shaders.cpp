@@ -12,6 +12,12 @@ constexpr std::uint32_t kCompositeAny[] = {
 constexpr std::uint32_t kRange[] = {
 #include "range.comp.inc"
 };
+constexpr std::uint32_t kPanelVert[] = {
+#include "panel.vert.inc"
+};
+constexpr std::uint32_t kPanelFrag[] = {
+#include "panel.frag.inc"
+};
 constexpr std::uint32_t kPointsVert[] = {
 #include "points.vert.inc"
 };
@@ -34,6 +40,12 @@ std::span<const std::uint32_t> composite_any_comp() {
 }
 std::span<const std::uint32_t> range_comp() {
     return kRange;
+}
+std::span<const std::uint32_t> panel_vert() {
+    return kPanelVert;
+}
+std::span<const std::uint32_t> panel_frag() {
+    return kPanelFrag;
 }
 std::span<const std::uint32_t> points_vert() {
     return kPointsVert;

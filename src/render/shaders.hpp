@@ -9,6 +9,8 @@ namespace cuvk::render::shaders {
 std::span<const std::uint32_t> composite_comp();
 std::span<const std::uint32_t> composite_any_comp(); // composite.comp with ANY_FORMAT
 std::span<const std::uint32_t> range_comp();
+std::span<const std::uint32_t> panel_vert();
+std::span<const std::uint32_t> panel_frag();
 std::span<const std::uint32_t> points_vert();
 std::span<const std::uint32_t> points_frag();
 std::span<const std::uint32_t> mesh_vert();

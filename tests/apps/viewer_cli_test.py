@@ -118,6 +118,15 @@ for i, pane in enumerate(st["panes"]):
 check("the screenshot shows every pane's simulation",
       all(v >= (2 if k == "particles" else 4) for k, v in colours.items()), str(colours))
 
+# The copy path (an image of its own, then a blit) shows exactly what compositing straight into the target shows.
+direct, copied = os.path.join(OUT, "direct.png"), os.path.join(OUT, "copied.png")
+common = ["--headless", "--backend", "cpu", "--size", "480x300", "--frames", "8", "--sample", "fluid", "--sample",
+          "waves", "--validation", "--hide-panel"]  # the panel shows timings
+r1 = run(*common, "--screenshot", direct)
+r2 = run(*common, "--copy-path", "--screenshot", copied)
+same = r1.returncode == 0 and r2.returncode == 0 and png_pixels(direct)[2] == png_pixels(copied)[2]
+check("--copy-path draws the same pixels as the direct path", same, r1.stderr + r2.stderr)
+
 video = os.path.join(OUT, "run.mp4")
 r = run("--headless", "--backend", "cpu", "--size", "320x200", "--frames", "30", "--record", video)
 if shutil.which("ffmpeg"):

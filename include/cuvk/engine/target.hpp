@@ -51,7 +51,8 @@ struct OffscreenTargetInfo {
     std::string name = "target";
 };
 
-// An RGBA8 image, read back to host buffers for the frames `capture` selects.
+// An RGBA8 image (storage, colour attachment, transfer source and destination), read back to host buffers for the
+// frames `capture` selects.
 // Owns the image and the readback buffers; the Context outlives it. Throws core::Error (Vulkan failures; a capture
 // while all readback buffers hold frames not yet retired is a programmer error).
 class Captures; // readback buffers (internal)

@@ -49,7 +49,8 @@ struct ViewerInfo {
     std::string device;                      // Vulkan device selector (see render::select_physical_device)
     std::optional<int> cuda_device;
     std::string present_mode = "fifo";       // fifo | mailbox | immediate (fifo where the surface lacks it)
-    bool copy_path = false;                  // composite offscreen and copy, even where the swapchain is storable
+    bool copy_path = false; // composite into an image of its own and blit it into the swapchain (headless: into the
+                            // offscreen image), even where a compute shader could write the target: measures the copy
     bool validation = false;                 // the Khronos validation layer (required when asked for)
     bool hide_panel = false;
     bool fullscreen = false;

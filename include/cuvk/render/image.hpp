@@ -85,6 +85,10 @@ struct ImageBarrier {
 };
 void record_barrier(VkCommandBuffer cmd, const ImageBarrier& barrier);
 
+// Copies level 0 of `src` (TRANSFER_SRC_OPTIMAL) over level 0 of `dst` (TRANSFER_DST_OPTIMAL), same size, converting
+// the format where they differ (RGBA8 into a BGRA8 swapchain image). Barriers are the caller's.
+void record_blit(VkCommandBuffer cmd, const Image& src, VkImage dst);
+
 // A global memory barrier (synchronization2) for buffers and everything else.
 void record_memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags2 src_stage, VkAccessFlags2 src_access,
                            VkPipelineStageFlags2 dst_stage, VkAccessFlags2 dst_access);

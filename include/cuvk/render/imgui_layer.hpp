@@ -1,12 +1,18 @@
 #pragma once
 // cuvk::render::ImGuiLayer — Dear ImGui drawn over a target image, last in a frame's commands.
 //
+// A UI frame (new_frame() .. end_frame()) need not come with every displayed frame: Dear ImGui draws into a panel
+// image of its own (premultiplied alpha over transparent black) when a new UI frame has ended, and every displayed
+// frame lays that image over its target with one small blended pass, scissored to where the UI has pixels. So a
+// viewer running at thousands of frames per second builds its UI at display rate and pays a few microseconds of host
+// time per frame for the panel (Dear ImGui's own per-frame vertex upload would cost far more).
+//
 // Owns: the ImGui context (made current while this layer lives: ImGui keeps a process-wide current-context
 // pointer, so one layer at a time), Dear ImGui's Vulkan backend (its pipeline, font texture and per-frame vertex
-// buffers), the GLFW backend when a window is given (its input callbacks chain after the Window's own), a render
-// pass (LOAD, COLOR_ATTACHMENT_OPTIMAL in and out) and one framebuffer per target image, and the descriptor pool the
-// backend allocates from. Destroyed in reverse. Needs: the Context, the Window (when given) and the target images,
-// all outliving it (set_targets() after the images change).
+// buffers), the GLFW backend when a window is given (its input callbacks chain after the Window's own), the panel
+// image with its render pass and framebuffer, the blend pipeline with its render pass (LOAD, COLOR_ATTACHMENT_OPTIMAL
+// in and out) and one framebuffer per target image, and the descriptor pools. Destroyed in reverse. Needs: the
+// Context, the Window (when given) and the target images, all outliving it (set_targets() after they change).
 // Headless (no window): the caller sets the display size in new_frame(); no input arrives.
 // Throws: core::Error when the Vulkan backend fails (the VkResult by name).
 // Threads: the thread that records and submits frames.
@@ -48,8 +54,9 @@ public:
     void new_frame(core::Extent2D display, float dt);
     // Ends the UI frame (ImGui::Render); its draw data is what record() draws until the next new_frame().
     void end_frame();
-    // Draws the last ended UI frame over target image `target` (COLOR_ATTACHMENT_OPTIMAL before and after).
-    void record(VkCommandBuffer cmd, std::uint32_t target) const;
+    // Lays the last ended UI frame over target image `target` (COLOR_ATTACHMENT_OPTIMAL before and after), first
+    // drawing it into the panel image if it is new. Frames are recorded in submission order on one queue.
+    void record(VkCommandBuffer cmd, std::uint32_t target);
 
     ImGuiContext* context() const noexcept { return imgui_; }
     // True when ImGui wants the mouse / the keyboard (the pointer is over the panel, a text field has focus).
@@ -59,15 +66,31 @@ public:
 private:
     ImGuiLayer(const Context& ctx, const ImGuiLayerInfo& info) : ctx_(ctx), info_(info) {}
     void make_framebuffers(std::span<const Image* const> targets);
+    void make_panel(core::Extent2D extent);
+    void record_panel(VkCommandBuffer cmd);
+
+    using UniqueRenderPass = core::Unique<VkRenderPass, DeviceChildDeleter<VkRenderPass, vkDestroyRenderPass>>;
+    using UniqueFramebuffer = core::Unique<VkFramebuffer, DeviceChildDeleter<VkFramebuffer, vkDestroyFramebuffer>>;
 
     const Context& ctx_;
     ImGuiLayerInfo info_;
     // Creation order, destroyed in reverse (the backends are shut down in the destructor body, before these).
     ImGuiContext* imgui_ = nullptr;
-    UniqueDescriptorPool pool_;
-    core::Unique<VkRenderPass, DeviceChildDeleter<VkRenderPass, vkDestroyRenderPass>> pass_;
-    std::vector<core::Unique<VkFramebuffer, DeviceChildDeleter<VkFramebuffer, vkDestroyFramebuffer>>> framebuffers_;
+    UniqueDescriptorPool pool_; // Dear ImGui's
+    UniqueRenderPass panel_pass_;
+    Image panel_;
+    UniqueFramebuffer panel_framebuffer_;
+    UniqueSampler sampler_;
+    UniqueDescriptorSetLayout set_layout_;
+    UniqueDescriptorPool blend_pool_;
+    VkDescriptorSet panel_set_ = VK_NULL_HANDLE;
+    UniquePipelineLayout blend_layout_;
+    UniqueRenderPass blend_pass_;
+    UniquePipeline blend_pipeline_;
+    std::vector<UniqueFramebuffer> framebuffers_; // per target image
     std::vector<core::Extent2D> extents_;
+    VkRect2D drawn_{};   // where the last UI frame has pixels (framebuffer pixels); empty: nothing to lay over
+    bool dirty_ = false; // a UI frame ended that the panel image does not hold yet
     bool vulkan_backend_ = false;
     bool glfw_backend_ = false;
 };
