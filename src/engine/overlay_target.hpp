@@ -14,10 +14,12 @@ namespace cuvk::engine {
 
 class OverlayTarget final : public Target {
 public:
-    // `draw` records the overlay into image `image` of the inner target, which is in COLOR_ATTACHMENT_OPTIMAL
-    // layout before and after; empty: no overlay.
+    // `draw` records the overlay into image `image` of the inner target, which is in `layout` before and after, its
+    // earlier writes made visible to `scope` (the overlay's reads and writes); frames where `active` says no (the
+    // panel is hidden) are left alone, without a barrier.
     using Draw = std::function<void(VkCommandBuffer cmd, std::uint32_t image)>;
-    OverlayTarget(Target& inner, Draw draw) : inner_(inner), draw_(std::move(draw)) {}
+    OverlayTarget(Target& inner, Draw draw, std::function<bool()> active, VkImageLayout layout, StageScope scope)
+        : inner_(inner), draw_(std::move(draw)), active_(std::move(active)), layout_(layout), scope_(scope) {}
 
     core::Extent2D extent() const override { return inner_.extent(); }
     std::span<const render::Image* const> images() const override { return inner_.images(); }
@@ -35,6 +37,9 @@ public:
 private:
     Target& inner_;
     Draw draw_;
+    std::function<bool()> active_;
+    VkImageLayout layout_;
+    StageScope scope_;
 };
 
 // A Target that draws every frame into an RGBA8 image of its own and blits it into another target's image: the

@@ -210,10 +210,9 @@ void Viewer::make_overlay() {
                                             inner.images());
     else
         imgui_->set_targets(inner.images());
-    overlay_ = std::make_unique<OverlayTarget>(inner, [this](VkCommandBuffer cmd, std::uint32_t image) {
-        if (panel_visible_)
-            imgui_->record(cmd, image);
-    });
+    overlay_ = std::make_unique<OverlayTarget>(
+        inner, [this](VkCommandBuffer cmd, std::uint32_t image) { imgui_->record(cmd, image); },
+        [this] { return panel_visible_; }, imgui_->layout(), StageScope{imgui_->stage(), imgui_->access()});
 }
 
 Backend Viewer::resolve(const ViewerPane& pane, std::string& note) const {

@@ -359,9 +359,11 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     VkPhysicalDeviceFeatures2 want{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2, .pNext = &want12};
     // Core features that later passes use when the device has them.
     want.features.shaderStorageImageWriteWithoutFormat = have.features.shaderStorageImageWriteWithoutFormat;
+    want.features.shaderStorageImageReadWithoutFormat = have.features.shaderStorageImageReadWithoutFormat;
     want.features.largePoints = have.features.largePoints;
     want.features.fillModeNonSolid = have.features.fillModeNonSolid;
     ctx->storage_write_without_format_ = have.features.shaderStorageImageWriteWithoutFormat == VK_TRUE;
+    ctx->storage_read_without_format_ = have.features.shaderStorageImageReadWithoutFormat == VK_TRUE;
 
     const float priority = 1.0f;
     const VkDeviceQueueCreateInfo queue_info{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,

@@ -209,9 +209,15 @@ std::unique_ptr<ImGuiLayer> ImGuiLayer::create(const Context& ctx, const ImGuiLa
     VkPipelineLayout layout = VK_NULL_HANDLE;
     CUVK_VK(vkCreatePipelineLayout(dev, &layout_info, nullptr, &layout), info.name);
     out->blend_layout_ = UniquePipelineLayout(layout, {dev});
-    out->blend_pass_ = {make_pass(ctx, info.format, VK_ATTACHMENT_LOAD_OP_LOAD, info.name + ".blend"), {dev}};
-    out->blend_pipeline_ =
-        UniquePipeline(make_blend_pipeline(ctx, layout, out->blend_pass_.get(), info.name + ".blend"), {dev});
+    out->compute_blend_ = info.format == VK_FORMAT_R8G8B8A8_UNORM ||
+                          (ctx.supports_storage_read_without_format() && ctx.supports_storage_write_without_format());
+    if (out->compute_blend_) {
+        out->make_compute_blend();
+    } else {
+        out->blend_pass_ = {make_pass(ctx, info.format, VK_ATTACHMENT_LOAD_OP_LOAD, info.name + ".blend"), {dev}};
+        out->blend_pipeline_ =
+            UniquePipeline(make_blend_pipeline(ctx, layout, out->blend_pass_.get(), info.name + ".blend"), {dev});
+    }
     out->set_targets(targets);
 
     if (info.window) {
@@ -252,6 +258,10 @@ ImGuiLayer::~ImGuiLayer() {
     if (glfw_backend_)
         ImGui_ImplGlfw_Shutdown();
     framebuffers_.clear();
+    compute_pool_.reset();
+    compute_pipeline_.reset();
+    compute_layout_.reset();
+    compute_set_layout_.reset();
     blend_pipeline_.reset();
     blend_pass_.reset();
     blend_layout_.reset();
@@ -280,25 +290,122 @@ void ImGuiLayer::make_panel(core::Extent2D extent) {
                                      .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
                                      .pImageInfo = &image};
     vkUpdateDescriptorSets(ctx_.device(), 1, &write, 0, nullptr);
+    write_compute_sets();
     dirty_ = true; // the new image holds nothing yet: draw the last UI frame into it
+}
+
+void ImGuiLayer::make_compute_blend() {
+    const VkDevice dev = ctx_.device();
+    const VkDescriptorSetLayoutBinding bindings[] = {
+        {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}};
+    const VkDescriptorSetLayoutCreateInfo set_info{
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, .bindingCount = 2, .pBindings = bindings};
+    VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &set_layout), info_.name);
+    compute_set_layout_ = UniqueDescriptorSetLayout(set_layout, {dev});
+    const VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 4 * sizeof(std::int32_t)};
+    const VkPipelineLayoutCreateInfo layout_info{.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+                                                 .setLayoutCount = 1,
+                                                 .pSetLayouts = &set_layout,
+                                                 .pushConstantRangeCount = 1,
+                                                 .pPushConstantRanges = &range};
+    VkPipelineLayout layout = VK_NULL_HANDLE;
+    CUVK_VK(vkCreatePipelineLayout(dev, &layout_info, nullptr, &layout), info_.name);
+    compute_layout_ = UniquePipelineLayout(layout, {dev});
+    const auto module = create_shader_module(
+        ctx_, info_.format == VK_FORMAT_R8G8B8A8_UNORM ? shaders::panel_comp() : shaders::panel_any_comp(),
+        info_.name + ".blend.comp");
+    const VkComputePipelineCreateInfo pipeline_info{
+        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+        .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                  .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                  .module = module.get(),
+                  .pName = "main"},
+        .layout = layout};
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline), info_.name);
+    compute_pipeline_ = UniquePipeline(pipeline, {dev});
+    constexpr std::uint32_t kMaxTargets = 16; // swapchains hold a handful of images
+    const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxTargets},
+                                          {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, kMaxTargets}};
+    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+                                               .maxSets = kMaxTargets,
+                                               .poolSizeCount = 2,
+                                               .pPoolSizes = sizes};
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDescriptorPool(dev, &pool_info, nullptr, &pool), info_.name);
+    compute_pool_ = UniqueDescriptorPool(pool, {dev});
 }
 
 void ImGuiLayer::make_framebuffers(std::span<const Image* const> targets) {
     framebuffers_.clear();
     extents_.clear();
+    target_views_.clear();
+    compute_sets_.clear();
+    if (compute_blend_) {
+        CUVK_ASSERT(targets.size() <= 16, "the overlay blends into at most 16 target images");
+        CUVK_VK(vkResetDescriptorPool(ctx_.device(), compute_pool_.get(), 0), info_.name);
+    }
     for (const Image* image : targets) {
         CUVK_ASSERT(image->format() == info_.format, "every target image has the overlay's format");
-        framebuffers_.emplace_back(make_framebuffer(ctx_, blend_pass_.get(), *image, info_.name),
-                                   DeviceChildDeleter<VkFramebuffer, vkDestroyFramebuffer>{ctx_.device()});
         extents_.push_back(image->extent());
+        target_views_.push_back(image->view());
+        if (!compute_blend_) {
+            framebuffers_.emplace_back(make_framebuffer(ctx_, blend_pass_.get(), *image, info_.name),
+                                       DeviceChildDeleter<VkFramebuffer, vkDestroyFramebuffer>{ctx_.device()});
+            continue;
+        }
+        const VkDescriptorSetLayout set_layout = compute_set_layout_.get();
+        const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+                                                .descriptorPool = compute_pool_.get(),
+                                                .descriptorSetCount = 1,
+                                                .pSetLayouts = &set_layout};
+        VkDescriptorSet set = VK_NULL_HANDLE;
+        CUVK_VK(vkAllocateDescriptorSets(ctx_.device(), &alloc, &set), info_.name);
+        compute_sets_.push_back(set);
+    }
+    write_compute_sets();
+}
+
+void ImGuiLayer::write_compute_sets() {
+    for (std::size_t i = 0; i < compute_sets_.size(); ++i) {
+        const VkDescriptorImageInfo panel{sampler_.get(), panel_.view(), VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL};
+        const VkDescriptorImageInfo target{VK_NULL_HANDLE, target_views_[i], VK_IMAGE_LAYOUT_GENERAL};
+        const VkWriteDescriptorSet writes[] = {{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                                .dstSet = compute_sets_[i],
+                                                .dstBinding = 0,
+                                                .descriptorCount = 1,
+                                                .descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER,
+                                                .pImageInfo = &panel},
+                                               {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                                .dstSet = compute_sets_[i],
+                                                .dstBinding = 1,
+                                                .descriptorCount = 1,
+                                                .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+                                                .pImageInfo = &target}};
+        vkUpdateDescriptorSets(ctx_.device(), 2, writes, 0, nullptr);
     }
 }
 
 void ImGuiLayer::set_targets(std::span<const Image* const> targets) {
     CUVK_ASSERT(!targets.empty(), "the overlay draws into at least one target image");
-    make_framebuffers(targets);
     if (panel_.extent() != targets.front()->extent())
         make_panel(targets.front()->extent());
+    make_framebuffers(targets);
+}
+
+VkImageLayout ImGuiLayer::layout() const noexcept {
+    return compute_blend_ ? VK_IMAGE_LAYOUT_GENERAL : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+}
+
+VkPipelineStageFlags2 ImGuiLayer::stage() const noexcept {
+    return compute_blend_ ? VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT : VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT;
+}
+
+VkAccessFlags2 ImGuiLayer::access() const noexcept {
+    return compute_blend_ ? VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT
+                          : VK_ACCESS_2_COLOR_ATTACHMENT_READ_BIT | VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT;
 }
 
 void ImGuiLayer::new_frame(core::Extent2D display, float dt) {
@@ -347,7 +454,7 @@ void ImGuiLayer::record_panel(VkCommandBuffer cmd) {
     // Earlier frames' blends read the panel image (submission order on one queue): they finish first. Its old
     // contents are discarded; the pass clears it.
     record_barrier(cmd, {.image = panel_.get(),
-                         .src_stage = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                         .src_stage = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
                          .src_access = VK_ACCESS_2_NONE,
                          .dst_stage = VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
                          .dst_access = VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
@@ -369,7 +476,7 @@ void ImGuiLayer::record_panel(VkCommandBuffer cmd) {
     record_barrier(cmd, {.image = panel_.get(),
                          .src_stage = VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT,
                          .src_access = VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT,
-                         .dst_stage = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT,
+                         .dst_stage = VK_PIPELINE_STAGE_2_FRAGMENT_SHADER_BIT | VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
                          .dst_access = VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
                          .old_layout = VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL,
                          .new_layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL});
@@ -389,6 +496,16 @@ void ImGuiLayer::record(VkCommandBuffer cmd, std::uint32_t target) {
         scissor.extent.height, extent.height - std::min<std::uint32_t>(scissor.offset.y, extent.height));
     if (scissor.extent.width == 0 || scissor.extent.height == 0 || panel_.extent() != extent)
         return;
+    if (compute_blend_) {
+        const std::int32_t push[4] = {scissor.offset.x, scissor.offset.y, std::int32_t(scissor.extent.width),
+                                      std::int32_t(scissor.extent.height)};
+        vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, compute_pipeline_.get());
+        vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, compute_layout_.get(), 0, 1,
+                                &compute_sets_.at(target), 0, nullptr);
+        vkCmdPushConstants(cmd, compute_layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, push);
+        vkCmdDispatch(cmd, (scissor.extent.width + 15) / 16, (scissor.extent.height + 15) / 16, 1);
+        return;
+    }
     const VkRenderPassBeginInfo begin{.sType = VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO,
                                       .renderPass = blend_pass_.get(),
                                       .framebuffer = framebuffers_.at(target).get(),

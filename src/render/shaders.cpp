@@ -18,6 +18,12 @@ constexpr std::uint32_t kPanelVert[] = {
 constexpr std::uint32_t kPanelFrag[] = {
 #include "panel.frag.inc"
 };
+constexpr std::uint32_t kPanelComp[] = {
+#include "panel.comp.inc"
+};
+constexpr std::uint32_t kPanelAnyComp[] = {
+#include "panel_any.comp.inc"
+};
 constexpr std::uint32_t kPointsVert[] = {
 #include "points.vert.inc"
 };
@@ -46,6 +52,12 @@ std::span<const std::uint32_t> panel_vert() {
 }
 std::span<const std::uint32_t> panel_frag() {
     return kPanelFrag;
+}
+std::span<const std::uint32_t> panel_comp() {
+    return kPanelComp;
+}
+std::span<const std::uint32_t> panel_any_comp() {
+    return kPanelAnyComp;
 }
 std::span<const std::uint32_t> points_vert() {
     return kPointsVert;

@@ -11,6 +11,8 @@ std::span<const std::uint32_t> composite_any_comp(); // composite.comp with ANY_
 std::span<const std::uint32_t> range_comp();
 std::span<const std::uint32_t> panel_vert();
 std::span<const std::uint32_t> panel_frag();
+std::span<const std::uint32_t> panel_comp();
+std::span<const std::uint32_t> panel_any_comp(); // panel.comp with ANY_FORMAT
 std::span<const std::uint32_t> points_vert();
 std::span<const std::uint32_t> points_frag();
 std::span<const std::uint32_t> mesh_vert();

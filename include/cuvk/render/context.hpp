@@ -87,6 +87,8 @@ public:
     bool validation_enabled() const noexcept { return validation_enabled_; }
     // shaderStorageImageWriteWithoutFormat is enabled: storage images of any storable format can be written.
     bool supports_storage_write_without_format() const noexcept { return storage_write_without_format_; }
+    // shaderStorageImageReadWithoutFormat is enabled: storage images of any format can be read.
+    bool supports_storage_read_without_format() const noexcept { return storage_read_without_format_; }
     const core::LogFn& log() const noexcept { return log_; }
 
     // Device-level entry point of an enabled extension; throws naming it when the driver does not provide it.
@@ -131,6 +133,7 @@ private:
     std::vector<std::string> device_extensions_;
     bool validation_enabled_ = false;
     bool storage_write_without_format_ = false;
+    bool storage_read_without_format_ = false;
     PFN_vkSetDebugUtilsObjectNameEXT set_object_name_ = nullptr;
 };
 

@@ -3,7 +3,9 @@
 //
 // A UI frame (new_frame() .. end_frame()) need not come with every displayed frame: Dear ImGui draws into a panel
 // image of its own (premultiplied alpha over transparent black) when a new UI frame has ended, and every displayed
-// frame lays that image over its target with one small blended pass, scissored to where the UI has pixels. So a
+// frame lays that image over its target, only where the UI has pixels: with a compute pass where the target can be
+// read and written as a storage image (RGBA8, or any format where the device reads storage images without a
+// format), the target staying in GENERAL layout; else with a small blended raster pass. So a
 // viewer running at thousands of frames per second builds its UI at display rate and pays a few microseconds of host
 // time per frame for the panel (Dear ImGui's own per-frame vertex upload would cost far more).
 //
@@ -54,9 +56,15 @@ public:
     void new_frame(core::Extent2D display, float dt);
     // Ends the UI frame (ImGui::Render); its draw data is what record() draws until the next new_frame().
     void end_frame();
-    // Lays the last ended UI frame over target image `target` (COLOR_ATTACHMENT_OPTIMAL before and after), first
-    // drawing it into the panel image if it is new. Frames are recorded in submission order on one queue.
+    // Lays the last ended UI frame over target image `target` (in layout() before and after, its earlier writes
+    // visible to scope()), first drawing it into the panel image if it is new. Frames are recorded in submission
+    // order on one queue.
     void record(VkCommandBuffer cmd, std::uint32_t target);
+    // How record() touches the target: GENERAL and the compute stage, or COLOR_ATTACHMENT_OPTIMAL and colour output.
+    bool blends_by_compute() const noexcept { return compute_blend_; }
+    VkImageLayout layout() const noexcept;
+    VkPipelineStageFlags2 stage() const noexcept;
+    VkAccessFlags2 access() const noexcept;
 
     ImGuiContext* context() const noexcept { return imgui_; }
     // True when ImGui wants the mouse / the keyboard (the pointer is over the panel, a text field has focus).
@@ -67,6 +75,8 @@ private:
     ImGuiLayer(const Context& ctx, const ImGuiLayerInfo& info) : ctx_(ctx), info_(info) {}
     void make_framebuffers(std::span<const Image* const> targets);
     void make_panel(core::Extent2D extent);
+    void make_compute_blend();
+    void write_compute_sets();
     void record_panel(VkCommandBuffer cmd);
 
     using UniqueRenderPass = core::Unique<VkRenderPass, DeviceChildDeleter<VkRenderPass, vkDestroyRenderPass>>;
@@ -87,7 +97,14 @@ private:
     UniquePipelineLayout blend_layout_;
     UniqueRenderPass blend_pass_;
     UniquePipeline blend_pipeline_;
-    std::vector<UniqueFramebuffer> framebuffers_; // per target image
+    std::vector<UniqueFramebuffer> framebuffers_; // per target image (raster blend)
+    UniqueDescriptorSetLayout compute_set_layout_;  // compute blend: panel + target
+    UniquePipelineLayout compute_layout_;
+    UniquePipeline compute_pipeline_;
+    UniqueDescriptorPool compute_pool_;
+    std::vector<VkDescriptorSet> compute_sets_; // per target image
+    std::vector<VkImageView> target_views_;
+    bool compute_blend_ = false;
     std::vector<core::Extent2D> extents_;
     VkRect2D drawn_{};   // where the last UI frame has pixels (framebuffer pixels); empty: nothing to lay over
     bool dirty_ = false; // a UI frame ended that the panel image does not hold yet
