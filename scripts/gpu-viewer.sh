@@ -14,11 +14,11 @@ frames=${FRAMES:-1000}
 samples="gray-scott fluid particles waves fractal"
 for s in $samples; do
   timeout 120 $v --headless --backend interop --validation --frames "$frames" --size 1280x720 --sample "$s" \
-    --screenshot "$OUT/viewer-$s.png" > "$LOGS/viewer-$s.log" 2>&1
+    --screenshot "$OUT/$s.png" > "$LOGS/viewer-$s.log" 2>&1
   rc=$?; echo "viewer $s rc=$rc $(grep -o '[0-9.]* after start-up' "$LOGS/viewer-$s.log")"; show_failure $rc "$LOGS/viewer-$s.log"
 done
 timeout 180 $v --headless --backend interop --validation --frames "$frames" --size 1920x1080 \
-  --sample gray-scott --sample fluid --sample particles --sample waves --screenshot "$OUT/viewer-four.png" \
+  --sample gray-scott --sample fluid --sample particles --sample waves --screenshot "$OUT/four-panes.png" \
   > "$LOGS/viewer-four.log" 2>&1
 rc=$?; echo "viewer four panes rc=$rc $(grep -o '[0-9.]* after start-up' "$LOGS/viewer-four.log")"; show_failure $rc "$LOGS/viewer-four.log"
 echo "| sample | gallery fps | viewer fps, panel drawn | viewer / gallery | viewer fps, panel hidden |"
