@@ -69,8 +69,8 @@ int main(int argc, char** argv) {
     app.add_option("--status", info.status, "keep a JSON file describing the state up to date (for scripts)");
     app.add_flag("--headless", info.headless, "no window: draw into an offscreen image, panel included");
     app.add_option("--device", device, "Vulkan device: index, UUID or name (default: the best)");
-    auto* cuda_option = app.add_option("--cuda-device", cuda_device, "CUDA ordinal of the display GPU")
-                            ->check(CLI::Range(0, 1023));
+    auto* cuda_option =
+        app.add_option("--cuda-device", cuda_device, "CUDA ordinal of the display GPU")->check(CLI::Range(0, 1023));
     app.add_option("--present-mode", info.present_mode, "fifo | mailbox | immediate")->capture_default_str();
     app.add_flag("--copy-path", info.copy_path, "composite offscreen and copy into the swapchain (to measure it)");
     app.add_flag("--hide-panel", info.hide_panel, "start with the panel hidden (H shows it)");

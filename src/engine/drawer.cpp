@@ -82,7 +82,8 @@ void Drawer::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame
     };
     switch (output_.kind) {
     case compute::OutputKind::image: {
-        render::CompositeRect rect{.x = pane_.offset.x, .y = pane_.offset.y, .extent = extent, .lod = output_.display_lod};
+        render::CompositeRect rect{
+            .x = pane_.offset.x, .y = pane_.offset.y, .extent = extent, .lod = output_.display_lod};
         if (view) {
             const float span = 1.0f / view->zoom;
             rect.uv_span = {span, span};

@@ -289,8 +289,8 @@ void FrameRing::set_params(std::span<const float> params) {
 
 void FrameRing::set_steps(std::uint32_t steps) {
     if (steps > kMaxStepsPerFrame)
-        core::fail_usage(info_.name + ": steps per frame must be 0 to " + std::to_string(kMaxStepsPerFrame) +
-                         ", not " + std::to_string(steps));
+        core::fail_usage(info_.name + ": steps per frame must be 0 to " + std::to_string(kMaxStepsPerFrame) + ", not " +
+                         std::to_string(steps));
     steps_ = steps;
 }
 

@@ -5,8 +5,7 @@
 
 namespace cuvk::engine {
 
-void OverlayTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image,
-                                     TargetState& state) {
+void OverlayTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, std::uint32_t image, TargetState& state) {
     if (draw_ && (!active_ || active_())) {
         render::record_barrier(cmd, {.image = inner_.images()[image]->get(),
                                      .src_stage = state.last_write.stage,

@@ -5,10 +5,10 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstring>
-#include <fcntl.h>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -54,8 +54,7 @@ bool has_program(const std::string& name) {
     return false;
 }
 
-std::unique_ptr<Recorder> Recorder::start(const std::string& path, core::Extent2D extent, double fps,
-                                          core::LogFn log) {
+std::unique_ptr<Recorder> Recorder::start(const std::string& path, core::Extent2D extent, double fps, core::LogFn log) {
     if (path.empty())
         core::fail_usage("--record needs a file name");
     if (extent.empty() || extent.width % 2 || extent.height % 2)
@@ -78,8 +77,8 @@ std::unique_ptr<Recorder> Recorder::start(const std::string& path, core::Extent2
             core::fail_errno(errno, "pipe2", "starting ffmpeg", path);
         const std::string size = std::to_string(extent.width) + "x" + std::to_string(extent.height);
         const std::string rate = std::to_string(fps);
-        std::vector<std::string> args = {"ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-f", "rawvideo",
-                                         "-pix_fmt", "rgba", "-s", size, "-r", rate, "-i", "pipe:0"};
+        std::vector<std::string> args = {"ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt",
+                                         "rgba",   "-s",       size, "-r",        rate,    "-i", "pipe:0"};
         const std::string ext = p.extension().string();
         if (ext == ".mp4" || ext == ".mkv" || ext == ".mov")
             for (const char* a : {"-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p"})

@@ -22,8 +22,7 @@ namespace cuvk::engine {
 class Recorder {
 public:
     // `path`: the video (.mp4, .mkv, .webm, .gif, ...); frames of `extent` at `fps`.
-    static std::unique_ptr<Recorder> start(const std::string& path, core::Extent2D extent, double fps,
-                                           core::LogFn log);
+    static std::unique_ptr<Recorder> start(const std::string& path, core::Extent2D extent, double fps, core::LogFn log);
     ~Recorder(); // finishes quietly (errors are logged) when finish() was not called
     Recorder(const Recorder&) = delete;
     Recorder& operator=(const Recorder&) = delete;

@@ -29,12 +29,12 @@ void SwapchainTarget::make_images() {
         for (const auto& image : swapchain_->images())
             images_.push_back(&image);
     } else {
-        copy_image_ = render::Image::create(ctx_, {.extent = extent,
-                                                   .format = VK_FORMAT_R8G8B8A8_UNORM,
-                                                   .usage = VK_IMAGE_USAGE_STORAGE_BIT |
-                                                            VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
-                                                            VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
-                                                   .name = info_.name + ".frame"});
+        copy_image_ =
+            render::Image::create(ctx_, {.extent = extent,
+                                         .format = VK_FORMAT_R8G8B8A8_UNORM,
+                                         .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
+                                                  VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+                                         .name = info_.name + ".frame"});
         images_.push_back(&*copy_image_);
     }
     captures_ = std::make_unique<Captures>(ctx_, extent, info_.capture ? info_.readbacks : 0, info_.name);
@@ -55,8 +55,8 @@ render::SwapchainStatus SwapchainTarget::acquire() {
     CUVK_ASSERT(!acquired_, "one image is acquired per frame");
     if (free_semaphores_.empty()) {
         free_semaphores_.push_back(std::uint32_t(semaphores_.size()));
-        semaphores_.push_back(render::create_binary_semaphore(
-            ctx_, info_.name + ".acquired" + std::to_string(semaphores_.size())));
+        semaphores_.push_back(
+            render::create_binary_semaphore(ctx_, info_.name + ".acquired" + std::to_string(semaphores_.size())));
     }
     const std::uint32_t s = free_semaphores_.back();
     std::uint32_t index = 0;

@@ -1,8 +1,8 @@
 #include "cuvk/engine/target.hpp"
 
+#include "captures.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/image.hpp"
-#include "captures.hpp"
 
 namespace cuvk::engine {
 

@@ -112,16 +112,16 @@ Viewer::Viewer(const Registry& registry, const ViewerInfo& info) : registry_(reg
     copy_path_ = info_.copy_path;
 
     if (!info_.headless) {
-        window_ = render::Window::create(
-            {.size = info_.window, .title = "cuvk-viewer", .fullscreen = info_.fullscreen});
+        window_ =
+            render::Window::create({.size = info_.window, .title = "cuvk-viewer", .fullscreen = info_.fullscreen});
         window_->set_callbacks({.key = [this](int k, int a, int m) { on_key(k, a, m); },
                                 .mouse_button = [this](int b, int a, int m) { on_button(b, a, m); },
                                 .cursor = [this](double x, double y) { on_cursor(x, y); },
                                 .scroll = [this](double dx, double dy) { on_scroll(dx, dy); }});
     }
     render::ContextInfo ctx_info{.app_name = "cuvk-viewer",
-                                 .validation = info_.validation ? render::Validation::required
-                                                                : render::Validation::off,
+                                 .validation =
+                                     info_.validation ? render::Validation::required : render::Validation::off,
                                  .device = info_.device,
                                  .log = info_.log};
     if (window_) {
@@ -141,15 +141,17 @@ Viewer::Viewer(const Registry& registry, const ViewerInfo& info) : registry_(reg
             SwapchainTargetInfo{.present_mode = present_mode,
                                 .allow_storage = !copy_path_,
                                 .readbacks = 3,
-                                .capture = [this](core::FrameIndex k) {
-                                    return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
-                                },
-                                .on_capture = [this](core::FrameIndex k, render::Pixels&& p) {
-                                    if (screenshot_frame_ && *screenshot_frame_ == k)
-                                        screenshot_pixels_ = p;
-                                    if (recorder_)
-                                        recorder_->push(std::move(p));
-                                },
+                                .capture =
+                                    [this](core::FrameIndex k) {
+                                        return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
+                                    },
+                                .on_capture =
+                                    [this](core::FrameIndex k, render::Pixels&& p) {
+                                        if (screenshot_frame_ && *screenshot_frame_ == k)
+                                            screenshot_pixels_ = p;
+                                        if (recorder_)
+                                            recorder_->push(std::move(p));
+                                    },
                                 .name = "window"});
     } else {
         make_target();
@@ -160,8 +162,8 @@ Viewer::Viewer(const Registry& registry, const ViewerInfo& info) : registry_(reg
     const auto target_extent = overlay_->extent();
     const std::uint32_t count = std::uint32_t(preset.panes.size());
     const std::uint32_t cols = count == 4 ? 2 : count, rows = count == 4 ? 2 : 1;
-    sim_size_ = info_.sim_size.value_or(core::Extent2D{std::max(1u, target_extent.width / cols),
-                                                       std::max(1u, target_extent.height / rows)});
+    sim_size_ = info_.sim_size.value_or(
+        core::Extent2D{std::max(1u, target_extent.width / cols), std::max(1u, target_extent.height / rows)});
     for (auto& pane : preset.panes) {
         panes_.push_back({});
         panes_.back().settings = pane;
@@ -181,16 +183,18 @@ void Viewer::make_target() {
     offscreen_ = std::make_unique<OffscreenTarget>(
         *ctx_, OffscreenTargetInfo{.extent = info_.window,
                                    .readbacks = 3,
-                                   .capture = [this](core::FrameIndex k) {
-                                       return (recorder_ != nullptr && offscreen_->can_capture()) ||
-                                              (screenshot_frame_ && *screenshot_frame_ == k);
-                                   },
-                                   .on_capture = [this](core::FrameIndex k, render::Pixels&& p) {
-                                       if (screenshot_frame_ && *screenshot_frame_ == k)
-                                           screenshot_pixels_ = p;
-                                       if (recorder_)
-                                           recorder_->push(std::move(p));
-                                   },
+                                   .capture =
+                                       [this](core::FrameIndex k) {
+                                           return (recorder_ != nullptr && offscreen_->can_capture()) ||
+                                                  (screenshot_frame_ && *screenshot_frame_ == k);
+                                       },
+                                   .on_capture =
+                                       [this](core::FrameIndex k, render::Pixels&& p) {
+                                           if (screenshot_frame_ && *screenshot_frame_ == k)
+                                               screenshot_pixels_ = p;
+                                           if (recorder_)
+                                               recorder_->push(std::move(p));
+                                       },
                                    .name = "viewer"});
 }
 
@@ -401,15 +405,17 @@ void Viewer::apply_requests() {
             SwapchainTargetInfo{.present_mode = parse_present_mode(info_.present_mode),
                                 .allow_storage = !copy_path_,
                                 .readbacks = 3,
-                                .capture = [this](core::FrameIndex k) {
-                                    return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
-                                },
-                                .on_capture = [this](core::FrameIndex k, render::Pixels&& p) {
-                                    if (screenshot_frame_ && *screenshot_frame_ == k)
-                                        screenshot_pixels_ = p;
-                                    if (recorder_)
-                                        recorder_->push(std::move(p));
-                                },
+                                .capture =
+                                    [this](core::FrameIndex k) {
+                                        return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
+                                    },
+                                .on_capture =
+                                    [this](core::FrameIndex k, render::Pixels&& p) {
+                                        if (screenshot_frame_ && *screenshot_frame_ == k)
+                                            screenshot_pixels_ = p;
+                                        if (recorder_)
+                                            recorder_->push(std::move(p));
+                                    },
                                 .name = "window"});
         make_overlay();
     }
@@ -805,8 +811,8 @@ ViewerResult Viewer::run() {
     result_.frames = frames_;
     result_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (steady_start && frames_ > steady_from)
-        result_.steady_fps = double(frames_ - steady_from) /
-                             std::chrono::duration<double>(Clock::now() - *steady_start).count();
+        result_.steady_fps =
+            double(frames_ - steady_from) / std::chrono::duration<double>(Clock::now() - *steady_start).count();
     result_.validation_messages = ctx_->validation_messages().size();
     write_status(true);
     return result_;

@@ -40,18 +40,18 @@ private:
 };
 
 struct PaneState {
-    ViewerPane settings;              // what the user chose (params: current values)
-    Backend backend = Backend::cpu;   // resolved
-    std::unique_ptr<FrameRing> ring;  // null when the pane could not start (note says why)
+    ViewerPane settings;             // what the user chose (params: current values)
+    Backend backend = Backend::cpu;  // resolved
+    std::unique_ptr<FrameRing> ring; // null when the pane could not start (note says why)
     PaneView view;
     Rolling sim_ms, draw_ms;
-    std::string note;                 // the last refusal or failure, shown in the panel
+    std::string note; // the last refusal or failure, shown in the panel
 };
 
 // What the panel and the keys asked for, applied between frames.
 struct ViewerRequests {
-    std::vector<std::size_t> restart;  // panes that get a new ring (sample, backend, seed, reset)
-    bool rebuild_all = false;          // frames in flight, sync or simulation size changed
+    std::vector<std::size_t> restart; // panes that get a new ring (sample, backend, seed, reset)
+    bool rebuild_all = false;         // frames in flight, sync or simulation size changed
     bool screenshot = false;
     bool toggle_record = false;
     bool step = false;
@@ -119,7 +119,7 @@ private:
     bool copy_path_ = false;
     bool cuda_available_ = false;
     std::string cuda_reasons_;
-    std::uint64_t frames_ = 0;          // frames shown
+    std::uint64_t frames_ = 0; // frames shown
     std::optional<core::FrameIndex> screenshot_frame_;
     std::string screenshot_path_;
     std::optional<render::Pixels> screenshot_pixels_;
@@ -127,10 +127,10 @@ private:
     ViewerResult result_;
     Rolling frame_ms_;
     std::string preset_path_ = "cuvk-preset.json";
-    std::string message_;               // the last thing the viewer did or refused, shown in the panel
+    std::string message_; // the last thing the viewer did or refused, shown in the panel
     std::map<std::string, std::array<float, 4>> controls_;
-    std::array<float, 4> panel_rect_{};  // the panel's window, framebuffer pixels (x, y, w, h)
-    bool panel_busy_ = false;            // a popup is open or a widget is held
+    std::array<float, 4> panel_rect_{}; // the panel's window, framebuffer pixels (x, y, w, h)
+    bool panel_busy_ = false;           // a popup is open or a widget is held
     std::chrono::steady_clock::time_point last_status_{};
     std::optional<Drag> drag_;
     double cursor_x_ = 0.0, cursor_y_ = 0.0;

@@ -150,8 +150,8 @@ void Viewer::draw_panel() {
             for (std::size_t m = 0; m < sc.present_modes().size(); ++m) {
                 if (m > 0)
                     ImGui::SameLine();
-                if (ImGui::RadioButton(render::to_string(sc.present_modes()[m]), sc.present_mode() ==
-                                                                                     sc.present_modes()[m]))
+                if (ImGui::RadioButton(render::to_string(sc.present_modes()[m]),
+                                       sc.present_mode() == sc.present_modes()[m]))
                     requests_.present_mode = sc.present_modes()[m];
             }
             bool copy = copy_path_;

@@ -203,8 +203,8 @@ void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, c
         vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, range_layout_.get(), 0, 1, &binding.range, 0,
                                 nullptr);
         vkCmdPushConstants(cmd, range_layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), &push);
-        const core::Extent2D level = rect.source_extent.empty() ? core::Extent2D{1, 1}
-                                                                 : core::mip_extent(rect.source_extent, rect.range_level);
+        const core::Extent2D level =
+            rect.source_extent.empty() ? core::Extent2D{1, 1} : core::mip_extent(rect.source_extent, rect.range_level);
         vkCmdDispatch(cmd, (level.width + kGroup - 1) / kGroup, (level.height + kGroup - 1) / kGroup, 1);
         record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
                               VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
@@ -217,8 +217,7 @@ void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, c
                     rect.lod,
                     std::uint32_t(rect.mode)};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_.get());
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding.composite, 0,
-                            nullptr);
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding.composite, 0, nullptr);
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push), &push);
     vkCmdDispatch(cmd, (rect.extent.width + kGroup - 1) / kGroup, (rect.extent.height + kGroup - 1) / kGroup, 1);
 }

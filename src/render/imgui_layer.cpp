@@ -6,9 +6,9 @@
 #include "cuvk/render/compositor.hpp"
 #include "shaders.hpp"
 
-#include <imgui.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_vulkan.h>
+#include <imgui.h>
 
 #include <algorithm>
 #include <atomic>
@@ -79,31 +79,29 @@ VkPipeline make_blend_pipeline(const Context& ctx, VkPipelineLayout layout, VkRe
                                const std::string& name) {
     const auto vert = create_shader_module(ctx, shaders::panel_vert(), name + ".vert");
     const auto frag = create_shader_module(ctx, shaders::panel_frag(), name + ".frag");
-    const VkPipelineShaderStageCreateInfo stages[] = {
-        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_VERTEX_BIT,
-         .module = vert.get(),
-         .pName = "main"},
-        {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
-         .module = frag.get(),
-         .pName = "main"}};
+    const VkPipelineShaderStageCreateInfo stages[] = {{.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                                                       .stage = VK_SHADER_STAGE_VERTEX_BIT,
+                                                       .module = vert.get(),
+                                                       .pName = "main"},
+                                                      {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                                                       .stage = VK_SHADER_STAGE_FRAGMENT_BIT,
+                                                       .module = frag.get(),
+                                                       .pName = "main"}};
     const VkPipelineVertexInputStateCreateInfo vertex_input{
         .sType = VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
     const VkPipelineInputAssemblyStateCreateInfo assembly{
         .sType = VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO,
         .topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST};
-    const VkPipelineViewportStateCreateInfo viewport{.sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO,
-                                                     .viewportCount = 1,
-                                                     .scissorCount = 1};
-    const VkPipelineRasterizationStateCreateInfo raster{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
-        .polygonMode = VK_POLYGON_MODE_FILL,
-        .cullMode = VK_CULL_MODE_NONE,
-        .lineWidth = 1.0f};
-    const VkPipelineMultisampleStateCreateInfo multisample{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
-        .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
+    const VkPipelineViewportStateCreateInfo viewport{
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO, .viewportCount = 1, .scissorCount = 1};
+    const VkPipelineRasterizationStateCreateInfo raster{.sType =
+                                                            VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO,
+                                                        .polygonMode = VK_POLYGON_MODE_FILL,
+                                                        .cullMode = VK_CULL_MODE_NONE,
+                                                        .lineWidth = 1.0f};
+    const VkPipelineMultisampleStateCreateInfo multisample{.sType =
+                                                               VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO,
+                                                           .rasterizationSamples = VK_SAMPLE_COUNT_1_BIT};
     const VkPipelineColorBlendAttachmentState blend{.blendEnable = VK_TRUE,
                                                     .srcColorBlendFactor = VK_BLEND_FACTOR_ONE,
                                                     .dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
@@ -112,8 +110,10 @@ VkPipeline make_blend_pipeline(const Context& ctx, VkPipelineLayout layout, VkRe
                                                     .dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA,
                                                     .alphaBlendOp = VK_BLEND_OP_ADD,
                                                     .colorWriteMask = 0xf};
-    const VkPipelineColorBlendStateCreateInfo blend_state{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO, .attachmentCount = 1, .pAttachments = &blend};
+    const VkPipelineColorBlendStateCreateInfo blend_state{.sType =
+                                                              VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO,
+                                                          .attachmentCount = 1,
+                                                          .pAttachments = &blend};
     const VkDynamicState dynamic_states[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
     const VkPipelineDynamicStateCreateInfo dynamic{.sType = VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO,
                                                    .dynamicStateCount = 2,
@@ -490,8 +490,8 @@ void ImGuiLayer::record(VkCommandBuffer cmd, std::uint32_t target) {
         return;
     const core::Extent2D extent = extents_.at(target);
     VkRect2D scissor = drawn_;
-    scissor.extent.width = std::min<std::uint32_t>(scissor.extent.width, extent.width - std::min<std::uint32_t>(
-                                                                                            scissor.offset.x, extent.width));
+    scissor.extent.width = std::min<std::uint32_t>(
+        scissor.extent.width, extent.width - std::min<std::uint32_t>(scissor.offset.x, extent.width));
     scissor.extent.height = std::min<std::uint32_t>(
         scissor.extent.height, extent.height - std::min<std::uint32_t>(scissor.offset.y, extent.height));
     if (scissor.extent.width == 0 || scissor.extent.height == 0 || panel_.extent() != extent)

@@ -4,7 +4,7 @@
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
 
-#include <vulkan/vulkan.h> // before GLFW: declares glfwCreateWindowSurface
+#define GLFW_INCLUDE_VULKAN // GLFW then declares glfwCreateWindowSurface
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
@@ -76,8 +76,7 @@ std::unique_ptr<Swapchain> Swapchain::create(const Context& ctx, const Window& w
 
     CUVK_VK(vkGetPhysicalDeviceSurfacePresentModesKHR(ctx.physical_device(), surface, &count, nullptr), info.name);
     std::vector<VkPresentModeKHR> modes(count);
-    CUVK_VK(vkGetPhysicalDeviceSurfacePresentModesKHR(ctx.physical_device(), surface, &count, modes.data()),
-            info.name);
+    CUVK_VK(vkGetPhysicalDeviceSurfacePresentModesKHR(ctx.physical_device(), surface, &count, modes.data()), info.name);
     for (PresentMode m : {PresentMode::fifo, PresentMode::mailbox, PresentMode::immediate})
         if (m == PresentMode::fifo || std::find(modes.begin(), modes.end(), to_vk(m)) != modes.end())
             out->modes_.push_back(m);
@@ -98,11 +97,11 @@ void Swapchain::recreate(core::Extent2D extent, PresentMode mode) {
     if (extent.empty())
         core::fail("a swapchain cannot be made for a minimised (0x0) window", info_.name);
 
-    const VkImageUsageFlags wanted_storage =
-        info_.allow_storage && (caps.supportedUsageFlags & VK_IMAGE_USAGE_STORAGE_BIT) &&
-                has_storage_feature(ctx_, format_)
-            ? VK_IMAGE_USAGE_STORAGE_BIT
-            : 0;
+    const VkImageUsageFlags wanted_storage = info_.allow_storage &&
+                                                     (caps.supportedUsageFlags & VK_IMAGE_USAGE_STORAGE_BIT) &&
+                                                     has_storage_feature(ctx_, format_)
+                                                 ? VK_IMAGE_USAGE_STORAGE_BIT
+                                                 : 0;
     const VkImageUsageFlags usage = wanted_storage | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
                                     VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     if ((caps.supportedUsageFlags & usage) != usage)
@@ -154,8 +153,8 @@ void Swapchain::recreate(core::Extent2D extent, PresentMode mode) {
 }
 
 SwapchainStatus Swapchain::acquire(VkSemaphore acquired, std::uint32_t& index, std::chrono::nanoseconds timeout) {
-    const VkResult r = vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), std::uint64_t(timeout.count()),
-                                             acquired, VK_NULL_HANDLE, &index);
+    const VkResult r = vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), std::uint64_t(timeout.count()), acquired,
+                                             VK_NULL_HANDLE, &index);
     switch (r) {
     case VK_SUCCESS:
         return SwapchainStatus::ok;

@@ -2,7 +2,7 @@
 
 #include "cuvk/core/error.hpp"
 
-#include <vulkan/vulkan.h> // before GLFW: declares glfwCreateWindowSurface
+#define GLFW_INCLUDE_VULKAN // GLFW then declares glfwCreateWindowSurface
 #include <GLFW/glfw3.h>
 
 #include <algorithm>

@@ -124,9 +124,9 @@ struct OutputView {
 };
 
 struct FrameContext {
-    CudaStream stream = nullptr;         // the ring's stream (null: the CPU implementation runs)
-    core::FrameIndex frame;              // the ring's frame number: 0, 1, 2, ... (it goes on across resize)
-    double time = 0.0;                   // simulated seconds: the steps taken so far * the ring's time step
+    CudaStream stream = nullptr; // the ring's stream (null: the CPU implementation runs)
+    core::FrameIndex frame;      // the ring's frame number: 0, 1, 2, ... (it goes on across resize)
+    double time = 0.0;           // simulated seconds: the steps taken so far * the ring's time step
     // How many steps this frame advances the state before writing the outputs: 1 normally, 0 while the viewer is
     // paused (write the current state again), more when a user asks for several steps per displayed frame.
     std::uint32_t steps = 1;

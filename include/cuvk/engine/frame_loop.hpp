@@ -36,11 +36,11 @@ struct FrameLoopInfo {
 // Without one (the default) a pane shows the whole image and raster outputs under a camera that turns with the
 // frame index, so that every ring size and batch gives the same frames.
 struct PaneView {
-    float zoom = 1.0f;                     // images: 1 shows the whole output, 2 half of it across
+    float zoom = 1.0f;                       // images: 1 shows the whole output, 2 half of it across
     std::array<float, 2> center{0.5f, 0.5f}; // images: the output coordinate ([0,1]^2, y down) at the pane's centre
-    bool orbit = false;                    // points, mesh: use the camera below instead of the turning one
-    float yaw = 0.8f, pitch = 0.6f;        // radians
-    float distance = 3.0f;                 // from the origin, scene units
+    bool orbit = false;                      // points, mesh: use the camera below instead of the turning one
+    float yaw = 0.8f, pitch = 0.6f;          // radians
+    float distance = 3.0f;                   // from the origin, scene units
     render::ColorMode scalar = render::ColorMode::map_auto; // R32F outputs: grey, map_fixed or map_auto
     std::array<float, 2> range{0.0f, 1.0f};                 // map_fixed: the values at the map's two ends
 };

@@ -30,9 +30,9 @@ class Captures;
 
 struct SwapchainTargetInfo {
     render::PresentMode present_mode = render::PresentMode::fifo;
-    bool allow_storage = true;   // false: always the copy path
-    std::uint32_t readbacks = 3; // host buffers for captures in flight (0..8)
-    std::function<bool(core::FrameIndex)> capture;                  // which frames to read back
+    bool allow_storage = true;                                          // false: always the copy path
+    std::uint32_t readbacks = 3;                                        // host buffers for captures in flight (0..8)
+    std::function<bool(core::FrameIndex)> capture;                      // which frames to read back
     std::function<void(core::FrameIndex, render::Pixels&&)> on_capture; // each captured frame, RGBA8, in order
     std::string name = "window";
 };

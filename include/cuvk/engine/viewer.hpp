@@ -23,12 +23,12 @@
 namespace cuvk::engine {
 
 struct ViewerPane {
-    std::string sample = "gray-scott";      // a Registry name
-    Backend backend = Backend::automatic;   // automatic: interop where a CUDA device matches, else cpu
-    std::vector<std::string> sets;          // "name=value", applied over the defaults (or over `params`)
-    std::vector<float> params;              // every parameter (a preset); empty: the defaults
+    std::string sample = "gray-scott";    // a Registry name
+    Backend backend = Backend::automatic; // automatic: interop where a CUDA device matches, else cpu
+    std::vector<std::string> sets;        // "name=value", applied over the defaults (or over `params`)
+    std::vector<float> params;            // every parameter (a preset); empty: the defaults
     std::uint32_t seed = 1;
-    std::uint32_t steps = 1;                // simulation steps per frame; 0: paused
+    std::uint32_t steps = 1; // simulation steps per frame; 0: paused
 };
 
 struct ViewerPreset {
@@ -38,20 +38,20 @@ struct ViewerPreset {
 };
 
 struct ViewerInfo {
-    ViewerPreset preset;                     // the panes (1..4), frames in flight, sync
-    core::Extent2D window{1600, 900};        // window (or headless image) size in pixels
-    std::optional<core::Extent2D> sim_size;  // simulation size of every pane; default: its pane's size at start
-    bool headless = false;                   // draw into an offscreen image (no display needed), panel included
-    std::uint64_t frames = 0;                // stop after this many frames; 0: until the window closes
-    std::string screenshot;                  // PNG of the last frame, panel included
-    std::string record;                      // a video of every frame (ffmpeg), else a PNG sequence beside it
-    std::string status;                      // a JSON file describing the state, rewritten a few times a second
-    std::string device;                      // Vulkan device selector (see render::select_physical_device)
+    ViewerPreset preset;                    // the panes (1..4), frames in flight, sync
+    core::Extent2D window{1600, 900};       // window (or headless image) size in pixels
+    std::optional<core::Extent2D> sim_size; // simulation size of every pane; default: its pane's size at start
+    bool headless = false;                  // draw into an offscreen image (no display needed), panel included
+    std::uint64_t frames = 0;               // stop after this many frames; 0: until the window closes
+    std::string screenshot;                 // PNG of the last frame, panel included
+    std::string record;                     // a video of every frame (ffmpeg), else a PNG sequence beside it
+    std::string status;                     // a JSON file describing the state, rewritten a few times a second
+    std::string device;                     // Vulkan device selector (see render::select_physical_device)
     std::optional<int> cuda_device;
-    std::string present_mode = "fifo";       // fifo | mailbox | immediate (fifo where the surface lacks it)
-    bool copy_path = false; // composite into an image of its own and blit it into the swapchain (headless: into the
-                            // offscreen image), even where a compute shader could write the target: measures the copy
-    bool validation = false;                 // the Khronos validation layer (required when asked for)
+    std::string present_mode = "fifo"; // fifo | mailbox | immediate (fifo where the surface lacks it)
+    bool copy_path = false;  // composite into an image of its own and blit it into the swapchain (headless: into the
+                             // offscreen image), even where a compute shader could write the target: measures the copy
+    bool validation = false; // the Khronos validation layer (required when asked for)
     bool hide_panel = false;
     bool fullscreen = false;
     const std::atomic<bool>* stop = nullptr; // set (a signal handler) to end the loop after the current frame

@@ -23,23 +23,23 @@
 namespace cuvk::render {
 
 struct CompositorInfo {
-    std::uint32_t max_bindings = 64;            // how many source/target pairs bind() may make
+    std::uint32_t max_bindings = 64;                   // how many source/target pairs bind() may make
     VkFormat target_format = VK_FORMAT_R8G8B8A8_UNORM; // of every target bound
-    bool linear = true;              // bilinear + trilinear sampling, else nearest
+    bool linear = true;                                // bilinear + trilinear sampling, else nearest
     std::string name = "compositor";
 };
 
 enum class ColorMode : std::uint32_t {
-    direct = 0,   // as stored
-    grey = 1,     // a one-channel source as grey, opaque
+    direct = 0,    // as stored
+    grey = 1,      // a one-channel source as grey, opaque
     map_fixed = 2, // a one-channel source through the colour map over CompositeRect::range
-    map_auto = 3, // the same over the smallest and largest value of the source's level range_level
+    map_auto = 3,  // the same over the smallest and largest value of the source's level range_level
 };
 
 struct CompositeRect {
-    std::int32_t x = 0, y = 0;          // top-left in the target
-    core::Extent2D extent;              // size in the target
-    float lod = 0.0f;                   // source level of detail
+    std::int32_t x = 0, y = 0;                  // top-left in the target
+    core::Extent2D extent;                      // size in the target
+    float lod = 0.0f;                           // source level of detail
     std::array<float, 2> uv_origin{0.0f, 0.0f}; // source coordinates at the rect's top-left (pan)
     std::array<float, 2> uv_span{1.0f, 1.0f};   // source coordinates across the rect (zoom); outside [0,1]: dark
     ColorMode mode = ColorMode::direct;

@@ -97,8 +97,8 @@ private:
     UniquePipelineLayout blend_layout_;
     UniqueRenderPass blend_pass_;
     UniquePipeline blend_pipeline_;
-    std::vector<UniqueFramebuffer> framebuffers_; // per target image (raster blend)
-    UniqueDescriptorSetLayout compute_set_layout_;  // compute blend: panel + target
+    std::vector<UniqueFramebuffer> framebuffers_;  // per target image (raster blend)
+    UniqueDescriptorSetLayout compute_set_layout_; // compute blend: panel + target
     UniquePipelineLayout compute_layout_;
     UniquePipeline compute_pipeline_;
     UniqueDescriptorPool compute_pool_;

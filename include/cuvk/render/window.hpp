@@ -28,7 +28,7 @@ struct WindowInfo {
 
 // What the window hands its user. Every field may be empty.
 struct WindowCallbacks {
-    std::function<void(int key, int action, int mods)> key;            // GLFW key codes and actions
+    std::function<void(int key, int action, int mods)> key;             // GLFW key codes and actions
     std::function<void(int button, int action, int mods)> mouse_button; // GLFW mouse buttons
     std::function<void(double x, double y)> cursor;                     // in framebuffer pixels
     std::function<void(double dx, double dy)> scroll;
