@@ -7,6 +7,7 @@
 // (only complete files are left). Every failure is one line on stderr; --verbose adds the source location and the
 // Vulkan loader's diagnostics. The contract and the bad inputs it is tested with: docs/cli-contract.md.
 
+#include "../common/app_common.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/text.hpp"
 #include "cuvk/engine/gallery.hpp"
@@ -19,33 +20,10 @@
 
 namespace {
 
-// Set by the SIGINT/SIGTERM handler, read by run_gallery between samples and files. A signal handler can reach only
-// objects of static storage; lock-free atomics are safe to store from it.
-std::atomic<bool> stop_requested{false};
-std::atomic<int> stop_signal{0};
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+constexpr const char* kApp = "cuvk-gallery";
 
-extern "C" void on_stop_signal(int signal) {
-    stop_signal.store(signal);
-    stop_requested.store(true);
-    ::signal(signal == SIGINT ? SIGTERM : SIGINT, SIG_DFL); // async-signal-safe (POSIX)
-}
-
-// The first SIGINT or SIGTERM asks the run to stop at the next batch, sample or file; SA_RESETHAND (and the handler,
-// for the other signal) restores the default action, so a second signal of either kind ends the program at once —
-// which may leave a temporary of the file being written (its name ends in .tmp; never a damaged final file).
-void install_stop_handlers() {
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    action.sa_flags = SA_RESETHAND | SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
-
-// Prints one line to stderr, whatever `text` holds.
 void print_error(const std::string& text) {
-    std::fprintf(stderr, "cuvk-gallery: %s\n", cuvk::core::escape_control(text).c_str());
+    cuvk::apps::print_error(kApp, text);
 }
 
 } // namespace
@@ -82,18 +60,8 @@ int main(int argc, char** argv) {
     app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");
     app.add_flag("--verbose", verbose, "errors with their source location, and the Vulkan loader's diagnostics");
     auto* list_flag = app.add_flag("--list", list, "list the samples with their descriptions and parameters");
-    // --list runs nothing, so every other option would be ignored: refuse them instead.
-    for (auto* option : app.get_options())
-        if (option != list_flag && option != app.get_help_ptr())
-            list_flag->excludes(option);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0)
-            return app.exit(e); // --help
-        print_error(std::string(e.what()) + " (see --help)");
-        return 2;
-    }
+    if (const auto status = apps::parse_command_line(app, list_flag, argc, argv, kApp))
+        return *status;
     try {
         const auto registry = engine::Registry::with_builtins();
         if (list) {
@@ -117,8 +85,8 @@ int main(int argc, char** argv) {
             if (verbose || level != core::LogLevel::debug)
                 core::log_to_stderr(level, core::escape_control(message));
         };
-        info.stop = &stop_requested;
-        install_stop_handlers();
+        info.stop = &apps::stop_requested;
+        apps::install_stop_handlers();
         const auto result = engine::run_gallery(registry, info);
         std::printf("cuvk-gallery: backend %s%s%s%s on %s\n", engine::to_string(result.backend),
                     result.backend_reason.empty() ? "" : " (", result.backend_reason.c_str(),
@@ -147,12 +115,10 @@ int main(int argc, char** argv) {
         return 0;
     } catch (const core::Error& e) {
         if (e.is_interrupted()) {
-            const int signal = stop_signal.load();
-            print_error(std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": " + e.message());
-            return 128 + (signal ? signal : SIGINT);
+            print_error(std::string(apps::stop_name()) + ": " + e.message());
+            return apps::stop_status();
         }
-        print_error(verbose ? e.what() : e.is_usage() ? e.doing() : e.message());
-        return e.is_usage() ? 2 : 1;
+        return apps::report(e, verbose, kApp);
     } catch (const std::exception& e) {
         print_error(e.what());
         return 1;

@@ -7,6 +7,7 @@
 // error, 130 / 143 stopped by SIGINT / SIGTERM. Every failure is one line on stderr; --verbose adds the source
 // location.
 
+#include "../common/app_common.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/text.hpp"
 #include "cuvk/engine/registry.hpp"
@@ -19,26 +20,10 @@
 
 namespace {
 
-// Set by the SIGINT/SIGTERM handler, read by the viewer between frames (static storage, lock-free: signal-safe).
-std::atomic<bool> stop_requested{false};
-std::atomic<int> stop_signal{0};
-
-extern "C" void on_stop_signal(int signal) {
-    stop_signal.store(signal);
-    stop_requested.store(true);
-}
-
-void install_stop_handlers() {
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    action.sa_flags = SA_RESETHAND | SA_RESTART; // a second signal ends the program at once
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, nullptr);
-    sigaction(SIGTERM, &action, nullptr);
-}
+constexpr const char* kApp = "cuvk-viewer";
 
 void print_error(const std::string& text) {
-    std::fprintf(stderr, "cuvk-viewer: %s\n", cuvk::core::escape_control(text).c_str());
+    cuvk::apps::print_error(kApp, text);
 }
 
 } // namespace
@@ -78,17 +63,8 @@ int main(int argc, char** argv) {
     app.add_flag("--validation", info.validation, "enable the Khronos validation layer (its messages fail the run)");
     app.add_flag("--verbose", verbose, "errors with their source location");
     auto* list_flag = app.add_flag("--list", list, "list the simulations and their parameters");
-    for (auto* option : app.get_options())
-        if (option != list_flag && option != app.get_help_ptr())
-            list_flag->excludes(option);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0)
-            return app.exit(e); // --help
-        print_error(std::string(e.what()) + " (see --help)");
-        return 2;
-    }
+    if (const auto status = apps::parse_command_line(app, list_flag, argc, argv, kApp))
+        return *status;
     try {
         const auto registry = engine::Registry::with_builtins();
         if (list) {
@@ -130,8 +106,8 @@ int main(int argc, char** argv) {
             if (verbose || level != core::LogLevel::debug)
                 core::log_to_stderr(level, core::escape_control(message));
         };
-        info.stop = &stop_requested;
-        install_stop_handlers();
+        info.stop = &apps::stop_requested;
+        apps::install_stop_handlers();
         const auto result = engine::run_viewer(registry, info);
         std::printf("cuvk-viewer: %llu frames in %.1f s (%.1f fps, %.1f after start-up) on %s\n",
                     static_cast<unsigned long long>(result.frames), result.seconds,
@@ -143,16 +119,13 @@ int main(int argc, char** argv) {
             print_error("the validation layer reported " + std::to_string(result.validation_messages) + " message(s)");
             return 1;
         }
-        if (stop_requested.load()) {
-            const int signal = stop_signal.load();
-            print_error(std::string(signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopped");
-            return 128 + (signal ? signal : SIGINT);
+        if (apps::stop_requested.load()) {
+            print_error(std::string(apps::stop_name()) + ": stopped");
+            return apps::stop_status();
         }
         return 0;
     } catch (const core::Error& e) {
-        std::string line = verbose ? e.what() : e.is_usage() ? e.doing() : e.message();
-        print_error(line);
-        return e.is_usage() ? 2 : 1;
+        return apps::report(e, verbose, kApp);
     } catch (const std::exception& e) {
         print_error(e.what());
         return 1;

@@ -3,6 +3,7 @@
 #include "captures.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/commands.hpp"
+#include "overlay_target.hpp"
 
 namespace cuvk::engine {
 namespace {
@@ -90,23 +91,7 @@ void SwapchainTarget::record_end_frame(VkCommandBuffer cmd, core::FrameIndex k, 
     const VkImage presented = swapchain_->images().at(f.image).get();
     if (!swapchain_->storage()) {
         // Copy mode: the drawn frame into the swapchain image, converting RGBA8 to its format (a blit converts).
-        render::record_barrier(cmd, {.image = drawn.get(),
-                                     .src_stage = state.last_write.stage,
-                                     .src_access = state.last_write.access,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
-                                     .dst_access = VK_ACCESS_2_TRANSFER_READ_BIT,
-                                     .old_layout = state.layout,
-                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL});
-        render::record_barrier(cmd, {.image = presented,
-                                     .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                     .src_access = VK_ACCESS_2_NONE,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
-                                     .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-        render::record_blit(cmd, drawn, presented);
-        state = {.layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL,
-                 .last_write = {VK_PIPELINE_STAGE_2_BLIT_BIT, VK_ACCESS_2_NONE}};
+        record_frame_copy(cmd, drawn, state, presented);
         render::record_barrier(cmd, {.image = presented,
                                      .src_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
                                      .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,

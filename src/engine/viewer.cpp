@@ -135,27 +135,10 @@ Viewer::Viewer(const Registry& registry, const ViewerInfo& info) : registry_(reg
     for (const auto& r : probe.reasons)
         cuda_reasons_ += (cuda_reasons_.empty() ? "" : "; ") + r;
 
-    if (window_) {
-        swapchain_ = std::make_unique<SwapchainTarget>(
-            *ctx_, *window_,
-            SwapchainTargetInfo{.present_mode = present_mode,
-                                .allow_storage = !copy_path_,
-                                .readbacks = 3,
-                                .capture =
-                                    [this](core::FrameIndex k) {
-                                        return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
-                                    },
-                                .on_capture =
-                                    [this](core::FrameIndex k, render::Pixels&& p) {
-                                        if (screenshot_frame_ && *screenshot_frame_ == k)
-                                            screenshot_pixels_ = p;
-                                        if (recorder_)
-                                            recorder_->push(std::move(p));
-                                    },
-                                .name = "window"});
-    } else {
+    if (window_)
+        make_swapchain(present_mode);
+    else
         make_target();
-    }
     make_overlay();
 
     // The simulation size: what the first pane measures at start, unless given.
@@ -179,23 +162,43 @@ Viewer::~Viewer() {
     panes_.clear();
 }
 
+// Captures (a screenshot, a recording) of both kinds of target go through these two.
+bool Viewer::wants_capture(core::FrameIndex k) const {
+    return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
+}
+
+void Viewer::take_capture(core::FrameIndex k, render::Pixels&& pixels) {
+    if (screenshot_frame_ && *screenshot_frame_ == k)
+        screenshot_pixels_ = pixels;
+    if (recorder_)
+        recorder_->push(std::move(pixels));
+}
+
+void Viewer::make_swapchain(render::PresentMode present_mode) {
+    swapchain_ = std::make_unique<SwapchainTarget>(
+        *ctx_, *window_,
+        SwapchainTargetInfo{
+            .present_mode = present_mode,
+            .allow_storage = !copy_path_,
+            .readbacks = 3,
+            .capture = [this](core::FrameIndex k) { return wants_capture(k); },
+            .on_capture = [this](core::FrameIndex k, render::Pixels&& p) { take_capture(k, std::move(p)); },
+            .name = "window"});
+}
+
 void Viewer::make_target() {
     offscreen_ = std::make_unique<OffscreenTarget>(
-        *ctx_, OffscreenTargetInfo{.extent = info_.window,
-                                   .readbacks = 3,
-                                   .capture =
-                                       [this](core::FrameIndex k) {
-                                           return (recorder_ != nullptr && offscreen_->can_capture()) ||
-                                                  (screenshot_frame_ && *screenshot_frame_ == k);
-                                       },
-                                   .on_capture =
-                                       [this](core::FrameIndex k, render::Pixels&& p) {
-                                           if (screenshot_frame_ && *screenshot_frame_ == k)
-                                               screenshot_pixels_ = p;
-                                           if (recorder_)
-                                               recorder_->push(std::move(p));
-                                       },
-                                   .name = "viewer"});
+        *ctx_, OffscreenTargetInfo{
+                   .extent = info_.window,
+                   .readbacks = 3,
+                   .capture =
+                       [this](core::FrameIndex k) {
+                           // A recording skips frames while every readback buffer is busy.
+                           return (recorder_ && offscreen_->can_capture()) ||
+                                  (screenshot_frame_ && *screenshot_frame_ == k);
+                       },
+                   .on_capture = [this](core::FrameIndex k, render::Pixels&& p) { take_capture(k, std::move(p)); },
+                   .name = "viewer"});
 }
 
 void Viewer::make_overlay() {
@@ -400,23 +403,7 @@ void Viewer::apply_requests() {
         imgui_.reset();
         overlay_.reset();
         swapchain_.reset();
-        swapchain_ = std::make_unique<SwapchainTarget>(
-            *ctx_, *window_,
-            SwapchainTargetInfo{.present_mode = parse_present_mode(info_.present_mode),
-                                .allow_storage = !copy_path_,
-                                .readbacks = 3,
-                                .capture =
-                                    [this](core::FrameIndex k) {
-                                        return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
-                                    },
-                                .on_capture =
-                                    [this](core::FrameIndex k, render::Pixels&& p) {
-                                        if (screenshot_frame_ && *screenshot_frame_ == k)
-                                            screenshot_pixels_ = p;
-                                        if (recorder_)
-                                            recorder_->push(std::move(p));
-                                    },
-                                .name = "window"});
+        make_swapchain(parse_present_mode(info_.present_mode));
         make_overlay();
     }
     if (r.rebuild_all) {

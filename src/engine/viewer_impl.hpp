@@ -81,6 +81,9 @@ private:
     };
 
     void make_target();
+    void make_swapchain(render::PresentMode present_mode);
+    bool wants_capture(core::FrameIndex k) const;
+    void take_capture(core::FrameIndex k, render::Pixels&& pixels);
     void make_overlay();
     void start_pane(std::size_t i);
     void make_loop();

@@ -3,6 +3,7 @@
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/image.hpp"
+#include "pipelines.hpp"
 #include "shaders.hpp"
 
 namespace cuvk::render {
@@ -21,57 +22,6 @@ struct Push { // composite.comp
 struct RangePush { // range.comp
     std::int32_t level;
 };
-
-UniquePipeline compute_pipeline(const Context& ctx, std::span<const std::uint32_t> spirv, VkPipelineLayout layout,
-                                const std::string& name) {
-    const auto module = create_shader_module(ctx, spirv, name + ".comp");
-    const VkComputePipelineCreateInfo pipeline_info{
-        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-        .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                  .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-                  .module = module.get(),
-                  .pName = "main"},
-        .layout = layout,
-    };
-    VkPipeline pipeline = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateComputePipelines(ctx.device(), VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline), name);
-    ctx.set_name(VK_OBJECT_TYPE_PIPELINE, pipeline, name);
-    return UniquePipeline(pipeline, {ctx.device()});
-}
-
-UniqueDescriptorSetLayout set_layout(const Context& ctx, std::span<const VkDescriptorSetLayoutBinding> bindings,
-                                     const std::string& name) {
-    const VkDescriptorSetLayoutCreateInfo set_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-                                                   .bindingCount = std::uint32_t(bindings.size()),
-                                                   .pBindings = bindings.data()};
-    VkDescriptorSetLayout layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorSetLayout(ctx.device(), &set_info, nullptr, &layout), name);
-    return UniqueDescriptorSetLayout(layout, {ctx.device()});
-}
-
-UniquePipelineLayout pipeline_layout(const Context& ctx, VkDescriptorSetLayout set_layout, std::uint32_t push_bytes,
-                                     const std::string& name) {
-    const VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes};
-    const VkPipelineLayoutCreateInfo layout_info{.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-                                                 .setLayoutCount = 1,
-                                                 .pSetLayouts = &set_layout,
-                                                 .pushConstantRangeCount = 1,
-                                                 .pPushConstantRanges = &range};
-    VkPipelineLayout layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreatePipelineLayout(ctx.device(), &layout_info, nullptr, &layout), name);
-    return UniquePipelineLayout(layout, {ctx.device()});
-}
-
-VkDescriptorSet allocate_set(const Context& ctx, VkDescriptorPool pool, VkDescriptorSetLayout layout,
-                             const std::string& name) {
-    const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-                                            .descriptorPool = pool,
-                                            .descriptorSetCount = 1,
-                                            .pSetLayouts = &layout};
-    VkDescriptorSet set = VK_NULL_HANDLE;
-    CUVK_VK(vkAllocateDescriptorSets(ctx.device(), &alloc, &set), name + " (raise CompositorInfo::max_bindings)");
-    return set;
-}
 
 constexpr std::uint32_t kGroup = 16; // local_size of composite.comp
 
@@ -114,7 +64,7 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
         {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
     };
     c.set_layout_ = set_layout(ctx, bindings, info.name);
-    c.layout_ = pipeline_layout(ctx, c.set_layout_.get(), sizeof(Push), info.name);
+    c.layout_ = pipeline_layout(ctx, c.set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT, info.name);
     if (info.target_format == VK_FORMAT_R8G8B8A8_UNORM) {
         c.pipeline_ = compute_pipeline(ctx, shaders::composite_comp(), c.layout_.get(), info.name);
     } else {
@@ -131,7 +81,8 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
         {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
     };
     c.range_set_layout_ = set_layout(ctx, range_bindings, info.name + ".range");
-    c.range_layout_ = pipeline_layout(ctx, c.range_set_layout_.get(), sizeof(RangePush), info.name + ".range");
+    c.range_layout_ = pipeline_layout(ctx, c.range_set_layout_.get(), sizeof(RangePush), VK_SHADER_STAGE_COMPUTE_BIT,
+                                      info.name + ".range");
     c.range_pipeline_ = compute_pipeline(ctx, shaders::range_comp(), c.range_layout_.get(), info.name + ".range");
     c.range_ = Buffer::create(ctx, {.size = 2 * sizeof(std::uint32_t),
                                     .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
@@ -155,8 +106,9 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
 
 CompositorBinding Compositor::bind(VkImageView source, VkImageView target) {
     CompositorBinding b;
-    b.composite = allocate_set(*ctx_, pool_.get(), set_layout_.get(), name_);
-    b.range = allocate_set(*ctx_, pool_.get(), range_set_layout_.get(), name_ + ".range");
+    b.composite = allocate_set(*ctx_, pool_.get(), set_layout_.get(), name_ + " (raise CompositorInfo::max_bindings)");
+    b.range = allocate_set(*ctx_, pool_.get(), range_set_layout_.get(),
+                           name_ + ".range (raise CompositorInfo::max_bindings)");
     const VkDescriptorImageInfo src{sampler_.get(), source, VK_IMAGE_LAYOUT_GENERAL};
     const VkDescriptorImageInfo dst{VK_NULL_HANDLE, target, VK_IMAGE_LAYOUT_GENERAL};
     const VkDescriptorBufferInfo range{range_.get(), 0, VK_WHOLE_SIZE};

@@ -4,6 +4,7 @@
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/compositor.hpp"
+#include "pipelines.hpp"
 #include "shaders.hpp"
 
 #include <backends/imgui_impl_glfw.h>
@@ -187,11 +188,7 @@ std::unique_ptr<ImGuiLayer> ImGuiLayer::create(const Context& ctx, const ImGuiLa
     out->sampler_ = UniqueSampler(sampler, {dev});
     const VkDescriptorSetLayoutBinding binding{0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1,
                                                VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
-    const VkDescriptorSetLayoutCreateInfo set_info{
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, .bindingCount = 1, .pBindings = &binding};
-    VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &set_layout), info.name);
-    out->set_layout_ = UniqueDescriptorSetLayout(set_layout, {dev});
+    out->set_layout_ = set_layout(ctx, {&binding, 1}, info.name);
     const VkDescriptorPoolSize blend_sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}};
     const VkDescriptorPoolCreateInfo blend_pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
                                                      .maxSets = 1,
@@ -199,16 +196,9 @@ std::unique_ptr<ImGuiLayer> ImGuiLayer::create(const Context& ctx, const ImGuiLa
                                                      .pPoolSizes = blend_sizes};
     CUVK_VK(vkCreateDescriptorPool(dev, &blend_pool_info, nullptr, &pool), info.name);
     out->blend_pool_ = UniqueDescriptorPool(pool, {dev});
-    const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-                                            .descriptorPool = pool,
-                                            .descriptorSetCount = 1,
-                                            .pSetLayouts = &set_layout};
-    CUVK_VK(vkAllocateDescriptorSets(dev, &alloc, &out->panel_set_), info.name);
-    const VkPipelineLayoutCreateInfo layout_info{
-        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO, .setLayoutCount = 1, .pSetLayouts = &set_layout};
-    VkPipelineLayout layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreatePipelineLayout(dev, &layout_info, nullptr, &layout), info.name);
-    out->blend_layout_ = UniquePipelineLayout(layout, {dev});
+    out->panel_set_ = allocate_set(ctx, pool, out->set_layout_.get(), info.name);
+    out->blend_layout_ = pipeline_layout(ctx, out->set_layout_.get(), 0, 0, info.name);
+    const VkPipelineLayout layout = out->blend_layout_.get();
     out->compute_blend_ = info.format == VK_FORMAT_R8G8B8A8_UNORM ||
                           (ctx.supports_storage_read_without_format() && ctx.supports_storage_write_without_format());
     if (out->compute_blend_) {
@@ -299,33 +289,12 @@ void ImGuiLayer::make_compute_blend() {
     const VkDescriptorSetLayoutBinding bindings[] = {
         {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
         {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}};
-    const VkDescriptorSetLayoutCreateInfo set_info{
-        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO, .bindingCount = 2, .pBindings = bindings};
-    VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorSetLayout(dev, &set_info, nullptr, &set_layout), info_.name);
-    compute_set_layout_ = UniqueDescriptorSetLayout(set_layout, {dev});
-    const VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, 4 * sizeof(std::int32_t)};
-    const VkPipelineLayoutCreateInfo layout_info{.sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-                                                 .setLayoutCount = 1,
-                                                 .pSetLayouts = &set_layout,
-                                                 .pushConstantRangeCount = 1,
-                                                 .pPushConstantRanges = &range};
-    VkPipelineLayout layout = VK_NULL_HANDLE;
-    CUVK_VK(vkCreatePipelineLayout(dev, &layout_info, nullptr, &layout), info_.name);
-    compute_layout_ = UniquePipelineLayout(layout, {dev});
-    const auto module = create_shader_module(
+    compute_set_layout_ = set_layout(ctx_, bindings, info_.name);
+    compute_layout_ = pipeline_layout(ctx_, compute_set_layout_.get(), 4 * sizeof(std::int32_t),
+                                      VK_SHADER_STAGE_COMPUTE_BIT, info_.name);
+    compute_pipeline_ = compute_pipeline(
         ctx_, info_.format == VK_FORMAT_R8G8B8A8_UNORM ? shaders::panel_comp() : shaders::panel_any_comp(),
-        info_.name + ".blend.comp");
-    const VkComputePipelineCreateInfo pipeline_info{
-        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-        .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-                  .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-                  .module = module.get(),
-                  .pName = "main"},
-        .layout = layout};
-    VkPipeline pipeline = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateComputePipelines(dev, VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline), info_.name);
-    compute_pipeline_ = UniquePipeline(pipeline, {dev});
+        compute_layout_.get(), info_.name + ".blend");
     constexpr std::uint32_t kMaxTargets = 16; // swapchains hold a handful of images
     const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxTargets},
                                           {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, kMaxTargets}};
@@ -356,14 +325,7 @@ void ImGuiLayer::make_framebuffers(std::span<const Image* const> targets) {
                                        DeviceChildDeleter<VkFramebuffer, vkDestroyFramebuffer>{ctx_.device()});
             continue;
         }
-        const VkDescriptorSetLayout set_layout = compute_set_layout_.get();
-        const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-                                                .descriptorPool = compute_pool_.get(),
-                                                .descriptorSetCount = 1,
-                                                .pSetLayouts = &set_layout};
-        VkDescriptorSet set = VK_NULL_HANDLE;
-        CUVK_VK(vkAllocateDescriptorSets(ctx_.device(), &alloc, &set), info_.name);
-        compute_sets_.push_back(set);
+        compute_sets_.push_back(allocate_set(ctx_, compute_pool_.get(), compute_set_layout_.get(), info_.name));
     }
     write_compute_sets();
 }

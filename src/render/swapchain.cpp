@@ -152,9 +152,10 @@ void Swapchain::recreate(core::Extent2D extent, PresentMode mode) {
     min_images_ = images;
 }
 
-SwapchainStatus Swapchain::acquire(VkSemaphore acquired, std::uint32_t& index, std::chrono::nanoseconds timeout) {
-    const VkResult r = vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), std::uint64_t(timeout.count()), acquired,
-                                             VK_NULL_HANDLE, &index);
+namespace {
+
+// The results acquire and present share, as values; anything else throws naming it.
+SwapchainStatus status_of(VkResult r, const char* call, const std::string& name) {
     switch (r) {
     case VK_SUCCESS:
         return SwapchainStatus::ok;
@@ -164,11 +165,19 @@ SwapchainStatus Swapchain::acquire(VkSemaphore acquired, std::uint32_t& index, s
         return SwapchainStatus::out_of_date;
     case VK_TIMEOUT:
     case VK_NOT_READY:
-        core::fail("no swapchain image became available within the timeout", info_.name);
+        core::fail(std::string(call) + ": no swapchain image became available within the timeout", name);
     default:
-        CUVK_VK(r, info_.name); // throws, naming the result
+        check_vk(r, call, name); // throws, naming the result
         return SwapchainStatus::out_of_date;
     }
+}
+
+} // namespace
+
+SwapchainStatus Swapchain::acquire(VkSemaphore acquired, std::uint32_t& index, std::chrono::nanoseconds timeout) {
+    return status_of(vkAcquireNextImageKHR(ctx_.device(), swapchain_.get(), std::uint64_t(timeout.count()), acquired,
+                                           VK_NULL_HANDLE, &index),
+                     "vkAcquireNextImageKHR", info_.name);
 }
 
 SwapchainStatus Swapchain::present(std::uint32_t index) {
@@ -180,18 +189,7 @@ SwapchainStatus Swapchain::present(std::uint32_t index) {
                                 .swapchainCount = 1,
                                 .pSwapchains = &swapchain,
                                 .pImageIndices = &index};
-    const VkResult r = vkQueuePresentKHR(ctx_.queue(), &info);
-    switch (r) {
-    case VK_SUCCESS:
-        return SwapchainStatus::ok;
-    case VK_SUBOPTIMAL_KHR:
-        return SwapchainStatus::suboptimal;
-    case VK_ERROR_OUT_OF_DATE_KHR:
-        return SwapchainStatus::out_of_date;
-    default:
-        CUVK_VK(r, info_.name);
-        return SwapchainStatus::out_of_date;
-    }
+    return status_of(vkQueuePresentKHR(ctx_.queue(), &info), "vkQueuePresentKHR", info_.name);
 }
 
 } // namespace cuvk::render

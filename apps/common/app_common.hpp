@@ -1,0 +1,81 @@
+#pragma once
+// What every cuvk app does the same way (header-only; each app is one translation unit): one-line errors on stderr,
+// stopping on SIGINT/SIGTERM, and parsing the command line with --list refusing every other option.
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace cuvk::apps {
+
+// Set by the SIGINT/SIGTERM handler, read by the app's work loop. A signal handler can reach only objects of static
+// storage; lock-free atomics are safe to store from it.
+inline std::atomic<bool> stop_requested{false};
+inline std::atomic<int> stop_signal{0};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+
+extern "C" inline void on_stop_signal(int signal) {
+    stop_signal.store(signal);
+    stop_requested.store(true);
+    ::signal(signal == SIGINT ? SIGTERM : SIGINT, SIG_DFL); // async-signal-safe (POSIX)
+}
+
+// The first SIGINT or SIGTERM asks the work to stop at its next step; SA_RESETHAND (and the handler, for the other
+// signal) restores the default action, so a second signal of either kind ends the program at once — which may leave
+// a temporary of a file being written (its name ends in .tmp; never a damaged final file).
+inline void install_stop_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    action.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+}
+
+// The exit status of a stop by signal (130 for SIGINT, 143 for SIGTERM) and its name.
+inline int stop_status() {
+    const int s = stop_signal.load();
+    return 128 + (s ? s : SIGINT);
+}
+inline const char* stop_name() {
+    return stop_signal.load() == SIGTERM ? "SIGTERM" : "SIGINT";
+}
+
+// Prints "<app>: <text>" as one line on stderr, whatever `text` holds.
+inline void print_error(const char* app, const std::string& text) {
+    std::fprintf(stderr, "%s: %s\n", app, core::escape_control(text).c_str());
+}
+
+// Parses the command line; --list (when given) excludes every other option, since it would ignore them. Returns the
+// exit status when the app should stop here (0 after --help, 2 on a usage error, printed as one line).
+inline std::optional<int> parse_command_line(CLI::App& cli, CLI::Option* list_flag, int argc, char** argv,
+                                             const char* app) {
+    if (list_flag)
+        for (auto* option : cli.get_options())
+            if (option != list_flag && option != cli.get_help_ptr())
+                list_flag->excludes(option);
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0)
+            return cli.exit(e); // --help
+        print_error(app, std::string(e.what()) + " (see --help)");
+        return 2;
+    }
+    return std::nullopt;
+}
+
+// Prints an error as one line (with its source location when verbose) and returns the exit status: 2 for usage
+// errors, 1 otherwise.
+inline int report(const core::Error& e, bool verbose, const char* app) {
+    print_error(app, verbose ? e.what() : e.is_usage() ? e.doing() : e.message());
+    return e.is_usage() ? 2 : 1;
+}
+
+} // namespace cuvk::apps
