@@ -108,6 +108,22 @@ void Viewer::draw_panel() {
                     static_cast<unsigned long long>(recorder_->dropped()));
     }
     ImGui::Text("frame %llu%s", static_cast<unsigned long long>(frames_), paused_ ? "  (paused)" : "");
+    if (ImGui::CollapsingHeader("Presets")) {
+        note_control("presets");
+        char path[512];
+        std::snprintf(path, sizeof path, "%s", preset_path_.c_str());
+        if (ImGui::InputText("file", path, sizeof path))
+            preset_path_ = path;
+        if (ImGui::Button("Save"))
+            requests_.save_preset = preset_path_;
+        note_control("preset_save");
+        ImGui::SameLine();
+        if (ImGui::Button("Load"))
+            requests_.load_preset = preset_path_;
+        note_control("preset_load");
+    } else {
+        note_control("presets");
+    }
 
     if (ImGui::CollapsingHeader("Rings", ImGuiTreeNodeFlags_DefaultOpen)) {
         int n = int(frames_in_flight_);
@@ -270,17 +286,6 @@ void Viewer::draw_panel() {
         ImGui::PopID();
     }
 
-    if (ImGui::CollapsingHeader("Presets")) {
-        char path[512];
-        std::snprintf(path, sizeof path, "%s", preset_path_.c_str());
-        if (ImGui::InputText("file", path, sizeof path))
-            preset_path_ = path;
-        if (ImGui::Button("Save"))
-            requests_.save_preset = preset_path_;
-        ImGui::SameLine();
-        if (ImGui::Button("Load"))
-            requests_.load_preset = preset_path_;
-    }
     if (!message_.empty())
         ImGui::TextWrapped("%s", message_.c_str());
     ImGui::TextDisabled("Space pause  N step  P shot  V record  H panel");

@@ -8,7 +8,7 @@ Checks, in order: the window opens and runs; it is resized twice and keeps runni
 restored and runs again; a click on the panel's Pause stops the simulation's step counter and a second click
 resumes it; a drag across a paused gray-scott pane changes pixels under the brush and none far from it; the sample
 and the backend are switched from the panel; the P key writes a screenshot showing both the panel and the
-simulation; Escape closes it with exit status 0 and no validation message (--validation makes any message fatal).
+simulation; a preset is saved from the panel and a changed one loaded back; Escape closes it with exit status 0 and no validation message (--validation makes any message fatal).
 Widget positions come from the viewer's --status file (the panel names its controls); everything else is what a
 person would do. Exit 0 on success, 1 naming the failed check (screenshots are left in OUT_DIR), 77 to skip.
 """
@@ -145,7 +145,7 @@ if os.path.exists(STATUS):
 log = open(os.path.join(OUT, "viewer.log"), "w")
 viewer = subprocess.Popen([VIEWER, "--backend", "cpu", "--size", "960x600", "--sim-size", "192x192", "--validation",
                            "--status", STATUS, "--screenshot", SHOT, "--sample", "gray-scott"],
-                          env=env, stdout=log, stderr=subprocess.STDOUT)
+                          env=env, stdout=log, stderr=subprocess.STDOUT, cwd=OUT)
 procs.append(viewer)
 
 try:
@@ -234,7 +234,31 @@ try:
     frames_advance(10)
     print(f"sample fluid, backend {status()['panes'][0]['backend']}", flush=True)
 
-    # 7. The P key: a screenshot with the panel and the simulation.
+    # 7. Presets from the panel: Save writes the panes (atomically, beside the viewer), Load brings a changed one back.
+    preset = os.path.join(OUT, "cuvk-preset.json")
+    if os.path.exists(preset):
+        os.remove(preset)
+    click("presets")
+    wait_for("the presets section", lambda s: "preset_save" in s["controls"])
+    click("preset_save")
+    wait_for("the saved preset", lambda s: os.path.exists(preset) and "saved" in s["message"])
+    with open(preset) as f:
+        saved = json.load(f)
+    if [p["sample"] for p in saved["panes"]] != ["fluid"] or "dt" not in saved["panes"][0]["params"]:
+        fail(f"the saved preset does not describe the pane: {saved}")
+    saved["panes"][0]["sample"] = "gray-scott"
+    saved["panes"][0]["params"] = {"feed": 0.05}
+    with open(preset, "w") as f:
+        json.dump(saved, f)
+    click("preset_load")
+    wait_for("the loaded preset", lambda s: s["panes"][0]["sample"] == "gray-scott" and "loaded" in s["message"])
+    frames_advance(10)
+    click("sample0.fluid")
+    wait_for("fluid again", lambda s: s["panes"][0]["sample"] == "fluid")
+    frames_advance(5)
+    print("preset saved from the panel and loaded back", flush=True)
+
+    # 8. The P key: a screenshot with the panel and the simulation.
     s = status()
     xdo("mousemove", "--window", wid, int(s["panes"][0]["rect"][2] * 0.8), int(s["panes"][0]["rect"][3] * 0.5))
     xdo("key", "--window", wid, "p")
@@ -256,7 +280,7 @@ try:
         fail(f"the simulation region of the screenshot is flat ({len(set(sim))} colours)")
     print(f"screenshot {shot[0]}x{shot[1]}: panel and simulation", flush=True)
 
-    # 8. Escape closes it, with no validation message.
+    # 9. Escape closes it, with no validation message.
     xdo("key", "--window", wid, "Escape")
     try:
         rc = viewer.wait(20)
