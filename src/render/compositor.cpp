@@ -144,10 +144,10 @@ void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, c
     if (rect.mode == ColorMode::map_auto) {
         // The range buffer is shared by every frame of this compositor: the previous frame's read comes first.
         record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
-                              VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
+                              VK_PIPELINE_STAGE_2_TRANSFER_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
         vkCmdFillBuffer(cmd, range_.get(), 0, sizeof(std::uint32_t), 0xffffffffu); // empty: lo = +inf key
         vkCmdFillBuffer(cmd, range_.get(), sizeof(std::uint32_t), sizeof(std::uint32_t), 0u);
-        record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+        record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_TRANSFER_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
                               VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
                               VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
         const RangePush push{std::int32_t(rect.range_level)};
