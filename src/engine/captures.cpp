@@ -9,8 +9,8 @@ namespace cuvk::engine {
 
 Captures::Captures(const render::Context& ctx, core::Extent2D extent, std::uint32_t buffers, const std::string& name)
     : extent_(extent) {
-    if (buffers > 8)
-        core::fail("a target keeps at most 8 readback buffers", name);
+    if (buffers > 16)
+        core::fail("a target keeps at most 16 readback buffers", name);
     for (std::uint32_t i = 0; i < buffers; ++i)
         buffers_.push_back(render::Buffer::create(
             ctx, {.size = extent.pixels() * 4,

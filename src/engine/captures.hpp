@@ -16,7 +16,7 @@ namespace cuvk::engine {
 class Captures {
 public:
     Captures() = default;
-    // `buffers` (0..8) buffers of `extent` RGBA8/BGRA8 pixels.
+    // `buffers` (0..16) buffers of `extent` RGBA8/BGRA8 pixels.
     Captures(const render::Context& ctx, core::Extent2D extent, std::uint32_t buffers, const std::string& name);
 
     bool empty() const noexcept { return buffers_.empty(); }

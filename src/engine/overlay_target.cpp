@@ -12,9 +12,10 @@ void record_frame_copy(VkCommandBuffer cmd, const render::Image& drawn, TargetSt
                                  .dst_access = VK_ACCESS_2_TRANSFER_READ_BIT,
                                  .old_layout = state.layout,
                                  .new_layout = VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL});
+    // Whatever wrote `dst` before (a swapchain image's last present, the previous frame's blit) comes first.
     render::record_barrier(cmd, {.image = dst,
                                  .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                 .src_access = VK_ACCESS_2_NONE,
+                                 .src_access = VK_ACCESS_2_MEMORY_WRITE_BIT,
                                  .dst_stage = VK_PIPELINE_STAGE_2_BLIT_BIT,
                                  .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                  .old_layout = VK_IMAGE_LAYOUT_UNDEFINED, // every pixel is overwritten

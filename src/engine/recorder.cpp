@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+
 extern char** environ;
 
 namespace cuvk::engine {
@@ -22,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kQueueFrames = 8; // ~ a quarter second at 30 fps; beyond it frames are dropped, never waited on
+constexpr auto kFinishTimeout = std::chrono::seconds(30); // for the queue to drain, and again for ffmpeg to exit
 
 bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
     while (size > 0) {
@@ -91,8 +94,15 @@ std::unique_ptr<Recorder> Recorder::start(const std::string& path, core::Extent2
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
+        // A process group of its own: a Ctrl-C meant for the viewer must not reach ffmpeg, which would end the
+        // video early and exit with a failure status; the viewer finishes the recording itself.
+        posix_spawnattr_t attr;
+        posix_spawnattr_init(&attr);
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
         pid_t pid = -1;
-        const int err = posix_spawnp(&pid, "ffmpeg", &actions, nullptr, argv.data(), environ);
+        const int err = posix_spawnp(&pid, "ffmpeg", &actions, &attr, argv.data(), environ);
+        posix_spawnattr_destroy(&attr);
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[0]);
         if (err != 0) {
@@ -142,6 +152,14 @@ void Recorder::writer() {
     sigaddset(&pipe_only, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
     std::uint64_t index = 0;
+    struct Done { // tells finish() the writer has stopped, however it stops
+        Recorder& r;
+        ~Done() {
+            std::lock_guard lock(r.mutex_);
+            r.writer_done_ = true;
+            r.drained_.notify_all();
+        }
+    } done{*this};
     for (;;) {
         render::Pixels frame;
         {
@@ -186,16 +204,32 @@ std::string Recorder::finish() {
         closing_ = true;
         ready_.notify_one();
     }
+    // Bounded: a writer stuck on a pipe that ffmpeg no longer reads is freed by ending ffmpeg (the write then fails).
+    {
+        std::unique_lock lock(mutex_);
+        if (!drained_.wait_for(lock, kFinishTimeout, [&] { return writer_done_; }) && ffmpeg_pid_ > 0)
+            ::kill(ffmpeg_pid_, SIGKILL);
+    }
     if (thread_.joinable())
         thread_.join();
     std::string error = error_;
     if (pipe_fd_ >= 0) {
         ::close(pipe_fd_);
         pipe_fd_ = -1;
+        const auto deadline = std::chrono::steady_clock::now() + kFinishTimeout;
         int status = 0;
-        while (::waitpid(ffmpeg_pid_, &status, 0) < 0 && errno == EINTR) {
+        pid_t waited = 0;
+        while ((waited = ::waitpid(ffmpeg_pid_, &status, WNOHANG)) == 0 || (waited < 0 && errno == EINTR)) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                ::kill(ffmpeg_pid_, SIGKILL);
+                while (::waitpid(ffmpeg_pid_, &status, 0) < 0 && errno == EINTR) {
+                }
+                error = "ffmpeg did not finish within " + std::to_string(kFinishTimeout.count()) + " s";
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
-        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        const bool ok = waited == ffmpeg_pid_ && WIFEXITED(status) && WEXITSTATUS(status) == 0;
         std::error_code ec;
         if (ok && error.empty() && written_ > 0) {
             fs::rename(temp_path_, path_, ec);

@@ -4,8 +4,10 @@
 // raw frames to ffmpeg (H.264 in MP4, or whatever the file's extension names) when ffmpeg is on PATH, else writes
 // a PNG sequence into a directory beside the file. The video is written under a temporary name and renamed into
 // place by finish() only when ffmpeg succeeded, so a failed or interrupted recording leaves no half-written file.
-// Owns: the thread, the pipe and the ffmpeg child. Throws core::Error from start() (bad path, ffmpeg would not
-// start) and finish() (ffmpeg failed: its exit status; a frame could not be written).
+// Owns: the thread, the pipe and the ffmpeg child (in a process group of its own, so a Ctrl-C reaches only the
+// viewer, which then finishes the video). finish() waits at most 30 s for the queue and 30 s for ffmpeg, then ends
+// it. Throws core::Error from start() (bad path, ffmpeg would not start) and finish() (ffmpeg failed: its exit
+// status; it did not finish in time; a frame could not be written).
 
 #include "cuvk/core/log.hpp"
 #include "cuvk/render/readback.hpp"
@@ -50,6 +52,8 @@ private:
     int ffmpeg_pid_ = -1;
     mutable std::mutex mutex_;
     std::condition_variable ready_;
+    std::condition_variable drained_; // the writer has stopped
+    bool writer_done_ = false;
     std::deque<render::Pixels> queue_;
     bool closing_ = false;
     bool finished_ = false;

@@ -8,7 +8,8 @@
 namespace cuvk::engine {
 namespace {
 
-constexpr auto kAcquireTimeout = std::chrono::seconds(5);
+// Short, so that a window that shows nothing (hidden, on another desktop) keeps handling its events.
+constexpr auto kAcquireTimeout = std::chrono::milliseconds(100);
 
 } // namespace
 
@@ -41,6 +42,10 @@ void SwapchainTarget::make_images() {
     captures_ = std::make_unique<Captures>(ctx_, extent, info_.capture ? info_.readbacks : 0, info_.name);
 }
 
+bool SwapchainTarget::can_capture() const {
+    return captures_->can_capture();
+}
+
 bool SwapchainTarget::needs_rebuild() const {
     return stale_ || window_.framebuffer_size() != swapchain_->extent();
 }
@@ -62,6 +67,8 @@ render::SwapchainStatus SwapchainTarget::acquire() {
     const std::uint32_t s = free_semaphores_.back();
     std::uint32_t index = 0;
     const auto status = swapchain_->acquire(semaphores_[s].get(), index, kAcquireTimeout);
+    if (status == render::SwapchainStatus::timeout)
+        return status; // the semaphore stays unsignalled and free: try again later
     if (status == render::SwapchainStatus::out_of_date) {
         stale_ = true;
         return status;

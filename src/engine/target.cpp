@@ -13,8 +13,8 @@ struct OffscreenTarget::Owned {
 
 OffscreenTarget::OffscreenTarget(const render::Context& ctx, const OffscreenTargetInfo& info)
     : info_(info), owned_(std::make_unique<Owned>()) {
-    if (info_.readbacks < 1 || info_.readbacks > 8)
-        core::fail("OffscreenTarget: readbacks must be 1..8", info_.name);
+    if (info_.readbacks < 1 || info_.readbacks > 16)
+        core::fail("OffscreenTarget: readbacks must be 1..16", info_.name);
     render::check_image_extent(ctx, info_.extent, "target");
     owned_->image =
         render::Image::create(ctx, {.extent = info_.extent,

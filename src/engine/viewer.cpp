@@ -19,6 +19,9 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStatusPeriod = std::chrono::milliseconds(200);
+// Readback buffers of a target: one more than the most frames in flight, so that a capture always finds one free
+// (a frame's buffer is held until it retires, and at most N - 1 frames are unretired when one is recorded).
+constexpr std::uint32_t kReadbacks = 9;
 constexpr auto kUiPeriod = std::chrono::microseconds(1'000'000 / 144); // UI frames: at most 144 a second
 
 render::PresentMode parse_present_mode(const std::string& text) {
@@ -157,14 +160,27 @@ Viewer::Viewer(const Registry& registry, const ViewerInfo& info) : registry_(reg
 }
 
 Viewer::~Viewer() {
-    // The loop first: it waits (bounded) for the frames that use the panes' pipelines.
+    // The loop first: it waits (bounded) for the frames that use the panes' pipelines. Then the queue, for the
+    // presents that still wait on the swapchain's semaphores, before the ImGui layer and the targets go.
     loop_.reset();
     panes_.clear();
+    try {
+        if (ctx_)
+            ctx_->wait_idle();
+    } catch (...) { // a lost device: nothing more to wait for
+    }
 }
 
-// Captures (a screenshot, a recording) of both kinds of target go through these two.
-bool Viewer::wants_capture(core::FrameIndex k) const {
-    return recorder_ != nullptr || (screenshot_frame_ && *screenshot_frame_ == k);
+// Captures (a screenshot, a recording) of both kinds of target go through these two. A frame is captured only into
+// a free readback buffer (the host never waits for one): a recording skips the frame, a screenshot moves to the next.
+bool Viewer::wants_capture(core::FrameIndex k) {
+    const bool free = swapchain_ ? swapchain_->can_capture() : offscreen_->can_capture();
+    if (screenshot_frame_ && *screenshot_frame_ == k) {
+        if (free)
+            return true;
+        screenshot_frame_ = k.next();
+    }
+    return recorder_ != nullptr && free;
 }
 
 void Viewer::take_capture(core::FrameIndex k, render::Pixels&& pixels) {
@@ -180,7 +196,7 @@ void Viewer::make_swapchain(render::PresentMode present_mode) {
         SwapchainTargetInfo{
             .present_mode = present_mode,
             .allow_storage = !copy_path_,
-            .readbacks = 3,
+            .readbacks = kReadbacks,
             .capture = [this](core::FrameIndex k) { return wants_capture(k); },
             .on_capture = [this](core::FrameIndex k, render::Pixels&& p) { take_capture(k, std::move(p)); },
             .name = "window"});
@@ -190,13 +206,8 @@ void Viewer::make_target() {
     offscreen_ = std::make_unique<OffscreenTarget>(
         *ctx_, OffscreenTargetInfo{
                    .extent = info_.window,
-                   .readbacks = 3,
-                   .capture =
-                       [this](core::FrameIndex k) {
-                           // A recording skips frames while every readback buffer is busy.
-                           return (recorder_ && offscreen_->can_capture()) ||
-                                  (screenshot_frame_ && *screenshot_frame_ == k);
-                       },
+                   .readbacks = kReadbacks,
+                   .capture = [this](core::FrameIndex k) { return wants_capture(k); },
                    .on_capture = [this](core::FrameIndex k, render::Pixels&& p) { take_capture(k, std::move(p)); },
                    .name = "viewer"});
 }
@@ -353,23 +364,6 @@ void Viewer::apply_requests() {
     requests_ = {};
     if (r.quit && window_)
         window_->request_close();
-    if (r.load_preset) {
-        try {
-            const ViewerPreset preset = load_preset(registry_, *r.load_preset);
-            drop_loop();
-            panes_.clear();
-            frames_in_flight_ = preset.frames_in_flight;
-            sync_ = preset.sync;
-            for (const auto& pane : preset.panes) {
-                panes_.push_back({});
-                panes_.back().settings = pane;
-            }
-            r.rebuild_all = true;
-            message_ = "loaded " + core::quote(*r.load_preset);
-        } catch (const core::Error& e) {
-            message_ = e.message(); // the panel shows it; the preset on disk is untouched
-        }
-    }
     if (r.save_preset) {
         try {
             save_preset(registry_, current_preset(), *r.save_preset);
@@ -379,56 +373,39 @@ void Viewer::apply_requests() {
             message_ = e.message();
         }
     }
-    if (r.add_pane && panes_.size() < 4) {
-        drop_loop();
-        panes_.push_back({});
-        panes_.back().settings = panes_.front().settings;
-        r.restart.push_back(panes_.size() - 1);
-    }
-    if (r.remove_pane && panes_.size() > 1 && *r.remove_pane < panes_.size()) {
-        drop_loop();
-        panes_.erase(panes_.begin() + std::ptrdiff_t(*r.remove_pane));
-    }
-    if (r.present_mode && swapchain_) {
-        drop_loop();
-        ctx_->wait_idle();
-        swapchain_->rebuild(*r.present_mode);
-        make_overlay();
-    }
-    if (r.toggle_copy && swapchain_) {
-        drop_loop();
-        ctx_->wait_idle();
-        copy_path_ = !copy_path_;
-        // A new target with the other path; the ImGui layer keeps its format only if the images keep theirs.
-        imgui_.reset();
-        overlay_.reset();
-        swapchain_.reset();
-        make_swapchain(parse_present_mode(info_.present_mode));
-        make_overlay();
-    }
-    if (r.rebuild_all) {
-        drop_loop();
-        for (auto& p : panes_)
-            p.ring.reset(); // each ring waits for its own work
-        for (std::size_t i = 0; i < panes_.size(); ++i) {
-            accept_settings(i);
-            start_pane(i);
+    std::optional<ViewerPreset> loaded;
+    if (r.load_preset) {
+        try {
+            loaded = load_preset(registry_, *r.load_preset);
+            message_ = "loaded " + core::quote(*r.load_preset);
+        } catch (const core::Error& e) {
+            message_ = e.message(); // the panel shows it; the preset on disk is untouched
         }
-    } else {
-        std::sort(r.restart.begin(), r.restart.end());
-        r.restart.erase(std::unique(r.restart.begin(), r.restart.end()), r.restart.end());
-        for (std::size_t i : r.restart) {
-            if (i >= panes_.size() || !accept_settings(i))
-                continue;
-            drop_loop();
-            start_pane(i);
-        }
+    }
+    if (r.present_mode || r.toggle_copy)
+        change_window_path(r.present_mode, r.toggle_copy);
+
+    // What changes rings: applied as a whole, or (when a ring cannot be made: out of memory, a size beyond the
+    // device's limits) undone, back to the settings that ran, with the reason in the panel.
+    const ViewerPreset before = running_preset();
+    const core::Extent2D size_before = panes_.front().ring ? panes_.front().ring->info().extent : sim_size_;
+    try {
+        change_rings(r, loaded);
+    } catch (const core::Error& e) {
+        if (e.is_interrupted())
+            throw;
+        message_ = e.message() + " (back to the settings that ran)";
+        log(core::LogLevel::warning, message_);
+        sim_size_ = size_before;
+        match_window_ = false;
+        change_rings({.rebuild_all = true}, before); // fails only if what ran before cannot run again: fatal
     }
     if (!loop_)
         make_loop();
-    if (r.step && paused_) {
+    if (r.step && paused_) { // one frame with each pane's steps, then paused again (run())
         for (auto& p : panes_)
             p.ring->set_steps(std::max(1u, p.settings.steps));
+        step_pending_ = true;
     }
     if (r.screenshot) {
         screenshot_frame_ = loop_->next_frame();
@@ -436,6 +413,89 @@ void Viewer::apply_requests() {
     }
     if (r.toggle_record)
         toggle_recording();
+}
+
+// A new present mode, or the other way of filling the window (direct / copy): a new swapchain, so every frame must
+// have retired and the queue be idle first.
+void Viewer::change_window_path(std::optional<render::PresentMode> mode, bool toggle_copy) {
+    if (!swapchain_)
+        return;
+    drop_loop();
+    ctx_->wait_idle();
+    if (!toggle_copy) {
+        swapchain_->rebuild(mode);
+    } else {
+        const render::PresentMode keep = mode.value_or(swapchain_->swapchain().present_mode());
+        copy_path_ = !copy_path_;
+        // The ImGui layer is made for the images' format, which the other path may change.
+        imgui_.reset();
+        overlay_.reset();
+        swapchain_.reset();
+        make_swapchain(keep);
+    }
+    make_overlay();
+}
+
+// Loads a preset, adds or removes panes, and gives panes new rings, as `r` asks.
+void Viewer::change_rings(const ViewerRequests& r, const std::optional<ViewerPreset>& preset) {
+    std::vector<std::size_t> restart = r.restart;
+    bool rebuild_all = r.rebuild_all;
+    if (preset) {
+        drop_loop();
+        panes_.clear();
+        frames_in_flight_ = preset->frames_in_flight;
+        sync_ = preset->sync;
+        for (const auto& pane : preset->panes) {
+            panes_.push_back({});
+            panes_.back().settings = pane;
+        }
+        rebuild_all = true;
+    }
+    if (r.add_pane && panes_.size() < 4) {
+        drop_loop();
+        panes_.push_back({});
+        panes_.back().settings = panes_.front().settings;
+        restart.push_back(panes_.size() - 1);
+    }
+    if (r.remove_pane && panes_.size() > 1 && *r.remove_pane < panes_.size()) {
+        drop_loop();
+        panes_.erase(panes_.begin() + std::ptrdiff_t(*r.remove_pane));
+        restart.clear(); // indices moved; a drag in progress belongs to a pane that may be gone
+        drag_.reset();
+    }
+    if (rebuild_all) {
+        drop_loop();
+        for (auto& p : panes_)
+            p.ring.reset(); // each ring waits for its own work
+        for (std::size_t i = 0; i < panes_.size(); ++i) {
+            accept_settings(i);
+            start_pane(i);
+        }
+        return;
+    }
+    std::sort(restart.begin(), restart.end());
+    restart.erase(std::unique(restart.begin(), restart.end()), restart.end());
+    for (std::size_t i : restart) {
+        if (i >= panes_.size() || !accept_settings(i))
+            continue;
+        drop_loop();
+        start_pane(i);
+    }
+}
+
+// What the rings run now (the panel may already hold settings that are yet to be applied).
+ViewerPreset Viewer::running_preset() const {
+    ViewerPreset preset = current_preset();
+    if (const FrameRing* first = panes_.front().ring.get()) {
+        preset.frames_in_flight = first->size();
+        preset.sync = first->info().sync;
+    }
+    for (std::size_t i = 0; i < panes_.size(); ++i)
+        if (const FrameRing* ring = panes_[i].ring.get()) {
+            preset.panes[i].sample = ring->simulation().desc().name;
+            preset.panes[i].seed = ring->info().seed;
+        }
+    return preset;
 }
 
 ViewerPreset Viewer::current_preset() const {
@@ -474,8 +534,14 @@ void Viewer::toggle_recording() {
         return;
     }
     const std::string path = info_.record.empty() ? timestamped(".mp4") : info_.record;
-    recorder_ = Recorder::start(path, overlay_->extent(), 60.0, info_.log);
-    message_ = "recording into " + core::quote(recorder_->destination());
+    try {
+        recorder_ = Recorder::start(path, overlay_->extent(), 60.0, info_.log);
+        message_ = "recording into " + core::quote(recorder_->destination());
+    } catch (const core::Error& e) {
+        if (!info_.record.empty() && frames_ == 0)
+            throw;              // --record that cannot start: the run fails at once, as a usage or runtime error
+        message_ = e.message(); // from the panel or the V key: say why, keep running
+    }
 }
 
 void Viewer::take_screenshot(render::Pixels&& pixels) {
@@ -743,7 +809,6 @@ ViewerResult Viewer::run() {
         const bool last_frame = info_.frames != 0 && frames_ + 1 >= info_.frames;
         if (last_frame && !info_.screenshot.empty())
             requests_.screenshot = true;
-        const bool stepping = requests_.step && paused_;
 
         // The UI is built at most kUiRate times a second (the panel is laid over every frame from its own image),
         // so its host time does not grow with the frame rate.
@@ -761,7 +826,10 @@ ViewerResult Viewer::run() {
             break;
 
         if (swapchain_) {
-            if (swapchain_->acquire() == render::SwapchainStatus::out_of_date) {
+            const auto acquired = swapchain_->acquire();
+            if (acquired == render::SwapchainStatus::timeout)
+                continue; // nothing to draw into yet: events first
+            if (acquired == render::SwapchainStatus::out_of_date) {
                 rebuild_window();
                 continue;
             }
@@ -770,12 +838,14 @@ ViewerResult Viewer::run() {
             loop_->set_view(i, panes_[i].view);
         loop_->advance(1);
         ++frames_;
+        if (step_pending_) { // the one frame of a Step has been produced
+            set_paused(true);
+            step_pending_ = false;
+        }
         if (!steady_start && frames_ >= std::max<std::uint64_t>(30, info_.frames / 10)) {
             steady_start = Clock::now();
             steady_from = frames_;
         }
-        if (stepping)
-            set_paused(true);
         const auto now = Clock::now();
         collect_timings(std::chrono::duration<double, std::milli>(now - last).count());
         last = now;

@@ -82,7 +82,7 @@ private:
 
     void make_target();
     void make_swapchain(render::PresentMode present_mode);
-    bool wants_capture(core::FrameIndex k) const;
+    bool wants_capture(core::FrameIndex k);
     void take_capture(core::FrameIndex k, render::Pixels&& pixels);
     void make_overlay();
     void start_pane(std::size_t i);
@@ -90,6 +90,8 @@ private:
     void drop_loop();
     void rebuild_window();
     void apply_requests();
+    void change_window_path(std::optional<render::PresentMode> mode, bool toggle_copy);
+    void change_rings(const ViewerRequests& r, const std::optional<ViewerPreset>& preset);
     void set_paused(bool paused);
     Backend resolve(const ViewerPane& pane, std::string& note) const;
     bool accept_settings(std::size_t i);
@@ -109,6 +111,7 @@ private:
     void note_control(const std::string& name); // the last ImGui item's rectangle, for the status file
     std::string timestamped(const char* ext) const;
     ViewerPreset current_preset() const;
+    ViewerPreset running_preset() const;
     void log(core::LogLevel level, const std::string& text) const;
 
     const Registry& registry_;
@@ -118,6 +121,7 @@ private:
     core::Extent2D sim_size_;
     bool match_window_ = false; // simulation size follows each pane
     bool paused_ = false;
+    bool step_pending_ = false; // a Step's frame is being produced with steps >= 1
     bool panel_visible_ = true;
     bool copy_path_ = false;
     bool cuda_available_ = false;

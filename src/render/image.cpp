@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <utility>
 
 namespace cuvk::render {
 
@@ -108,6 +109,31 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
     out.handle_ = image;
     out.view_ = create_view(ctx, image, info.format, info.mip_levels, info.name);
     return out;
+}
+
+Image::Image(Image&& other) noexcept
+    : memory_(std::move(other.memory_)), image_(std::move(other.image_)), view_(std::move(other.view_)),
+      handle_(std::exchange(other.handle_, VK_NULL_HANDLE)), allocation_size_(std::exchange(other.allocation_size_, 0)),
+      extent_(std::exchange(other.extent_, {})), format_(std::exchange(other.format_, VK_FORMAT_UNDEFINED)),
+      mip_levels_(std::exchange(other.mip_levels_, 1)), name_(std::move(other.name_)) {}
+
+Image& Image::operator=(Image&& other) noexcept {
+    if (this != &other) {
+        // The view, then the image, then its memory: the order of the destructor.
+        view_.reset();
+        image_.reset();
+        memory_.reset();
+        memory_ = std::move(other.memory_);
+        image_ = std::move(other.image_);
+        view_ = std::move(other.view_);
+        handle_ = std::exchange(other.handle_, VK_NULL_HANDLE);
+        allocation_size_ = std::exchange(other.allocation_size_, 0);
+        extent_ = std::exchange(other.extent_, {});
+        format_ = std::exchange(other.format_, VK_FORMAT_UNDEFINED);
+        mip_levels_ = std::exchange(other.mip_levels_, 1);
+        name_ = std::move(other.name_);
+    }
+    return *this;
 }
 
 Image Image::wrap(const Context& ctx, VkImage image, core::Extent2D extent, VkFormat format, const std::string& name) {

@@ -352,6 +352,9 @@ void ImGuiLayer::write_compute_sets() {
 
 void ImGuiLayer::set_targets(std::span<const Image* const> targets) {
     CUVK_ASSERT(!targets.empty(), "the overlay draws into at least one target image");
+    // The old targets' views may be gone already (a re-created swapchain): no descriptor may be written with them.
+    compute_sets_.clear();
+    target_views_.clear();
     if (panel_.extent() != targets.front()->extent())
         make_panel(targets.front()->extent());
     make_framebuffers(targets);

@@ -97,11 +97,14 @@ void Swapchain::recreate(core::Extent2D extent, PresentMode mode) {
     if (extent.empty())
         core::fail("a swapchain cannot be made for a minimised (0x0) window", info_.name);
 
-    const VkImageUsageFlags wanted_storage = info_.allow_storage &&
-                                                     (caps.supportedUsageFlags & VK_IMAGE_USAGE_STORAGE_BIT) &&
-                                                     has_storage_feature(ctx_, format_)
-                                                 ? VK_IMAGE_USAGE_STORAGE_BIT
-                                                 : 0;
+    // The compositor writes a swapchain image directly only where it can: an RGBA8 image, or one of another format
+    // where the device writes storage images without a format.
+    const bool storable = has_storage_feature(ctx_, format_) &&
+                          (format_ == VK_FORMAT_R8G8B8A8_UNORM || ctx_.supports_storage_write_without_format());
+    const VkImageUsageFlags wanted_storage =
+        info_.allow_storage && (caps.supportedUsageFlags & VK_IMAGE_USAGE_STORAGE_BIT) && storable
+            ? VK_IMAGE_USAGE_STORAGE_BIT
+            : 0;
     const VkImageUsageFlags usage = wanted_storage | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
                                     VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT;
     if ((caps.supportedUsageFlags & usage) != usage)
@@ -165,7 +168,7 @@ SwapchainStatus status_of(VkResult r, const char* call, const std::string& name)
         return SwapchainStatus::out_of_date;
     case VK_TIMEOUT:
     case VK_NOT_READY:
-        core::fail(std::string(call) + ": no swapchain image became available within the timeout", name);
+        return SwapchainStatus::timeout;
     default:
         check_vk(r, call, name); // throws, naming the result
         return SwapchainStatus::out_of_date;

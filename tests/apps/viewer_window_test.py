@@ -182,10 +182,17 @@ try:
     frames_advance(20)
     if status()["panes"][0]["steps_taken"] != steps:
         fail("the step counter moved while paused")
+    # Step while paused: exactly one frame's steps, and still paused afterwards.
+    click("step")
+    wait_for("one step", lambda s: s["panes"][0]["steps_taken"] == steps + 1)
+    frames_advance(15)
+    s = status()
+    if not s["paused"] or s["panes"][0]["steps_taken"] != steps + 1:
+        fail(f"Step did not take exactly one step and stay paused: {s['paused']}, {s['panes'][0]['steps_taken']}")
     click("pause")
     wait_for("resumed", lambda s: not s["paused"])
     wait_for("steps after resuming", lambda s: s["panes"][0]["steps_taken"] > steps + 5)
-    print("pause / resume from the panel", flush=True)
+    print("pause / step / resume from the panel", flush=True)
 
     # 5. A drag across the paused gray-scott pane paints under the brush only.
     click("pause")

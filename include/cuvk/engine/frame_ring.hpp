@@ -86,6 +86,7 @@ public:
     const std::string& name() const noexcept { return info_.name; }
     std::uint32_t size() const noexcept { return info_.frames_in_flight; }
     compute::Simulation& simulation() noexcept { return *simulation_; }
+    const compute::Simulation& simulation() const noexcept { return *simulation_; }
     // Every output of a frame (1..8, the simulation's order), and the one a FrameLoop draws (RingInfo::display_output).
     const std::vector<compute::OutputSpec>& outputs() const noexcept { return outputs_; }
     const compute::OutputSpec& output() const noexcept { return outputs_[info_.display_output]; }

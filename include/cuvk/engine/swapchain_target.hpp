@@ -42,7 +42,8 @@ public:
     SwapchainTarget(const render::Context& ctx, const render::Window& window, const SwapchainTargetInfo& info);
     ~SwapchainTarget() override;
 
-    // Acquires the image the next frame is drawn into. out_of_date: nothing was acquired; rebuild() first.
+    // Acquires the image the next frame is drawn into. out_of_date: nothing was acquired; rebuild() first. timeout:
+    // nothing was acquired within 100 ms (the window shows nothing); handle events and try again.
     render::SwapchainStatus acquire();
     // The swapchain reported suboptimal or out-of-date, or the window's size no longer matches it.
     bool needs_rebuild() const;
@@ -53,6 +54,8 @@ public:
     bool direct() const noexcept { return swapchain_->storage(); }
     const render::Swapchain& swapchain() const noexcept { return *swapchain_; }
     std::uint64_t dropped_captures() const noexcept { return dropped_; }
+    // A readback buffer is free: a capture of the next frame would not be dropped.
+    bool can_capture() const;
 
     core::Extent2D extent() const override { return swapchain_->extent(); }
     std::span<const render::Image* const> images() const override { return images_; }

@@ -44,7 +44,7 @@ public:
 
 struct OffscreenTargetInfo {
     core::Extent2D extent{1280, 720};
-    std::uint32_t readbacks = 1;                   // host buffers: captures in flight at once (1..8)
+    std::uint32_t readbacks = 1;                   // host buffers: captures in flight at once (1..16)
     std::function<bool(core::FrameIndex)> capture; // which frames to read back; none when empty
     // Called from FrameLoop (on_retired), in frame order, with each captured frame; keep it cheap (no encoding).
     std::function<void(core::FrameIndex, render::Pixels&&)> on_capture;

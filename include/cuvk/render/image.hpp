@@ -30,6 +30,12 @@ struct ImageInfo {
 class Image {
 public:
     Image() = default;
+    // Move-only; a moved-from Image is empty (no handle, no view).
+    Image(Image&& other) noexcept;
+    Image& operator=(Image&& other) noexcept;
+    Image(const Image&) = delete;
+    Image& operator=(const Image&) = delete;
+    ~Image() = default;
     static Image create(const Context& ctx, const ImageInfo& info);
     // A view of an image someone else owns (a swapchain's): this object owns only the view, and `image` must
     // outlive it. One mip level.

@@ -31,6 +31,7 @@ enum class SwapchainStatus {
     ok,
     suboptimal,  // still usable, but recreate() soon (e.g. the window was resized)
     out_of_date, // unusable: recreate() before the next acquire
+    timeout,     // acquire: no image became available in time (e.g. a hidden window); nothing was acquired
 };
 
 struct SwapchainInfo {
@@ -52,7 +53,7 @@ public:
     // must be idle: no submission may still use the images or semaphores.
     void recreate(core::Extent2D extent, PresentMode mode);
 
-    // Acquires the next image, signalling `acquired` when it may be written; `index` is set unless out_of_date.
+    // Acquires the next image, signalling `acquired` when it may be written; `index` is set when ok or suboptimal.
     SwapchainStatus acquire(VkSemaphore acquired, std::uint32_t& index, std::chrono::nanoseconds timeout);
     // Presents image `index` once its presentable() semaphore is signalled.
     SwapchainStatus present(std::uint32_t index);
