@@ -5,10 +5,11 @@ minimised), mouse and keys from outside through xdotool (XTEST), screenshots of 
     viewer_window_test.py VIEWER OUT_DIR
 
 Checks, in order: the window opens and runs; it is resized twice and keeps running at each size; it is minimised and
-restored and runs again; a click on the panel's Pause stops the simulation's step counter and a second click
-resumes it; a drag across a paused gray-scott pane changes pixels under the brush and none far from it; the sample
-and the backend are switched from the panel; the P key writes a screenshot showing both the panel and the
-simulation; a preset is saved from the panel and a changed one loaded back; Escape closes it with exit status 0 and no validation message (--validation makes any message fatal).
+restored and runs again; a click on the panel's Pause stops the simulation's step counter, Step takes exactly one
+step and stays paused, a second Pause click resumes it; a drag across a paused gray-scott pane changes pixels under
+the brush and none far from it; the sample and the backend are switched from the panel; a preset is saved from the
+panel and a changed one loaded back; the P key writes a screenshot showing both the panel and the simulation;
+Escape closes it with exit status 0 and no validation message (--validation makes any message fatal).
 Widget positions come from the viewer's --status file (the panel names its controls); everything else is what a
 person would do. Exit 0 on success, 1 naming the failed check (screenshots are left in OUT_DIR), 77 to skip.
 """
