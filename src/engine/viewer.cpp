@@ -22,7 +22,8 @@ constexpr auto kStatusPeriod = std::chrono::milliseconds(200);
 // Readback buffers of a target: one more than the most frames in flight, so that a capture always finds one free
 // (a frame's buffer is held until it retires, and at most N - 1 frames are unretired when one is recorded).
 constexpr std::uint32_t kReadbacks = 9;
-constexpr auto kUiPeriod = std::chrono::microseconds(1'000'000 / 144); // UI frames: at most 144 a second
+// UI frames: at most 60 a second (a display's rate; the panel is laid over every frame from its image between them).
+constexpr auto kUiPeriod = std::chrono::microseconds(1'000'000 / 60);
 
 render::PresentMode parse_present_mode(const std::string& text) {
     for (auto m : {render::PresentMode::fifo, render::PresentMode::mailbox, render::PresentMode::immediate})
