@@ -24,6 +24,15 @@ constexpr std::uint32_t kPanelComp[] = {
 constexpr std::uint32_t kPanelAnyComp[] = {
 #include "panel_any.comp.inc"
 };
+constexpr std::uint32_t kVerify[] = {
+#include "verify.comp.inc"
+};
+constexpr std::uint32_t kVerifyBuffer[] = {
+#include "verify_buffer.comp.inc"
+};
+constexpr std::uint32_t kVerifyTally[] = {
+#include "verify_tally.comp.inc"
+};
 constexpr std::uint32_t kPointsVert[] = {
 #include "points.vert.inc"
 };
@@ -58,6 +67,15 @@ std::span<const std::uint32_t> panel_comp() {
 }
 std::span<const std::uint32_t> panel_any_comp() {
     return kPanelAnyComp;
+}
+std::span<const std::uint32_t> verify_comp() {
+    return kVerify;
+}
+std::span<const std::uint32_t> verify_buffer_comp() {
+    return kVerifyBuffer;
+}
+std::span<const std::uint32_t> verify_tally_comp() {
+    return kVerifyTally;
 }
 std::span<const std::uint32_t> points_vert() {
     return kPointsVert;

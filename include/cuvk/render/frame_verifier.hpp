@@ -1,0 +1,66 @@
+#pragma once
+// cuvk::render::FrameVerifier — checks on the GPU that an image or buffer holds exactly the frame it should, with no
+// readback per frame (cuvk-stress; DESIGN.md: every frame verified, nothing crosses PCIe).
+//
+// The producer writes core::stress_pattern(frame, x, y) into every texel (RGBA8 image: the word as R, G, B, A bytes)
+// or word (buffer: `width` words per row). record_check() adds two compute dispatches to a command buffer: the first
+// sorts every texel into good (the expected frame), old (one of the `window` frames before it) or corrupt, the
+// second turns the counts into the frame's verdict — verified, stale (all old), torn (good and old mixed) or corrupt
+// — and adds it to running totals, which totals() reads once the GPU has finished.
+// Owns: pipelines, layouts, the descriptor pool, the counts buffer (host-visible, coherent). Frames checked by one
+// verifier must be recorded on one queue (their dispatches are ordered by barriers). Throws core::Error.
+
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/context.hpp"
+#include "cuvk/render/handles.hpp"
+#include "cuvk/render/image.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace cuvk::render {
+
+struct FrameVerifierInfo {
+    std::uint32_t max_bindings = 64; // images and buffers bind() may register
+    std::uint32_t window = 8;        // earlier frames recognised as stale (1..16): at least the frames in flight
+    std::string name = "verifier";
+};
+
+struct VerifyTotals {
+    std::uint64_t verified = 0, torn = 0, stale = 0, corrupt = 0;
+    std::uint64_t checked() const noexcept { return verified + torn + stale + corrupt; }
+    bool clean() const noexcept { return checked() == verified; }
+};
+
+class FrameVerifier {
+public:
+    FrameVerifier() = default;
+    static FrameVerifier create(const Context& ctx, const FrameVerifierInfo& info);
+
+    // Registers an RGBA8 image (STORAGE usage) or a buffer (STORAGE_BUFFER usage) of width x height words.
+    VkDescriptorSet bind(const Image& image);
+    VkDescriptorSet bind(VkBuffer buffer, core::Extent2D words);
+    // Records the check that `binding` holds `frame`. The image must be in GENERAL layout and its writes visible to
+    // the compute stage (the caller's barrier), as must the buffer's.
+    void record_check(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t frame) const;
+    // The totals so far; the GPU must have finished every recorded check.
+    VerifyTotals totals() const;
+
+private:
+    struct Bound {
+        VkDescriptorSet set = VK_NULL_HANDLE;
+        core::Extent2D extent;
+        bool buffer = false;
+    };
+    const Context* ctx_ = nullptr;
+    FrameVerifierInfo info_;
+    // Creation order, destroyed in reverse.
+    UniqueDescriptorSetLayout set_layout_;
+    UniquePipelineLayout layout_;
+    UniquePipeline image_pipeline_, buffer_pipeline_, tally_pipeline_;
+    Buffer counts_;
+    UniqueDescriptorPool pool_;
+    std::vector<Bound> bound_;
+};
+
+} // namespace cuvk::render

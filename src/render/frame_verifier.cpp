@@ -1,0 +1,129 @@
+#include "cuvk/render/frame_verifier.hpp"
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/render/check.hpp"
+#include "pipelines.hpp"
+#include "shaders.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cuvk::render {
+namespace {
+
+struct Push { // verify.comp
+    std::uint32_t frame, window, width, height;
+};
+
+// good, old, corrupt, pad, then the totals: verified, torn, stale, corrupt (verify.comp, verify_tally.comp).
+constexpr std::size_t kCountWords = 8;
+constexpr std::uint32_t kGroup = 16;
+
+} // namespace
+
+FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo& info) {
+    if (info.window < 1 || info.window > 16)
+        core::fail("FrameVerifier: window must be 1..16", info.name);
+    FrameVerifier v;
+    v.ctx_ = &ctx;
+    v.info_ = info;
+    const VkDescriptorSetLayoutBinding bindings[] = {
+        {0, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}};
+    v.set_layout_ = set_layout(ctx, bindings, info.name);
+    v.layout_ = pipeline_layout(ctx, v.set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT, info.name);
+    v.image_pipeline_ = compute_pipeline(ctx, shaders::verify_comp(), v.layout_.get(), info.name + ".image");
+    v.buffer_pipeline_ = compute_pipeline(ctx, shaders::verify_buffer_comp(), v.layout_.get(), info.name + ".buffer");
+    v.tally_pipeline_ = compute_pipeline(ctx, shaders::verify_tally_comp(), v.layout_.get(), info.name + ".tally");
+    v.counts_ =
+        Buffer::create(ctx, {.size = kCountWords * sizeof(std::uint32_t),
+                             .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                             .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                             .name = info.name + ".counts"});
+    std::memset(v.counts_.mapped().data(), 0, v.counts_.mapped().size());
+    const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings},
+                                          {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings}};
+    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+                                               .maxSets = info.max_bindings,
+                                               .poolSizeCount = 2,
+                                               .pPoolSizes = sizes};
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDescriptorPool(ctx.device(), &pool_info, nullptr, &pool), info.name);
+    v.pool_ = UniqueDescriptorPool(pool, {ctx.device()});
+    return v;
+}
+
+VkDescriptorSet FrameVerifier::bind(const Image& image) {
+    CUVK_ASSERT(image.format() == VK_FORMAT_R8G8B8A8_UNORM, "the verifier reads RGBA8 images");
+    const VkDescriptorSet set =
+        allocate_set(*ctx_, pool_.get(), set_layout_.get(), info_.name + " (raise FrameVerifierInfo::max_bindings)");
+    const VkDescriptorImageInfo img{VK_NULL_HANDLE, image.view(), VK_IMAGE_LAYOUT_GENERAL};
+    const VkDescriptorBufferInfo counts{counts_.get(), 0, VK_WHOLE_SIZE};
+    const VkWriteDescriptorSet writes[] = {{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                            .dstSet = set,
+                                            .dstBinding = 0,
+                                            .descriptorCount = 1,
+                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+                                            .pImageInfo = &img},
+                                           {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                            .dstSet = set,
+                                            .dstBinding = 2,
+                                            .descriptorCount = 1,
+                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                            .pBufferInfo = &counts}};
+    vkUpdateDescriptorSets(ctx_->device(), 2, writes, 0, nullptr);
+    bound_.push_back({set, image.extent(), false});
+    return set;
+}
+
+VkDescriptorSet FrameVerifier::bind(VkBuffer buffer, core::Extent2D words) {
+    CUVK_ASSERT(!words.empty(), "the verifier checks a buffer of at least one word");
+    const VkDescriptorSet set =
+        allocate_set(*ctx_, pool_.get(), set_layout_.get(), info_.name + " (raise FrameVerifierInfo::max_bindings)");
+    const VkDescriptorBufferInfo data{buffer, 0, VkDeviceSize(words.pixels() * sizeof(std::uint32_t))};
+    const VkDescriptorBufferInfo counts{counts_.get(), 0, VK_WHOLE_SIZE};
+    const VkWriteDescriptorSet writes[] = {{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                            .dstSet = set,
+                                            .dstBinding = 1,
+                                            .descriptorCount = 1,
+                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                            .pBufferInfo = &data},
+                                           {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+                                            .dstSet = set,
+                                            .dstBinding = 2,
+                                            .descriptorCount = 1,
+                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                            .pBufferInfo = &counts}};
+    vkUpdateDescriptorSets(ctx_->device(), 2, writes, 0, nullptr);
+    bound_.push_back({set, words, true});
+    return set;
+}
+
+void FrameVerifier::record_check(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t frame) const {
+    const auto it = std::find_if(bound_.begin(), bound_.end(), [&](const Bound& b) { return b.set == binding; });
+    CUVK_ASSERT(it != bound_.end(), "record_check takes a binding of this verifier");
+    const VkPipelineStageFlags2 compute = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
+    const VkAccessFlags2 rw = VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT;
+    // The counts are shared by every check: the previous tally (or the host's zeroing) comes first.
+    record_memory_barrier(cmd, compute | VK_PIPELINE_STAGE_2_HOST_BIT, rw | VK_ACCESS_2_HOST_WRITE_BIT, compute, rw);
+    const Push push{frame, info_.window, it->extent.width, it->extent.height};
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, it->buffer ? buffer_pipeline_.get() : image_pipeline_.get());
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding, 0, nullptr);
+    vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+    vkCmdDispatch(cmd, (it->extent.width + kGroup - 1) / kGroup, (it->extent.height + kGroup - 1) / kGroup, 1);
+    record_memory_barrier(cmd, compute, rw, compute, rw);
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, tally_pipeline_.get());
+    vkCmdDispatch(cmd, 1, 1, 1);
+    // The totals are read by the host once the submission has finished.
+    record_memory_barrier(cmd, compute, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_HOST_BIT,
+                          VK_ACCESS_2_HOST_READ_BIT);
+}
+
+VerifyTotals FrameVerifier::totals() const {
+    std::uint32_t words[kCountWords];
+    std::memcpy(words, counts_.mapped().data(), sizeof words);
+    return {.verified = words[4], .torn = words[5], .stale = words[6], .corrupt = words[7]};
+}
+
+} // namespace cuvk::render
