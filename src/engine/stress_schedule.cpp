@@ -2,6 +2,8 @@
 
 #include "cuvk/core/error.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <sstream>
 
 namespace cuvk::engine {
@@ -89,7 +91,7 @@ StressSchedule make_schedule(std::uint64_t seed, const StressLimits& limits) {
         p.image = d.chance(70);
         // Sides from 16 to max_side, odd sizes as likely as round ones: log-uniform, then any value near it.
         const auto side = [&] {
-            const std::uint32_t bits = d.between(4, 31 - std::uint32_t(__builtin_clz(limits.max_side)));
+            const std::uint32_t bits = d.between(4, std::uint32_t(std::bit_width(limits.max_side)) - 1);
             return std::min(limits.max_side, d.between(1u << bits, (2u << bits) - 1));
         };
         p.extent = {side(), side()};
