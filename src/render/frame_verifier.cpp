@@ -54,50 +54,42 @@ FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo&
     return v;
 }
 
-VkDescriptorSet FrameVerifier::bind(const Image& image) {
-    CUVK_ASSERT(image.format() == VK_FORMAT_R8G8B8A8_UNORM, "the verifier reads RGBA8 images");
+// A set whose binding `binding` reads the frame (`image` or `buffer`) and binding 2 the counts.
+VkDescriptorSet FrameVerifier::make_set(std::uint32_t binding, const VkDescriptorImageInfo* image,
+                                        const VkDescriptorBufferInfo* buffer) {
     const VkDescriptorSet set =
         allocate_set(*ctx_, pool_.get(), set_layout_.get(), info_.name + " (raise FrameVerifierInfo::max_bindings)");
-    const VkDescriptorImageInfo img{VK_NULL_HANDLE, image.view(), VK_IMAGE_LAYOUT_GENERAL};
     const VkDescriptorBufferInfo counts{counts_.get(), 0, VK_WHOLE_SIZE};
-    const VkWriteDescriptorSet writes[] = {{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                                            .dstSet = set,
-                                            .dstBinding = 0,
-                                            .descriptorCount = 1,
-                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
-                                            .pImageInfo = &img},
-                                           {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                                            .dstSet = set,
-                                            .dstBinding = 2,
-                                            .descriptorCount = 1,
-                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                            .pBufferInfo = &counts}};
+    const VkWriteDescriptorSet writes[] = {
+        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = binding,
+         .descriptorCount = 1,
+         .descriptorType = image ? VK_DESCRIPTOR_TYPE_STORAGE_IMAGE : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pImageInfo = image,
+         .pBufferInfo = buffer},
+        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = 2,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &counts}};
     vkUpdateDescriptorSets(ctx_->device(), 2, writes, 0, nullptr);
-    bound_.push_back({set, image.extent(), false});
     return set;
+}
+
+VkDescriptorSet FrameVerifier::bind(const Image& image) {
+    CUVK_ASSERT(image.format() == VK_FORMAT_R8G8B8A8_UNORM, "the verifier reads RGBA8 images");
+    const VkDescriptorImageInfo info{VK_NULL_HANDLE, image.view(), VK_IMAGE_LAYOUT_GENERAL};
+    bound_.push_back({make_set(0, &info, nullptr), image.extent(), false});
+    return bound_.back().set;
 }
 
 VkDescriptorSet FrameVerifier::bind(VkBuffer buffer, core::Extent2D words) {
     CUVK_ASSERT(!words.empty(), "the verifier checks a buffer of at least one word");
-    const VkDescriptorSet set =
-        allocate_set(*ctx_, pool_.get(), set_layout_.get(), info_.name + " (raise FrameVerifierInfo::max_bindings)");
-    const VkDescriptorBufferInfo data{buffer, 0, VkDeviceSize(words.pixels() * sizeof(std::uint32_t))};
-    const VkDescriptorBufferInfo counts{counts_.get(), 0, VK_WHOLE_SIZE};
-    const VkWriteDescriptorSet writes[] = {{.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                                            .dstSet = set,
-                                            .dstBinding = 1,
-                                            .descriptorCount = 1,
-                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                            .pBufferInfo = &data},
-                                           {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                                            .dstSet = set,
-                                            .dstBinding = 2,
-                                            .descriptorCount = 1,
-                                            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                            .pBufferInfo = &counts}};
-    vkUpdateDescriptorSets(ctx_->device(), 2, writes, 0, nullptr);
-    bound_.push_back({set, words, true});
-    return set;
+    const VkDescriptorBufferInfo info{buffer, 0, VkDeviceSize(words.pixels() * sizeof(std::uint32_t))};
+    bound_.push_back({make_set(1, nullptr, &info), words, true});
+    return bound_.back().set;
 }
 
 void FrameVerifier::record_check(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t frame) const {

@@ -47,6 +47,8 @@ public:
     VerifyTotals totals() const;
 
 private:
+    VkDescriptorSet make_set(std::uint32_t binding, const VkDescriptorImageInfo* image,
+                             const VkDescriptorBufferInfo* buffer);
     struct Bound {
         VkDescriptorSet set = VK_NULL_HANDLE;
         core::Extent2D extent;
