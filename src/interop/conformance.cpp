@@ -197,7 +197,7 @@ ConformanceReport run_vulkan_conformance(const render::Context& ctx, const rende
     std::uint32_t seed = 1;
     for (const auto& [format, label] : formats)
         checks.push_back(
-            run_check(std::string("memory: an ") + label + " image exported and imported, texels equal",
+            run_check(std::string("memory: an image exported and imported, texels equal (") + label + ")",
                       [&, format = format, s = seed++] { return image_round_trip(ctx, second, format, s); }));
     for (const auto& [kind, label] :
          {std::pair{SemaphoreKind::timeline, "timeline"}, std::pair{SemaphoreKind::binary, "binary"}}) {
