@@ -39,7 +39,6 @@ public:
     std::uint64_t dropped() const;
     // The file (or directory of PNG frames) being written, and how.
     const std::string& destination() const noexcept { return destination_; }
-    bool uses_ffmpeg() const noexcept { return ffmpeg_pid_ > 0; }
 
 private:
     Recorder() = default;

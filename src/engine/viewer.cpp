@@ -46,22 +46,8 @@ void Rolling::push(double v) {
     count_ = std::min(count_ + 1, values_.size());
 }
 
-double Rolling::mean() const {
-    if (count_ == 0)
-        return 0.0;
-    double sum = 0.0;
-    for (std::size_t i = 0; i < count_; ++i)
-        sum += values_[i];
-    return sum / double(count_);
-}
-
-double Rolling::p99() const {
-    if (count_ == 0)
-        return 0.0;
-    std::vector<float> v(values_.begin(), values_.begin() + std::ptrdiff_t(count_));
-    const std::size_t rank = std::min(count_ - 1, std::size_t(std::ceil(0.99 * double(count_))) - 1);
-    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(rank), v.end());
-    return v[rank];
+StageStats Rolling::stats() const {
+    return summarize({values_.begin(), values_.begin() + std::ptrdiff_t(count_)});
 }
 
 std::vector<float> Rolling::ordered() const {
@@ -772,7 +758,7 @@ void Viewer::write_status(bool force) {
                                    {"sync", to_string(sync_)},
                                    {"direct", swapchain_ ? swapchain_->direct() : !copy_through_},
                                    {"size", {extent.width, extent.height}},
-                                   {"fps", frame_ms_.empty() ? 0.0 : 1000.0 / frame_ms_.mean()},
+                                   {"fps", frame_ms_.empty() ? 0.0 : 1000.0 / frame_ms_.stats().mean_ms},
                                    {"message", message_},
                                    {"validation_messages", ctx_ ? ctx_->validation_messages().size() : 0},
                                    {"panes", panes},
@@ -835,8 +821,6 @@ ViewerResult Viewer::run() {
                 continue;
             }
         }
-        for (std::size_t i = 0; i < panes_.size(); ++i)
-            loop_->set_view(i, panes_[i].view);
         loop_->advance(1);
         ++frames_;
         if (step_pending_) { // the one frame of a Step has been produced

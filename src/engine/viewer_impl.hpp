@@ -6,6 +6,7 @@
 #include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/engine/swapchain_target.hpp"
 #include "cuvk/engine/target.hpp"
+#include "cuvk/engine/timings.hpp"
 #include "cuvk/engine/viewer.hpp"
 #include "cuvk/render/imgui_layer.hpp"
 #include "cuvk/render/window.hpp"
@@ -29,8 +30,7 @@ public:
     explicit Rolling(std::size_t capacity) : values_(capacity, 0.0f) {}
     void push(double v);
     bool empty() const noexcept { return count_ == 0; }
-    double mean() const;
-    double p99() const;
+    StageStats stats() const; // mean and p99 of the values held (engine::summarize)
     // Oldest first, for ImGui::PlotLines.
     std::vector<float> ordered() const;
 

@@ -34,7 +34,8 @@ const char* kind_name(compute::OutputKind kind) {
 void plot(const char* label, const Rolling& series, const char* unit) {
     const std::vector<float> values = series.ordered();
     char overlay[96];
-    std::snprintf(overlay, sizeof overlay, "mean %.3f  p99 %.3f %s", series.mean(), series.p99(), unit);
+    const StageStats stats = series.stats();
+    std::snprintf(overlay, sizeof overlay, "mean %.3f  p99 %.3f %s", stats.mean_ms, stats.p99_ms, unit);
     ImGui::PlotLines(label, values.data(), int(values.size()), 0, overlay, 0.0f, FLT_MAX, ImVec2(0, 42));
 }
 
@@ -79,8 +80,9 @@ void Viewer::draw_panel() {
             ImGui::EndTooltip();
         }
     }
-    const double frame = frame_ms_.empty() ? 0.0 : frame_ms_.mean();
-    ImGui::Text("%.1f fps  frame %.2f ms  p99 %.2f ms", frame > 0 ? 1000.0 / frame : 0.0, frame, frame_ms_.p99());
+    const StageStats frame = frame_ms_.stats();
+    ImGui::Text("%.1f fps  frame %.2f ms  p99 %.2f ms", frame.mean_ms > 0 ? 1000.0 / frame.mean_ms : 0.0, frame.mean_ms,
+                frame.p99_ms);
     plot("frame", frame_ms_, "ms");
 
     if (ImGui::Button(paused_ ? "Resume" : "Pause", ImVec2(80, 0)))
@@ -273,6 +275,8 @@ void Viewer::draw_panel() {
                                                    : render::ColorMode::map_fixed;
                     if (mode == 2)
                         ImGui::DragFloatRange2("range", &pane.view.range[0], &pane.view.range[1], 0.01f);
+                    if (loop_)
+                        loop_->set_view(i, pane.view); // the loop draws with its own copy of the view
                 }
                 plot("sim ms", pane.sim_ms, "ms");
                 plot("draw ms", pane.draw_ms, "ms");
