@@ -4,19 +4,20 @@
 #include "cuvk/core/stress_pattern.hpp"
 #include "cuvk/interop/exported_memory.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
+#include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
+#include "cuda_checks.hpp"
 #include "vulkan_import.hpp"
 
 #include <cstring>
 #include <functional>
 #include <sstream>
+#include <tuple>
 #include <unistd.h>
 
 namespace cuvk::interop {
-namespace {
-
-constexpr core::Extent2D kExtent{67, 43}; // odd sizes: row pitches and tiling are not trivially aligned
+namespace detail {
 
 render::Buffer host_buffer(const render::Context& ctx, VkDeviceSize size, VkBufferUsageFlags usage,
                            const std::string& name) {
@@ -47,26 +48,21 @@ void make_finite(std::vector<std::uint8_t>& bytes, VkFormat format) {
         bytes[i] &= 0xbf;
 }
 
-// Writes `bytes` into an image exported from `ctx`, imports `fd` of it into `second`, reads it there.
-std::string image_round_trip(const render::Context& ctx, const render::Context& second, VkFormat format,
-                             std::uint32_t seed) {
-    const auto exported = ExportedImage::create(ctx, {.extent = kExtent, .format = format, .name = "conf.image"});
-    const std::size_t size = kExtent.pixels() * render::bytes_per_texel(format);
-    auto expected = pattern_bytes(size, seed);
-    make_finite(expected, format);
-    auto upload = host_buffer(ctx, size, VK_BUFFER_USAGE_TRANSFER_SRC_BIT, "conf.upload");
-    std::memcpy(upload.mapped().data(), expected.data(), size);
+// Writes `bytes` into `image` (just created, UNDEFINED) and hands it to the external side in GENERAL.
+void upload_image(const render::Context& ctx, VkImage image, core::Extent2D extent, std::span<const std::uint8_t> bytes) {
+    auto upload = host_buffer(ctx, bytes.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, "conf.upload");
+    std::memcpy(upload.mapped().data(), bytes.data(), bytes.size());
     render::submit_and_wait(
         ctx,
         [&](VkCommandBuffer cmd) {
-            render::record_barrier(cmd, {.image = exported.get(),
+            render::record_barrier(cmd, {.image = image,
                                          .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                          .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                          .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
             const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                           .imageExtent = {kExtent.width, kExtent.height, 1}};
-            vkCmdCopyBufferToImage(cmd, upload.get(), exported.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
-            render::record_barrier(cmd, {.image = exported.get(),
+                                           .imageExtent = {extent.width, extent.height, 1}};
+            vkCmdCopyBufferToImage(cmd, upload.get(), image, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+            render::record_barrier(cmd, {.image = image,
                                          .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                          .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                          .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
@@ -75,6 +71,22 @@ std::string image_round_trip(const render::Context& ctx, const render::Context& 
                                          .dst_family = VK_QUEUE_FAMILY_EXTERNAL});
         },
         "conformance upload");
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
+// Writes `bytes` into an image exported from `ctx`, imports `fd` of it into `second`, reads it there.
+std::string image_round_trip(const render::Context& ctx, const render::Context& second, VkFormat format,
+                             std::uint32_t seed) {
+    const auto exported = ExportedImage::create(ctx, {.extent = kExtent, .format = format, .name = "conf.image"});
+    const std::size_t size = kExtent.pixels() * render::bytes_per_texel(format);
+    auto expected = pattern_bytes(size, seed);
+    make_finite(expected, format);
+    upload_image(ctx, exported.get(), kExtent, expected);
     auto imported =
         import_image(second, exported.export_fd(), {.extent = kExtent, .format = format, .name = "conf.imported"});
     auto download = host_buffer(second, size, VK_BUFFER_USAGE_TRANSFER_DST_BIT, "conf.download");
@@ -133,8 +145,47 @@ std::string buffer_round_trip(const render::Context& ctx, const render::Context&
     return {};
 }
 
+// A semaphore exported from `ctx` and imported into `second` (temporarily: binary only), signalled on ctx's side and
+// waited for on second's.
+std::string semaphore_import(const render::Context& ctx, const render::Context& second, SemaphoreKind kind,
+                             bool temporary) {
+    const auto exported = ExportedSemaphore::create(ctx, {.kind = kind, .name = "conf.semaphore"});
+    const auto imported = kind == SemaphoreKind::timeline
+                              ? render::create_timeline_semaphore(second, 0, "conf.imported-semaphore")
+                              : render::create_binary_semaphore(second, "conf.imported-semaphore");
+    const auto import_fd =
+        reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(second.device_proc("vkImportSemaphoreFdKHR"));
+    core::UniqueFd fd = exported.export_fd();
+    const VkImportSemaphoreFdInfoKHR info{.sType = VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_FD_INFO_KHR,
+                                          .semaphore = imported.get(),
+                                          .flags = temporary ? VkSemaphoreImportFlags(VK_SEMAPHORE_IMPORT_TEMPORARY_BIT)
+                                                             : 0u,
+                                          .handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT,
+                                          .fd = fd.get()};
+    CUVK_VK(import_fd(second.device(), &info), "conf.imported-semaphore");
+    (void)fd.release(); // the implementation owns it after a successful import (VK_KHR_external_semaphore_fd)
+    // Permanent imports keep the shared payload: signal and wait twice.
+    for (int round = 0; round < (temporary ? 1 : 2); ++round) {
+        const std::uint64_t value = std::uint64_t(round + 1) * 5;
+        const render::SemaphoreSubmit signal{exported.get(), value, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT};
+        render::submit(ctx, {.signals = std::span(&signal, 1), .name = "conf.signal"});
+        const render::SemaphoreSubmit wait{imported.get(), value, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT};
+        const auto fence = render::create_fence(second, "conf.wait");
+        render::submit(second, {.waits = std::span(&wait, 1), .fence = fence.get(), .name = "conf.wait"});
+        if (render::wait_fence(second, fence.get(), std::chrono::seconds(5), "conf.wait") !=
+            render::WaitOutcome::reached)
+            return "the second device's wait did not see the first device's signal " + std::to_string(round + 1) +
+                   " within 5 s";
+    }
+    ctx.wait_idle();
+    second.wait_idle();
+    return {};
+}
+
+} // namespace
+
 // Runs `check`: an empty result is supported, a message is a failure; a core::Error is a failure naming the call.
-ConformanceCheck run_check(std::string name, const std::function<std::string()>& check) {
+ConformanceCheck detail::run_check(std::string name, const std::function<std::string()>& check) {
     try {
         const std::string what = check();
         return {std::move(name), what.empty() ? Conformance::supported : Conformance::failed, what};
@@ -142,8 +193,6 @@ ConformanceCheck run_check(std::string name, const std::function<std::string()>&
         return {std::move(name), Conformance::failed, e.message()};
     }
 }
-
-} // namespace
 
 const char* to_string(Conformance c) {
     switch (c) {
@@ -210,6 +259,19 @@ ConformanceReport run_vulkan_conformance(const render::Context& ctx, const rende
             const auto s = ExportedSemaphore::create(ctx, {.kind = kind, .name = "conf.semaphore"});
             return s.export_fd().get() >= 0 ? std::string() : std::string("no fd came back");
         }));
+    }
+    const std::tuple<SemaphoreKind, bool, const char*> imports[] = {
+        {SemaphoreKind::binary, true, "semaphore: a binary semaphore's fd imported temporarily into a second device"},
+        {SemaphoreKind::binary, false, "semaphore: a binary semaphore's fd imported permanently into a second device"},
+        {SemaphoreKind::timeline, false,
+         "semaphore: a timeline semaphore's fd imported permanently into a second device"}};
+    for (const auto& [kind, temporary, name] : imports) {
+        if (const std::string why = semaphore_export_support(ctx, kind); !why.empty())
+            checks.push_back({name, Conformance::not_supported, why});
+        else
+            checks.push_back(run_check(name, [&, kind = kind, temporary = temporary] {
+                return semaphore_import(ctx, second, kind, temporary);
+            }));
     }
     ctx.wait_idle();
     second.wait_idle();

@@ -42,6 +42,11 @@ ExportedBuffer ExportedBuffer::create(const render::Context& ctx, const Exported
     VkExternalBufferProperties props{.sType = VK_STRUCTURE_TYPE_EXTERNAL_BUFFER_PROPERTIES};
     vkGetPhysicalDeviceExternalBufferProperties(ctx.physical_device(), &query, &props);
     require_exportable(props.externalMemoryProperties.externalMemoryFeatures, ctx, "buffer", info.name);
+    if (!info.dedicated &&
+        (props.externalMemoryProperties.externalMemoryFeatures & VK_EXTERNAL_MEMORY_FEATURE_DEDICATED_ONLY_BIT))
+        core::fail("the Vulkan device exports buffer memory only from dedicated allocations (" + ctx.device_name() +
+                       ")",
+                   info.name);
 
     const VkExternalMemoryBufferCreateInfo external{.sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
                                                     .handleTypes = kHandleType};
@@ -49,10 +54,11 @@ ExportedBuffer ExportedBuffer::create(const render::Context& ctx, const Exported
                                                  .handleTypes = kHandleType};
     ExportedBuffer out;
     out.ctx_ = &ctx;
+    out.dedicated_ = info.dedicated;
     out.buffer_ = render::Buffer::create(ctx, {.size = info.size,
                                                .usage = info.usage,
                                                .memory = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
-                                               .dedicated = true,
+                                               .dedicated = info.dedicated,
                                                .buffer_next = &external,
                                                .memory_next = &export_info,
                                                .name = info.name});

@@ -4,12 +4,14 @@
 
 namespace cuvk::interop {
 
-UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long allocation_size, const std::string& name) {
+UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long allocation_size, const std::string& name,
+                                   bool dedicated) {
+    core::require_open_fd(fd, name.c_str());
     cudaExternalMemoryHandleDesc desc{};
     desc.type = cudaExternalMemoryHandleTypeOpaqueFd;
     desc.handle.fd = fd.get();
     desc.size = allocation_size;
-    desc.flags = cudaExternalMemoryDedicated;
+    desc.flags = dedicated ? cudaExternalMemoryDedicated : 0u;
     cudaExternalMemory_t memory = nullptr;
     CUVK_CUDA(cudaImportExternalMemory(&memory, &desc), name);
     // "Ownership of the file descriptor is transferred to the CUDA driver when the handle is imported
@@ -22,7 +24,8 @@ SharedBuffer SharedBuffer::create(const render::Context& ctx, const CudaDevice& 
     const ScopedCudaDevice current(cuda.ordinal, info.name);
     SharedBuffer out;
     out.exported_ = ExportedBuffer::create(ctx, info);
-    out.memory_ = import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name);
+    out.memory_ = import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name,
+                               info.dedicated);
     cudaExternalMemoryBufferDesc desc{};
     desc.offset = 0;
     desc.size = info.size;

@@ -6,6 +6,7 @@ constexpr auto kHandleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT;
 }
 
 render::Buffer import_buffer(const render::Context& ctx, core::UniqueFd&& fd, const ImportBufferInfo& info) {
+    core::require_open_fd(fd, info.name.c_str());
     const VkExternalMemoryBufferCreateInfo external{.sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO,
                                                     .handleTypes = kHandleType};
     const VkImportMemoryFdInfoKHR import{
@@ -23,6 +24,7 @@ render::Buffer import_buffer(const render::Context& ctx, core::UniqueFd&& fd, co
 }
 
 render::Image import_image(const render::Context& ctx, core::UniqueFd&& fd, const ImportImageInfo& info) {
+    core::require_open_fd(fd, info.name.c_str());
     const VkExternalMemoryImageCreateInfo external{.sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
                                                    .handleTypes = kHandleType};
     const VkImportMemoryFdInfoKHR import{

@@ -6,10 +6,10 @@
 
 namespace cuvk::render {
 
-CommandPool CommandPool::create(const Context& ctx, const std::string& name) {
+CommandPool CommandPool::create(const Context& ctx, const std::string& name, std::optional<core::QueueFamily> family) {
     const VkCommandPoolCreateInfo info{.sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
                                        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-                                       .queueFamilyIndex = ctx.queue_family().index};
+                                       .queueFamilyIndex = family.value_or(ctx.queue_family()).index};
     VkCommandPool pool = VK_NULL_HANDLE;
     CUVK_VK(vkCreateCommandPool(ctx.device(), &info, nullptr, &pool), name);
     CommandPool out;
@@ -52,7 +52,7 @@ void submit(const Context& ctx, const Submission& s) {
                              .pCommandBufferInfos = cmds.data(),
                              .signalSemaphoreInfoCount = std::uint32_t(signals.size()),
                              .pSignalSemaphoreInfos = signals.data()};
-    CUVK_VK(vkQueueSubmit2(ctx.queue(), 1, &info, s.fence), s.name);
+    CUVK_VK(vkQueueSubmit2(s.queue ? s.queue : ctx.queue(), 1, &info, s.fence), s.name);
 }
 
 UniqueFence create_fence(const Context& ctx, const std::string& name, bool signaled) {

@@ -317,6 +317,24 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
         core::fail("no queue family does both graphics and compute", summary.name);
     ctx->queue_family_ = {family};
 
+    // A second queue for work beside the universal one (cuvk-stress's compute and two-queue consumers): a family
+    // with compute but no graphics (the asynchronous compute engine) when there is one, else a second queue of the
+    // universal family, else none.
+    std::uint32_t compute_family = UINT32_MAX, compute_index = 0;
+    if (info.compute_queue) {
+        for (std::uint32_t i = 0; i < family_count && compute_family == UINT32_MAX; ++i)
+            if ((families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) && !(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT) &&
+                families[i].queueCount > 0)
+                compute_family = i;
+        if (compute_family == UINT32_MAX && families[family].queueCount > 1) {
+            compute_family = family;
+            compute_index = 1;
+        }
+        if (compute_family == UINT32_MAX)
+            ctx->compute_queue_missing_ = "the device offers one queue only (no compute-only family, and its "
+                                          "graphics family has a single queue)";
+    }
+
     // Device extensions and features.
     const auto device_available = device_extensions_of(physical);
     std::vector<std::string> missing;
@@ -365,21 +383,30 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     ctx->storage_write_without_format_ = have.features.shaderStorageImageWriteWithoutFormat == VK_TRUE;
     ctx->storage_read_without_format_ = have.features.shaderStorageImageReadWithoutFormat == VK_TRUE;
 
-    const float priority = 1.0f;
-    const VkDeviceQueueCreateInfo queue_info{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-                                             .queueFamilyIndex = family,
-                                             .queueCount = 1,
-                                             .pQueuePriorities = &priority};
+    const float priorities[2] = {1.0f, 1.0f};
+    VkDeviceQueueCreateInfo queue_infos[2] = {{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+                                               .queueFamilyIndex = family,
+                                               .queueCount = compute_family == family ? 2u : 1u,
+                                               .pQueuePriorities = priorities},
+                                              {.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+                                               .queueFamilyIndex = compute_family,
+                                               .queueCount = 1,
+                                               .pQueuePriorities = priorities}};
+    const bool separate_family = compute_family != UINT32_MAX && compute_family != family;
     const VkDeviceCreateInfo device_info{.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
                                          .pNext = &want,
-                                         .queueCreateInfoCount = 1,
-                                         .pQueueCreateInfos = &queue_info,
+                                         .queueCreateInfoCount = separate_family ? 2u : 1u,
+                                         .pQueueCreateInfos = queue_infos,
                                          .enabledExtensionCount = std::uint32_t(device_ext_ptrs.size()),
                                          .ppEnabledExtensionNames = device_ext_ptrs.data()};
     VkDevice device = VK_NULL_HANDLE;
     CUVK_VK(vkCreateDevice(physical, &device_info, nullptr, &device), summary.name);
     ctx->device_ = UniqueDevice(device);
     vkGetDeviceQueue(device, family, 0, &ctx->queue_);
+    if (compute_family != UINT32_MAX) {
+        vkGetDeviceQueue(device, compute_family, compute_index, &ctx->compute_queue_);
+        ctx->compute_queue_family_ = {compute_family};
+    }
 
     if (debug_utils)
         ctx->set_object_name_ = reinterpret_cast<PFN_vkSetDebugUtilsObjectNameEXT>(

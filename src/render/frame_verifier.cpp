@@ -36,6 +36,7 @@ FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo&
     v.image_pipeline_ = compute_pipeline(ctx, shaders::verify_comp(), v.layout_.get(), info.name + ".image");
     v.buffer_pipeline_ = compute_pipeline(ctx, shaders::verify_buffer_comp(), v.layout_.get(), info.name + ".buffer");
     v.tally_pipeline_ = compute_pipeline(ctx, shaders::verify_tally_comp(), v.layout_.get(), info.name + ".tally");
+    v.delay_pipeline_ = compute_pipeline(ctx, shaders::verify_delay_comp(), v.layout_.get(), info.name + ".delay");
     v.counts_ =
         Buffer::create(ctx, {.size = kCountWords * sizeof(std::uint32_t),
                              .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
@@ -110,6 +111,21 @@ void FrameVerifier::record_check(VkCommandBuffer cmd, VkDescriptorSet binding, s
     // The totals are read by the host once the submission has finished.
     record_memory_barrier(cmd, compute, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_HOST_BIT,
                           VK_ACCESS_2_HOST_READ_BIT);
+}
+
+void FrameVerifier::record_delay(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t microseconds) const {
+    if (microseconds == 0)
+        return;
+    constexpr std::uint32_t kStepsPerMicrosecond = 400; // verify_delay.comp's chain on a Hopper GPU, roughly
+    const VkPipelineStageFlags2 compute = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
+    const VkAccessFlags2 rw = VK_ACCESS_2_SHADER_STORAGE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT;
+    record_memory_barrier(cmd, compute | VK_PIPELINE_STAGE_2_HOST_BIT, rw | VK_ACCESS_2_HOST_WRITE_BIT, compute, rw);
+    const Push push{microseconds * kStepsPerMicrosecond, 0, 0, 0};
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, delay_pipeline_.get());
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding, 0, nullptr);
+    vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
+    vkCmdDispatch(cmd, 1, 1, 1);
+    record_memory_barrier(cmd, compute, rw, compute, rw);
 }
 
 VerifyTotals FrameVerifier::totals() const {

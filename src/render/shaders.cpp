@@ -33,6 +33,9 @@ constexpr std::uint32_t kVerifyBuffer[] = {
 constexpr std::uint32_t kVerifyTally[] = {
 #include "verify_tally.comp.inc"
 };
+constexpr std::uint32_t kVerifyDelay[] = {
+#include "verify_delay.comp.inc"
+};
 constexpr std::uint32_t kPointsVert[] = {
 #include "points.vert.inc"
 };
@@ -76,6 +79,9 @@ std::span<const std::uint32_t> verify_buffer_comp() {
 }
 std::span<const std::uint32_t> verify_tally_comp() {
     return kVerifyTally;
+}
+std::span<const std::uint32_t> verify_delay_comp() {
+    return kVerifyDelay;
 }
 std::span<const std::uint32_t> points_vert() {
     return kPointsVert;

@@ -15,6 +15,7 @@ std::span<const std::uint32_t> panel_comp();
 std::span<const std::uint32_t> verify_comp();
 std::span<const std::uint32_t> verify_buffer_comp(); // verify.comp with CHECK_BUFFER
 std::span<const std::uint32_t> verify_tally_comp();
+std::span<const std::uint32_t> verify_delay_comp();
 std::span<const std::uint32_t> panel_any_comp(); // panel.comp with ANY_FORMAT
 std::span<const std::uint32_t> points_vert();
 std::span<const std::uint32_t> points_frag();

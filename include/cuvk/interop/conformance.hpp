@@ -7,6 +7,7 @@
 // imported several times, an fd passed through dup(), and exporting timeline and binary semaphores.
 // Needs: both contexts, idle on return. Throws core::Error only for failures outside the checks (a lost device).
 
+#include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/render/context.hpp"
 
 #include <string>
@@ -31,5 +32,20 @@ struct ConformanceReport {
 };
 
 ConformanceReport run_vulkan_conformance(const render::Context& ctx, const render::Context& second);
+
+// The CUDA half (CUDA builds, `cuda` paired with ctx): lifecycle orders (bind → export → import with the import before
+// Vulkan's first write; export → bind → import), dedicated and non-dedicated allocations, one allocation imported into
+// CUDA 4 times, an fd through dup(), an fd over a Unix socket to a second process (`child_command`, run as
+// `child_command --import-child FD`, which calls serve_import_child) that imports it into CUDA and checks the bytes,
+// every shared image format read by CUDA, a timeline semaphore signalled each way, a withheld signal (CUDA's wait must
+// not pass and the counter must not move), a timeline signalled backwards, and binary and timeline semaphore fds
+// imported temporarily and permanently into the second Vulkan device. Appends to `report`.
+void run_cuda_conformance(ConformanceReport& report, const render::Context& ctx, const render::Context& second,
+                          const CudaDevice& cuda, const std::string& child_command);
+
+// The second process's side of the Unix-socket check: receives one fd and what it should hold over `socket`, imports
+// it into the CUDA device with the sender's UUID, compares, and answers. Returns the process's exit status (0: the
+// bytes matched). Never throws.
+int serve_import_child(int socket);
 
 } // namespace cuvk::interop

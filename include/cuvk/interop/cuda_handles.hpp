@@ -28,8 +28,10 @@ using compute::UniqueMipmappedArray;
 using compute::UniqueSurface;
 using UniqueExternalSemaphore = core::Unique<cudaExternalSemaphore_t, ExternalSemaphoreDeleter>;
 
-// Imports exported Vulkan memory (opaque fd, dedicated allocation of `allocation_size` bytes, as
-// VkMemoryRequirements gave it). The fd belongs to CUDA after a successful import; on failure it is closed here.
-UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long allocation_size, const std::string& name);
+// Imports exported Vulkan memory (opaque fd, an allocation of `allocation_size` bytes, as VkMemoryRequirements gave
+// it; dedicated unless said otherwise). The fd belongs to CUDA after a successful import; on failure it is closed
+// here. An fd that is empty or not open is refused before CUDA sees it.
+UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long allocation_size, const std::string& name,
+                                   bool dedicated = true);
 
 } // namespace cuvk::interop

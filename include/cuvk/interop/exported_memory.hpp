@@ -17,7 +17,8 @@ struct ExportedBufferInfo {
     VkDeviceSize size = 0; // bytes, > 0
     VkBufferUsageFlags usage =
         VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-    std::string name; // debug name, used in errors
+    std::string name;      // debug name, used in errors
+    bool dedicated = true; // a dedicated allocation (DESIGN.md); false tries a plain one (conformance checks)
 };
 
 class ExportedBuffer {
@@ -28,10 +29,12 @@ public:
     const render::Buffer& buffer() const noexcept { return buffer_; }
     VkBuffer get() const noexcept { return buffer_.get(); }
     core::UniqueFd export_fd() const;
+    bool dedicated() const noexcept { return dedicated_; }
 
 private:
     const render::Context* ctx_ = nullptr;
     render::Buffer buffer_;
+    bool dedicated_ = true;
 };
 
 struct ExportedImageInfo {

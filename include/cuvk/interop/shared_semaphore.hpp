@@ -24,6 +24,9 @@ public:
 
     VkSemaphore vk() const noexcept { return exported_.get(); }
     const std::string& name() const noexcept { return exported_.name(); }
+    // The CUDA import, for calls that take several semaphores at once and for graph nodes (cudaGraphAdd-
+    // ExternalSemaphoresWaitNode / SignalNode). Owned here.
+    cudaExternalSemaphore_t cuda() const noexcept { return cuda_.get(); }
 
     // Enqueue on a CUDA stream.
     void cuda_signal(cudaStream_t stream, core::TimelineValue value) const;
@@ -49,6 +52,7 @@ public:
 
     VkSemaphore vk() const noexcept { return exported_.get(); }
     const std::string& name() const noexcept { return exported_.name(); }
+    cudaExternalSemaphore_t cuda() const noexcept { return cuda_.get(); } // owned here, as for SharedTimeline
 
     void cuda_signal(cudaStream_t stream) const;
     void cuda_wait(cudaStream_t stream) const;

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -17,7 +18,9 @@ namespace cuvk::render {
 class CommandPool {
 public:
     CommandPool() = default;
-    static CommandPool create(const Context& ctx, const std::string& name);
+    // For the context's universal queue family unless `family` names another (e.g. ctx.compute_queue_family()).
+    static CommandPool create(const Context& ctx, const std::string& name,
+                              std::optional<core::QueueFamily> family = std::nullopt);
 
     VkCommandPool get() const noexcept { return pool_.get(); }
     // Gives up the pool without destroying it (only for a GPU that never finished: see submit_and_wait).
@@ -41,7 +44,8 @@ struct Submission {
     std::span<const SemaphoreSubmit> waits;
     std::span<const SemaphoreSubmit> signals;
     VkFence fence = VK_NULL_HANDLE;
-    std::string name; // for errors
+    std::string name;              // for errors
+    VkQueue queue = VK_NULL_HANDLE; // the context's universal queue when null
 };
 
 void submit(const Context& ctx, const Submission& submission);

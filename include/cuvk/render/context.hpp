@@ -1,6 +1,6 @@
 #pragma once
 // cuvk::render::Context — the Vulkan instance, debug messenger, chosen physical device, logical device and its one
-// universal (graphics + compute + transfer) queue.
+// universal (graphics + compute + transfer) queue, and on request a second queue for compute.
 //
 // Owns: instance → messenger → device, destroyed in reverse. Everything created from it must be destroyed before
 // it. Not movable: the debug messenger's callback points at the validation log inside it.
@@ -38,6 +38,7 @@ struct ContextInfo {
     std::vector<std::string> optional_device_extensions; // enabled when present; ask has_device_extension()
     std::string device;                                  // "" = best (discrete first), else index, UUID hex or name
     core::LogFn log = core::log_to_stderr;               // receives validation and driver messages
+    bool compute_queue = false;                          // also create a second queue (see Context::compute_queue)
 };
 
 // One message the validation layer (or the loader, for errors) reported.
@@ -77,6 +78,12 @@ public:
     VkDevice device() const noexcept { return device_.get(); }
     VkQueue queue() const noexcept { return queue_; }
     core::QueueFamily queue_family() const noexcept { return queue_family_; }
+    // The second queue ContextInfo::compute_queue asked for: of a compute-only family where the device has one, else
+    // a second queue of the universal family; VK_NULL_HANDLE when neither exists or none was asked for
+    // (compute_queue_missing() then says why). Externally synchronized, like queue().
+    VkQueue compute_queue() const noexcept { return compute_queue_; }
+    core::QueueFamily compute_queue_family() const noexcept { return compute_queue_family_; }
+    const std::string& compute_queue_missing() const noexcept { return compute_queue_missing_; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return properties_; }
     const VkPhysicalDeviceLimits& limits() const noexcept { return properties_.limits; }
     const std::string& device_name() const noexcept { return device_name_; }
@@ -126,6 +133,9 @@ private:
 
     VkQueue queue_ = VK_NULL_HANDLE;
     core::QueueFamily queue_family_;
+    VkQueue compute_queue_ = VK_NULL_HANDLE;
+    core::QueueFamily compute_queue_family_;
+    std::string compute_queue_missing_ = "no second queue was asked for";
     VkPhysicalDeviceProperties properties_{};
     std::string device_name_;
     Uuid device_uuid_{};

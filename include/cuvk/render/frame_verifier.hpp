@@ -30,6 +30,10 @@ struct VerifyTotals {
     std::uint64_t verified = 0, torn = 0, stale = 0, corrupt = 0;
     std::uint64_t checked() const noexcept { return verified + torn + stale + corrupt; }
     bool clean() const noexcept { return checked() == verified; }
+    VerifyTotals& operator+=(const VerifyTotals& o) noexcept {
+        verified += o.verified, torn += o.torn, stale += o.stale, corrupt += o.corrupt;
+        return *this;
+    }
 };
 
 class FrameVerifier {
@@ -43,6 +47,9 @@ public:
     // Records the check that `binding` holds `frame`. The image must be in GENERAL layout and its writes visible to
     // the compute stage (the caller's barrier), as must the buffer's.
     void record_check(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t frame) const;
+    // A consumer-side delay before a check (cuvk-stress): one dispatch busy for about `microseconds` on a Hopper GPU
+    // (a fixed number of dependent steps; other devices run faster or slower). Same queue rule as record_check.
+    void record_delay(VkCommandBuffer cmd, VkDescriptorSet binding, std::uint32_t microseconds) const;
     // The totals so far; the GPU must have finished every recorded check.
     VerifyTotals totals() const;
 
@@ -59,7 +66,7 @@ private:
     // Creation order, destroyed in reverse.
     UniqueDescriptorSetLayout set_layout_;
     UniquePipelineLayout layout_;
-    UniquePipeline image_pipeline_, buffer_pipeline_, tally_pipeline_;
+    UniquePipeline image_pipeline_, buffer_pipeline_, tally_pipeline_, delay_pipeline_;
     Buffer counts_;
     UniqueDescriptorPool pool_;
     std::vector<Bound> bound_;

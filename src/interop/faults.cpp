@@ -1,0 +1,123 @@
+#include "cuvk/interop/faults.hpp"
+
+#include "cuda_checks.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/interop/device_match.hpp"
+#include "cuvk/interop/exported_memory.hpp"
+#include "vulkan_import.hpp"
+
+#include <fcntl.h>
+#include <functional>
+#include <sstream>
+#include <unistd.h>
+
+namespace cuvk::interop {
+namespace {
+
+constexpr VkDeviceSize kSize = 65536;
+
+// Runs `fault`, which must throw core::Error, then `healthy`, which must not.
+FaultCheck try_fault(std::string name, const std::function<void()>& fault, const std::function<void()>& healthy) {
+    FaultCheck c{.name = std::move(name)};
+    try {
+        fault();
+        c.message = "accepted without an error";
+    } catch (const core::Error& e) {
+        c.caught = true;
+        c.message = e.message();
+    }
+    try {
+        healthy();
+        c.recovered = true;
+    } catch (const core::Error& e) {
+        c.message += "; afterwards a normal import failed: " + e.message();
+    }
+    return c;
+}
+
+core::UniqueFd closed_fd_number() {
+    // A number that was an exported fd and is closed now (nothing else opens fds on this thread in between).
+    int number = -1;
+    {
+        core::UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        number = fd.get();
+    }
+    return core::UniqueFd(number);
+}
+
+} // namespace
+
+std::size_t FaultReport::caught() const {
+    std::size_t n = 0;
+    for (const auto& c : checks)
+        n += c.tried && c.caught;
+    return n;
+}
+
+std::size_t FaultReport::failed() const {
+    std::size_t n = 0;
+    for (const auto& c : checks)
+        n += !c.ok();
+    return n;
+}
+
+std::string FaultReport::describe() const {
+    std::ostringstream out;
+    for (const auto& c : checks)
+        out << (!c.tried ? "not tried" : c.ok() ? "caught" : "FAILED") << "  " << c.name << ": " << c.message << "\n";
+    return out.str();
+}
+
+FaultReport run_fault_checks(const render::Context& ctx, const render::Context& second, const CudaDevice* cuda) {
+    FaultReport report;
+    auto& checks = report.checks;
+    const auto exported = ExportedBuffer::create(ctx, {.size = kSize, .name = "fault.buffer"});
+    auto healthy = [&] { (void)import_buffer(second, exported.export_fd(), {.size = kSize, .name = "fault.healthy"}); };
+
+    checks.push_back(try_fault(
+        "Vulkan import of an empty fd (already given away)",
+        [&] { (void)import_buffer(second, core::UniqueFd(), {.size = kSize, .name = "fault.empty"}); }, healthy));
+    checks.push_back(try_fault(
+        "Vulkan import of a closed fd",
+        [&] {
+            auto fd = closed_fd_number();
+            try {
+                (void)import_buffer(second, std::move(fd), {.size = kSize, .name = "fault.closed"});
+            } catch (...) {
+                (void)fd.release(); // never close a number that is not ours
+                throw;
+            }
+        },
+        healthy));
+    // Mesa's lavapipe maps what it imports; an fd that is not memory fails there (drivers differ in how).
+    checks.push_back(try_fault(
+        "Vulkan import of an fd that is not exported memory (/dev/null)",
+        [&] {
+            core::UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+            (void)import_buffer(second, std::move(fd), {.size = kSize, .name = "fault.not-memory"});
+        },
+        healthy));
+    checks.push_back(try_fault(
+        "a Vulkan device paired with a CUDA device of another UUID",
+        [&] {
+            CudaDeviceSummary other{.ordinal = 0, .name = "a CUDA device of another UUID"};
+            other.uuid = ctx.device_uuid();
+            other.uuid[0] ^= 0xff;
+            const CudaDeviceSummary list[] = {other};
+            (void)pair_cuda_device(list, std::nullopt, ctx.device_name(), ctx.device_uuid());
+        },
+        healthy));
+    if (cuda) {
+        for (auto& c : detail::cuda_fault_checks(ctx, *cuda))
+            checks.push_back(std::move(c));
+    } else {
+        checks.push_back({.name = "CUDA imports with a wrong size, handle type, format or extent",
+                          .tried = false,
+                          .message = "no CUDA device pairs with this Vulkan device"});
+    }
+    ctx.wait_idle();
+    second.wait_idle();
+    return report;
+}
+
+} // namespace cuvk::interop

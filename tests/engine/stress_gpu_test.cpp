@@ -1,0 +1,166 @@
+// cuvk-stress on a GPU whose CUDA device matches the Vulkan device (skips with the probe's reasons elsewhere), with
+// the validation layer and synchronization validation on:
+// - every producer (one stream, a graph with external-semaphore nodes patched per launch, streams joined by events)
+//   against every consumer (graphics queue, compute queue, two queues), timeline and binary, images and buffers, with
+//   fan-in, fan-out and wait-before-signal: every frame verified, none torn, stale or corrupt;
+// - the checker fails when it must: with the checking consumer's wait dropped and CUDA pausing between the two halves
+//   of each frame, frames are reported torn (and stale), never all verified;
+// - the tool's CUDA conformance matrix, faults and churn are clean on the GPU.
+
+#include "cuvk/engine/stress_runner.hpp"
+#include "cuvk/engine/stress_tool.hpp"
+#include "cuvk/interop/conformance.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "support/vk_fixture.hpp"
+
+#include <algorithm>
+#include <gtest/gtest.h>
+#include <iostream>
+
+using namespace cuvk;
+
+namespace {
+
+struct PairCase {
+    engine::StressProducer producer;
+    engine::StressConsumer consumer;
+};
+
+void PrintTo(const PairCase& c, std::ostream* os) {
+    *os << engine::to_string(c.producer) << "_" << engine::to_string(c.consumer);
+}
+
+class StressGpuTest : public test::VulkanTest {
+protected:
+    void SetUp() override {
+        VulkanTest::SetUp();
+        if (auto why = test::interop_skip_reason(ctx()); !why.empty())
+            GTEST_SKIP() << why;
+        cuda_ = interop::select_cuda_device(ctx());
+    }
+    engine::StressPhaseResult run(const engine::StressPhase& phase, bool drop_wait = false) {
+        engine::StressRunner runner(ctx(), cuda_, {.drop_wait = drop_wait, .name = "stress-test"});
+        const auto r = runner.run(phase, 0, 100);
+        std::cout << "frames " << r.frames << " pairs " << r.pairs << " verified " << r.verify.verified << " torn "
+                  << r.verify.torn << " stale " << r.verify.stale << " corrupt " << r.verify.corrupt << " in "
+                  << r.seconds << " s" << (r.ran ? "" : " not supported: " + r.not_supported) << "\n";
+        return r;
+    }
+    interop::CudaDevice cuda_;
+};
+
+class StressPairTest : public StressGpuTest, public ::testing::WithParamInterface<PairCase> {};
+
+engine::StressPhase phase_for(const PairCase& c, engine::SyncMode sync, bool image, std::uint32_t fan) {
+    engine::StressPhase p;
+    p.sync = sync;
+    p.producer = c.producer;
+    p.consumer = c.consumer;
+    p.frames_in_flight = sync == engine::SyncMode::timeline ? 3 : 2;
+    p.fan_in = fan;
+    p.fan_out = fan;
+    p.image = image;
+    p.extent = image ? core::Extent2D{333, 127} : core::Extent2D{1000, 61};
+    p.frames = 40;
+    p.wait_before_signal = sync == engine::SyncMode::timeline && fan == 1;
+    p.pacing = engine::HostPacing(std::uint32_t(c.producer) % 3);
+    p.producer_delay_us.assign(p.frames, 0);
+    p.consumer_delay_us.assign(p.frames, 0);
+    p.producer_delay_us[5] = 300;
+    p.consumer_delay_us[9] = 300;
+    return p;
+}
+
+} // namespace
+
+TEST_P(StressPairTest, EveryFrameVerified) {
+    const auto c = GetParam();
+    for (const auto sync : {engine::SyncMode::timeline, engine::SyncMode::binary}) {
+        for (const bool image : {true, false}) {
+            for (const std::uint32_t fan : {1u, 2u}) {
+                SCOPED_TRACE(std::string(engine::to_string(sync)) + (image ? " image" : " buffer") + " fan " +
+                             std::to_string(fan));
+                const auto r = run(phase_for(c, sync, image, fan));
+                if (!r.ran && c.consumer != engine::StressConsumer::graphics && !ctx().compute_queue())
+                    GTEST_SKIP() << r.not_supported;
+                ASSERT_TRUE(r.ran) << r.not_supported;
+                EXPECT_EQ(r.frames, 40u);
+                EXPECT_EQ(r.verify.verified, 40u);
+                EXPECT_TRUE(r.verify.clean());
+                EXPECT_GE(r.pairs, 40u * fan * fan);
+            }
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllPairs, StressPairTest,
+    ::testing::Values(PairCase{engine::StressProducer::stream, engine::StressConsumer::graphics},
+                      PairCase{engine::StressProducer::stream, engine::StressConsumer::compute},
+                      PairCase{engine::StressProducer::stream, engine::StressConsumer::two_queues},
+                      PairCase{engine::StressProducer::graph, engine::StressConsumer::graphics},
+                      PairCase{engine::StressProducer::graph, engine::StressConsumer::compute},
+                      PairCase{engine::StressProducer::graph, engine::StressConsumer::two_queues},
+                      PairCase{engine::StressProducer::streams, engine::StressConsumer::graphics},
+                      PairCase{engine::StressProducer::streams, engine::StressConsumer::compute},
+                      PairCase{engine::StressProducer::streams, engine::StressConsumer::two_queues}),
+    [](const auto& info) {
+        std::string name = std::string(engine::to_string(info.param.producer)) + "_" +
+                           engine::to_string(info.param.consumer);
+        std::replace(name.begin(), name.end(), '-', '_');
+        return name;
+    });
+
+TEST_F(StressGpuTest, ADroppedWaitIsReportedTorn) {
+    engine::StressPhase p;
+    p.sync = engine::SyncMode::timeline;
+    p.frames_in_flight = 2;
+    p.fan_in = 2; // CUDA writes the top half, pauses, writes the bottom half
+    p.extent = {512, 512};
+    p.frames = 48;
+    p.producer_delay_us.assign(p.frames, 3000);
+    const auto r = run(p, /*drop_wait=*/true);
+    ASSERT_TRUE(r.ran) << r.not_supported;
+    EXPECT_LT(r.verify.verified, r.frames) << "a check that does not wait must see unfinished frames";
+    EXPECT_GT(r.verify.torn, 0u) << "stale " << r.verify.stale << ", corrupt " << r.verify.corrupt;
+}
+
+TEST_F(StressGpuTest, ScheduledPhasesFromASeedAreClean) {
+    engine::StressRunner runner(ctx(), cuda_, {.name = "stress-test"});
+    const auto schedule = engine::make_schedule(
+        20261203, {.phases = 6, .max_frames = 64, .max_side = 512, .max_delay_us = 400});
+    engine::StressTotals totals;
+    std::uint32_t first = 16;
+    for (std::uint32_t i = 0; i < schedule.phases.size(); ++i) {
+        const auto r = runner.run(schedule.phases[i], i, first);
+        first += schedule.phases[i].frames + 16;
+        totals.add(r);
+        EXPECT_TRUE(r.verify.clean()) << schedule.describe();
+    }
+    EXPECT_EQ(totals.phases_not_supported == 0 || !ctx().compute_queue(), true);
+    EXPECT_EQ(totals.verify.verified, totals.frames) << schedule.describe();
+    EXPECT_GT(totals.frames, 0u);
+}
+
+TEST_F(StressGpuTest, ConformanceFaultsAndChurnAreClean) {
+    auto second = test::make_test_context("stress-second");
+    auto report = interop::run_vulkan_conformance(ctx(), *second);
+    interop::run_cuda_conformance(report, ctx(), *second, cuda_, CUVK_STRESS_PATH);
+    std::cout << report.describe();
+    EXPECT_EQ(report.count(interop::Conformance::failed), 0u) << report.describe();
+    for (const auto& c : report.checks)
+        if (c.name.find("backwards") == std::string::npos && c.name.find("non-dedicated") == std::string::npos) {
+            EXPECT_EQ(c.outcome, interop::Conformance::supported) << c.name << ": " << c.detail;
+        }
+    const auto faults = interop::run_fault_checks(ctx(), *second, &cuda_);
+    std::cout << faults.describe();
+    EXPECT_EQ(faults.failed(), 0u) << faults.describe();
+    (void)ctx().take_validation_messages(); // the faults are invalid on purpose
+    (void)second->take_validation_messages();
+    const auto churn = interop::run_churn(ctx(), *second, &cuda_, 1000);
+    std::cout << churn.describe() << "\n";
+    EXPECT_EQ(churn.leaked_fds(), 0) << churn.describe();
+    EXPECT_EQ(churn.leaked_bytes(), 0) << churn.describe();
+    (void)ctx().take_validation_messages();
+    (void)second->take_validation_messages();
+}
