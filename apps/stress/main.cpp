@@ -1,5 +1,6 @@
 // cuvk-stress — qualifies a driver, a GPU or a change to cuvk's synchronisation: a conformance matrix of exported
-// memory and semaphores, bad inputs that must be refused, export/import churn with fds and memory checked flat, then
+// memory and semaphores, bad inputs that must be refused, export/import churn with fds and memory checked flat, error
+// injection (every checked Vulkan and CUDA call of a whole setup, run and teardown made to fail in turn), then
 // randomised schedules of CUDA producers and Vulkan consumers with every frame verified on the GPU.
 //   cuvk-stress --quick                                  # a minute's smoke run
 //   cuvk-stress --duration 600 --report stress.json       # the qualification run
@@ -55,8 +56,12 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_option("--churn-cycles", options.churn_cycles, "export/import/destroy cycles")->capture_default_str();
-    app.add_option("--only", only, "run only these parts: conformance, faults, churn, stress")
-        ->check(CLI::IsMember({"conformance", "faults", "churn", "stress"}));
+    app.add_option("--only", only, "run only these parts: conformance, faults, churn, injection, stress")
+        ->check(CLI::IsMember({"conformance", "faults", "churn", "injection", "stress"}));
+    app.add_option("--injection-stride", options.injection_stride,
+                   "error injection fails every K-th checked call of its workload in turn (--quick: at least 8)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     app.add_flag("--validation", options.validation, "Khronos validation with synchronization checks (messages fail)");
     app.add_flag("--drop-wait", options.drop_wait,
                  "a deliberate fault: Vulkan's check does not wait for CUDA (must be reported as torn or stale)");
@@ -78,6 +83,7 @@ int main(int argc, char** argv) {
             options.conformance = has("conformance");
             options.faults = has("faults");
             options.churn = has("churn");
+            options.injection = has("injection");
             options.stress = has("stress");
         }
         options.child_command = own_path();

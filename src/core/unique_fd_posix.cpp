@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string>
 #include <unistd.h>
 
@@ -19,6 +20,24 @@ void require_open_fd(const UniqueFd& fd, const char* what) {
         fail("no fd to import (empty: moved from, or already owned by an earlier import)", what);
     if (::fcntl(fd.get(), F_GETFD) < 0)
         fail_errno(errno, "fcntl(F_GETFD)", "fd " + std::to_string(fd.get()) + " is not open", what);
+}
+
+FdIdentity identity_of(const UniqueFd& fd) {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        fail_errno(errno, "fstat", "identifying fd " + std::to_string(fd.get()));
+    return {static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+}
+
+bool keep_if_still_ours(UniqueFd& fd, FdIdentity before) noexcept {
+    if (!fd)
+        return false;
+    struct stat st {};
+    const bool ours = ::fstat(fd.get(), &st) == 0 && static_cast<unsigned long long>(st.st_dev) == before.device &&
+                      static_cast<unsigned long long>(st.st_ino) == before.inode;
+    if (!ours)
+        (void)fd.release();
+    return ours;
 }
 
 UniqueFd dup_fd(int fd, const char* what) {

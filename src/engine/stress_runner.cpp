@@ -188,7 +188,7 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
     for (int q = 0; q < 2; ++q) {
         o.pools[q] = render::CommandPool::create(ctx_, name + ".pool" + std::to_string(q), queues.family[q]);
         o.verifiers[q] = render::FrameVerifier::create(
-            ctx_, {.max_bindings = N, .window = std::max(N, 2u), .name = name + ".verifier" + std::to_string(q)});
+            ctx_, {.max_bindings = N, .window = 16, .name = name + ".verifier" + std::to_string(q)}); // 16 frames back: stale
     }
     o.slots.resize(N);
     for (std::uint32_t s = 0; s < N; ++s) {
@@ -454,9 +454,11 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
         for (std::uint32_t j = 0; j < W; ++j) {
             const int q = queue_of(j);
             std::vector<render::SemaphoreSubmit> waits, signals;
-            if (!(j == 0 && info_.drop_wait))
-                for (std::uint32_t i = 0; i < P; ++i)
-                    waits.push_back(timeline ? o.produced[i].vk_wait(core::TimelineValue{k + 1ull}, kCheckStage)
+            // The fault drop_wait: the checker does not wait for the last part (so it may read a frame CUDA is still
+            // writing: torn), or for anything when there is one part (stale).
+            const std::uint32_t waited = j == 0 && info_.drop_wait ? P - 1 : P;
+            for (std::uint32_t i = 0; i < waited; ++i)
+                waits.push_back(timeline ? o.produced[i].vk_wait(core::TimelineValue{k + 1ull}, kCheckStage)
                                              : o.bproduced[((k % N) * P + i) * W + j].vk_wait(kCheckStage));
             signals.push_back(timeline ? o.consumed[j].vk_signal(core::TimelineValue{k + 1ull},
                                                                  VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)

@@ -1,6 +1,7 @@
 #include "cuvk/engine/stress_tool.hpp"
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/fault_injection.hpp"
 #include "cuvk/engine/watchdog.hpp"
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
@@ -38,12 +39,12 @@ std::string phase_line(const StressPhaseResult& r) {
 } // namespace
 
 std::uint64_t StressReport::errors_caught() const {
-    return faults.caught() + (churn ? churn->failing_imports : 0);
+    return faults.caught() + (churn ? churn->failing_imports : 0) + (injection ? injection->errors : 0);
 }
 
 bool StressReport::clean() const {
     const bool leaks = churn && (churn->leaked_fds() != 0 || churn->leaked_bytes() != 0);
-    return totals.verify.clean() && conformance.count(interop::Conformance::failed) == 0 && faults.failed() == 0 &&
+    return totals.verify.clean() && (!injection || injection->clean()) && conformance.count(interop::Conformance::failed) == 0 && faults.failed() == 0 &&
            !leaks && validation_messages == 0;
 }
 
@@ -60,6 +61,9 @@ std::string StressReport::summary() const {
             << " cycles; ";
     else
         out << "no churn; ";
+    if (injection)
+        out << "error injection " << injection->injected << " of " << injection->calls << " calls, "
+            << injection->problems.size() << " left something behind; ";
     out << "conformance " << conformance.count(interop::Conformance::supported) << " supported, "
         << conformance.count(interop::Conformance::not_supported) << " not supported, "
         << conformance.count(interop::Conformance::failed) << " failed; " << errors_caught() << " errors caught, "
@@ -111,6 +115,12 @@ std::string StressReport::json() const {
                       {"after", to_json(churn->after)},
                       {"leaked_fds", churn->leaked_fds()},
                       {"leaked_bytes", churn->leaked_bytes()}};
+    if (injection)
+        j["injection"] = {{"calls", injection->calls},
+                          {"injected", injection->injected},
+                          {"ended_by_error", injection->errors},
+                          {"handled_inside", injection->handled},
+                          {"problems", injection->problems}};
     j["errors_caught"] = errors_caught();
     j["validation_messages"] = validation_messages;
     j["stopped"] = stopped;
@@ -182,7 +192,7 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     }
     if (options.faults && !stopping()) {
         progress("faults");
-        report.faults = interop::run_fault_checks(*ctx, *second, cuda_ptr);
+        report.faults = interop::run_fault_checks(*ctx, *second, cuda_ptr, options.child_command);
         log("faults:\n" + report.faults.describe());
         (void)take_messages(); // the faults are invalid on purpose: what the layer says about them is expected
     }
@@ -196,6 +206,23 @@ StressReport run_stress_tool(const StressToolOptions& options) {
                                           });
         log("churn: " + report.churn->describe());
         (void)take_messages(); // the failing imports are invalid on purpose
+    }
+
+    if (options.injection && !stopping()) {
+        if (!core::FaultInjection::available()) {
+            log("error injection: not built in (CUVK_FAULT_INJECTION=OFF)");
+        } else {
+            progress("error injection");
+            report.injection = run_fault_sweep(
+                {.workload = sharing_workload(options.device, cuda.has_value()),
+                 .stride = options.quick ? std::max<std::uint64_t>(options.injection_stride, 8) : options.injection_stride,
+                 .device_memory = [&]() -> std::int64_t {
+                     return cuda_ptr ? interop::count_resources(*ctx, cuda_ptr).cuda_used_bytes : -1;
+                 },
+                 .stop = stopping,
+                 .progress = progress});
+            log("error injection: " + report.injection->describe());
+        }
     }
 
     if (options.stress && cuda && !stopping()) {

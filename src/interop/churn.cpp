@@ -3,7 +3,7 @@
 #include "cuda_checks.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/interop/exported_memory.hpp"
-#include "vulkan_import.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -14,7 +14,9 @@
 namespace cuvk::interop {
 namespace {
 
-std::int64_t open_fds() {
+} // namespace
+
+std::int64_t open_fd_count() {
     DIR* dir = ::opendir("/proc/self/fd");
     if (!dir)
         core::fail_errno(errno, "opendir", "counting open fds", "/proc/self/fd");
@@ -24,6 +26,8 @@ std::int64_t open_fds() {
     ::closedir(dir);
     return n - 1; // the directory's own fd
 }
+
+namespace {
 
 std::int64_t resident_bytes() {
     std::ifstream statm("/proc/self/statm");
@@ -60,14 +64,20 @@ void vulkan_churn_cycle(const render::Context& ctx, const render::Context& secon
     }
 }
 
-// An fd that is not exported memory, imported into the second Vulkan device: must fail with an error.
-bool vulkan_failing_import(const render::Context& second) {
-    core::UniqueFd not_memory(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (!not_memory)
-        core::fail_errno(errno, "open", "a failing import", "/dev/null");
+// An exported fd, closed, then given to the Vulkan import: cuvk must refuse it with an error before the driver sees it
+// (an fd that is not exported memory would be invalid usage for Vulkan; faults.cpp tries that in a second process).
+bool vulkan_failing_import(const render::Context& ctx, const render::Context& second) {
+    const auto buffer = ExportedBuffer::create(ctx, {.size = 4096, .name = "churn.closed"});
+    int number = -1;
+    {
+        const core::UniqueFd fd = buffer.export_fd();
+        number = fd.get();
+    }
+    core::UniqueFd closed(number);
     try {
-        (void)import_buffer(second, std::move(not_memory), {.size = 4096, .name = "churn.not-memory"});
+        (void)import_buffer(second, std::move(closed), {.size = 4096, .name = "churn.closed"});
     } catch (const core::Error&) {
+        (void)closed.release(); // not ours any more: never close the number again
         return true;
     }
     return false;
@@ -77,7 +87,7 @@ bool vulkan_failing_import(const render::Context& second) {
 
 ResourceCounts count_resources(const render::Context& ctx, const CudaDevice* cuda) {
     ResourceCounts c;
-    c.fds = open_fds();
+    c.fds = open_fd_count();
     c.rss_bytes = resident_bytes();
     c.vulkan_heap_bytes = vulkan_heap_bytes(ctx);
     if (cuda)
@@ -118,7 +128,7 @@ ChurnReport run_churn(const render::Context& ctx, const render::Context& second,
     report.import_target = cuda ? "CUDA" : "a second Vulkan device";
     auto cycle = [&](std::uint32_t i) {
         if (i % 16 == 15) {
-            const bool refused = cuda ? detail::cuda_failing_import(*cuda) : vulkan_failing_import(second);
+            const bool refused = cuda ? detail::cuda_failing_import(*cuda) : vulkan_failing_import(ctx, second);
             if (!refused)
                 core::fail("an fd that is not exported memory was imported without an error",
                            cuda ? "CUDA import" : "Vulkan import");

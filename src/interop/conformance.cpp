@@ -8,7 +8,7 @@
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
 #include "cuda_checks.hpp"
-#include "vulkan_import.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
 
 #include <cstring>
 #include <functional>

@@ -1,5 +1,6 @@
 // The CUDA halves of cuvk-stress's checks: churn cycles, faults and the conformance matrix (CUDA builds).
 #include "cuda_checks.hpp"
+#include "second_process.hpp"
 
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/stream.hpp"
@@ -8,6 +9,7 @@
 #include "cuvk/interop/device_match.hpp"
 #include "cuvk/interop/exported_memory.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
+#include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/shared_buffer.hpp"
 #include "cuvk/interop/shared_image.hpp"
 #include "cuvk/interop/shared_semaphore.hpp"
@@ -136,7 +138,9 @@ std::string cuda_image_round_trip(const render::Context& ctx, const CudaDevice& 
                                   std::uint32_t seed) {
     const auto image = SharedImage::create(
         ctx, cuda,
-        {.extent = kExtent, .format = format, .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
+        {.extent = kExtent,
+         .format = format,
+         .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT,
          .name = "conf.cuda-image"});
     const std::size_t row = kExtent.width * render::bytes_per_texel(format);
     auto expected = pattern_bytes(row * kExtent.height, seed);
@@ -178,100 +182,41 @@ bool stream_done(cudaStream_t stream) {
     return true;
 }
 
-// The request the parent sends with the fd (Unix-socket check).
-struct ImportRequest {
-    std::uint64_t size = 0, allocation_size = 0;
-    std::uint32_t seed = 0;
-    std::uint8_t uuid[VK_UUID_SIZE]{};
-};
-
-void send_fd(int socket, int fd, const ImportRequest& request) {
-    iovec iov{const_cast<ImportRequest*>(&request), sizeof request};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS; // the kernel installs a copy of the fd in the receiver
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (::sendmsg(socket, &msg, MSG_NOSIGNAL) != ssize_t(sizeof request))
-        core::fail_errno(errno, "sendmsg", "passing an exported fd to the second process");
-}
-
-core::UniqueFd receive_fd(int socket, ImportRequest& request) {
-    iovec iov{&request, sizeof request};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))]{};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    if (::recvmsg(socket, &msg, MSG_CMSG_CLOEXEC) != ssize_t(sizeof request))
-        core::fail_errno(errno, "recvmsg", "receiving an fd from the first process");
-    const cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (!c || c->cmsg_type != SCM_RIGHTS)
-        core::fail("the message carried no fd", "unix socket");
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return core::UniqueFd(fd);
-}
-
-// Spawns `child_command --import-child N` with one end of a socket pair, sends it an exported buffer's fd, and
-// returns its answer (empty = the bytes matched in the second process).
+// An exported buffer's fd passed to the second process, which imports it into CUDA and compares the bytes.
 std::string second_process_import(const render::Context& ctx, const std::string& child_command) {
-    int pair[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
-        core::fail_errno(errno, "socketpair", "a socket to the second process");
-    core::UniqueFd mine(pair[0]), theirs(pair[1]);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    // The child gets its end as fd 3, without close-on-exec (dup2 clears it).
-    posix_spawn_file_actions_adddup2(&actions, theirs.get(), 3);
-    std::string arg0 = child_command, flag = "--import-child", number = "3";
-    char* argv[] = {arg0.data(), flag.data(), number.data(), nullptr};
-    pid_t pid = -1;
-    const int spawned = ::posix_spawn(&pid, child_command.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0)
-        core::fail_errno(spawned, "posix_spawn", "starting the second process", child_command);
-    theirs.reset();
-    struct Reap { // never leave the child behind, whatever happens below
-        pid_t pid;
-        int status = -1;
-        ~Reap() {
-            if (pid > 0) {
-                ::kill(pid, SIGKILL);
-                ::waitpid(pid, &status, 0);
-            }
-        }
-    } reap{pid};
-
     const auto exported = ExportedBuffer::create(ctx, {.size = kBufferSize, .name = "conf.socket"});
     ImportRequest request{.size = kBufferSize, .allocation_size = exported.buffer().allocation_size(), .seed = 4242};
     std::memcpy(request.uuid, ctx.device_uuid().data(), VK_UUID_SIZE);
     upload_buffer(ctx, exported.get(), pattern_bytes(kBufferSize, request.seed));
+    const core::UniqueFd fd = exported.export_fd(); // the receiver gets its own copy; ours closes on return
+    const std::string answer = ask_second_process(child_command, request, fd.get());
+    return answer == "ok" ? std::string() : "the second process: " + answer;
+}
+
+// In the second process: a timeline signalled 30 then 25 by CUDA; answers what the counter shows and whether the
+// process could still allocate afterwards.
+std::string backwards_timeline(const render::Uuid& uuid) {
+    auto info = with_interop_extensions({.app_name = "cuvk-stress child", .validation = render::Validation::off});
+    info.device = render::to_hex(uuid);
+    const auto ctx = render::Context::create(info);
+    const auto cuda = select_cuda_device(*ctx);
+    std::uint64_t now = 0;
     {
-        const core::UniqueFd fd = exported.export_fd(); // the receiver gets its own copy; ours closes here
-        send_fd(mine.get(), fd.get(), request);
+        const auto t = SharedTimeline::create(*ctx, cuda, core::TimelineValue{0}, "conf.backwards");
+        const auto stream = compute::create_stream("conf.backwards");
+        t.cuda_signal(stream.get(), core::TimelineValue{30});
+        t.cuda_signal(stream.get(), core::TimelineValue{25});
+        compute::synchronize(stream.get(), "conf.backwards");
+        now = counter(*ctx, t.vk());
     }
-    pollfd p{mine.get(), POLLIN, 0};
-    if (::poll(&p, 1, 60'000) <= 0)
-        return "the second process did not answer within 60 s";
-    char answer[512]{};
-    const ssize_t n = ::read(mine.get(), answer, sizeof answer - 1);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    reap.pid = -1;
-    if (n <= 0)
-        return "the second process closed the socket without an answer (exit status " + std::to_string(status) + ")";
-    const std::string text(answer, std::size_t(n));
-    if (text == "ok" && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return {};
-    return "the second process: " + text;
+    std::string after = "the process allocated normally afterwards";
+    try {
+        (void)SharedBuffer::create(*ctx, cuda, {.size = 65536, .name = "conf.after-backwards"});
+    } catch (const core::Error& e) {
+        after = "afterwards an allocation failed: " + e.message();
+    }
+    return (now >= 30 ? "ok: the counter stayed at " : "back: the counter went back to ") + std::to_string(now) +
+           "; " + after;
 }
 
 } // namespace
@@ -459,28 +404,32 @@ std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context& ctx
         const VkResult r = vkWaitSemaphores(ctx.device(), &wait, 20'000'000); // 20 ms
         if (what.empty() && r != VK_TIMEOUT)
             what = std::string("Vulkan's wait for an unsignalled 6 returned ") + render::result_name(r);
-        host_signal(ctx, s, 4); // release CUDA's wait, so nothing is left blocked
+        // Release CUDA's wait from a second stream (a host signal would race Vulkan's view of the pending value 5).
+        const auto late = compute::create_stream("conf.late");
+        t.cuda_signal(late.get(), core::TimelineValue{4});
         if (!wait_until([&] { return stream_done(stream.get()); }, 2000ms))
             return std::string("CUDA's wait did not pass within 2 s of the late signal");
+        compute::synchronize(late.get(), "conf.late");
         return what;
     }));
     {
+        // Invalid usage (a timeline's value must grow), tried in a second process: what a driver does with it must
+        // not leave this one unusable.
         const std::string name = "CUDA: a timeline signalled backwards (30, then 25) never moves the counter back";
-        try {
-            const auto t = SharedTimeline::create(ctx, cuda, core::TimelineValue{0}, "conf.backwards");
-            t.cuda_signal(stream.get(), core::TimelineValue{30});
-            t.cuda_signal(stream.get(), core::TimelineValue{25});
-            compute::synchronize(stream.get(), "conf.backwards");
-            const std::uint64_t now = counter(ctx, t.vk());
-            if (now >= 30)
-                checks.push_back({name, Conformance::supported, ""});
-            else // invalid usage (the value must grow), so not a failure of the driver; reported as it behaves
+        if (child_command.empty()) {
+            checks.push_back({name, Conformance::not_supported, "no program was given to run as the second process"});
+        } else {
+            ImportRequest request{.check = ChildCheck::backwards_timeline};
+            std::memcpy(request.uuid, ctx.device_uuid().data(), VK_UUID_SIZE);
+            const std::string answer = ask_second_process(child_command, request, -1);
+            if (answer.rfind("ok:", 0) == 0)
+                checks.push_back({name, Conformance::supported, answer.substr(4)});
+            else if (answer.rfind("back:", 0) == 0) // the driver applies it: not a driver failure, reported as it is
                 checks.push_back({name, Conformance::not_supported,
-                                  "the counter went back to " + std::to_string(now) +
-                                      ": this driver applies a backwards signal (invalid usage; cuvk never does it)"});
-        } catch (const core::Error& e) {
-            checks.push_back({name, Conformance::supported, "refused: " + e.message()});
-            (void)cudaStreamSynchronize(stream.get());
+                                  "this driver applies a backwards signal (invalid usage; cuvk never does it): " +
+                                      answer.substr(6)});
+            else
+                checks.push_back({name, Conformance::failed, "the second process: " + answer});
         }
     }
     compute::synchronize(stream.get(), "conf.stream");
@@ -496,30 +445,26 @@ void run_cuda_conformance(ConformanceReport& report, const render::Context& ctx,
     ctx.wait_idle();
 }
 
-int serve_import_child(int socket) {
-    auto answer = [&](const std::string& text) {
-        (void)!::write(socket, text.data(), std::min<std::size_t>(text.size(), 500));
-        return text == "ok" ? 0 : 1;
-    };
-    try {
-        detail::ImportRequest request;
-        core::UniqueFd fd = detail::receive_fd(socket, request);
-        render::Uuid uuid;
-        std::memcpy(uuid.data(), request.uuid, VK_UUID_SIZE);
-        const auto devices = list_cuda_devices();
-        const auto ordinal = match_cuda_device(devices.devices, uuid);
-        if (!ordinal)
-            return answer("no CUDA device here has the sender's UUID " + render::to_hex(uuid));
-        const auto device = use_cuda_device(*ordinal);
-        const auto memory = import_memory(std::move(fd), request.allocation_size, "second process");
-        const auto mapped = detail::map_buffer(memory.get(), request.size, "second process");
-        if (detail::cuda_read(mapped.get(), request.size, "second process") !=
-            detail::pattern_bytes(request.size, request.seed))
-            return answer("the imported bytes differ from what the first process wrote");
-        return answer("ok");
-    } catch (const std::exception& e) {
-        return answer(e.what());
-    }
+std::string detail::child_cuda_import(core::UniqueFd fd, const ImportRequest& request) {
+    render::Uuid uuid;
+    std::memcpy(uuid.data(), request.uuid, VK_UUID_SIZE);
+    const auto devices = list_cuda_devices();
+    const auto ordinal = match_cuda_device(devices.devices, uuid);
+    if (!ordinal)
+        return "no CUDA device here has the sender's UUID " + render::to_hex(uuid);
+    const auto device = use_cuda_device(*ordinal);
+    const auto memory = import_memory(std::move(fd), request.allocation_size, "second process");
+    const auto mapped = detail::map_buffer(memory.get(), request.size, "second process");
+    if (detail::cuda_read(mapped.get(), request.size, "second process") !=
+        detail::pattern_bytes(request.size, request.seed))
+        return "the imported bytes differ from what the first process wrote";
+    return "ok";
+}
+
+std::string detail::child_backwards_timeline(const ImportRequest& request) {
+    render::Uuid uuid;
+    std::memcpy(uuid.data(), request.uuid, VK_UUID_SIZE);
+    return backwards_timeline(uuid);
 }
 
 } // namespace cuvk::interop

@@ -1,6 +1,7 @@
 // The CUDA halves of cuvk-stress's checks in a build without CUDA. No CudaDevice exists there (select_cuda_device
 // throws), so the callers never reach these; each still answers plainly.
 #include "cuda_checks.hpp"
+#include "second_process.hpp"
 
 #include "cuvk/core/error.hpp"
 
@@ -27,18 +28,19 @@ std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context&, co
     return {{"CUDA imports and semaphores", Conformance::not_supported, kNoCuda}};
 }
 
+std::string child_cuda_import(core::UniqueFd, const ImportRequest&) {
+    return kNoCuda;
+}
+std::string child_backwards_timeline(const ImportRequest&) {
+    return kNoCuda;
+}
+
 } // namespace detail
 
 void run_cuda_conformance(ConformanceReport& report, const render::Context& ctx, const render::Context& second,
                           const CudaDevice& cuda, const std::string& child_command) {
     for (auto& c : detail::cuda_conformance_checks(ctx, second, cuda, child_command))
         report.checks.push_back(std::move(c));
-}
-
-int serve_import_child(int socket) {
-    const std::string answer = detail::kNoCuda;
-    (void)!::write(socket, answer.data(), answer.size());
-    return 1;
 }
 
 } // namespace cuvk::interop

@@ -100,7 +100,16 @@ void submit_and_wait(const Context& ctx, const std::function<void(VkCommandBuffe
     CUVK_VK(vkEndCommandBuffer(cmd), name);
     auto fence = create_fence(ctx, name + ".fence");
     submit(ctx, {.commands = {&cmd, 1}, .waits = waits, .signals = signals, .fence = fence.get(), .name = name});
-    if (wait_fence(ctx, fence.get(), timeout, name) == WaitOutcome::timeout) {
+    WaitOutcome outcome = WaitOutcome::timeout;
+    try {
+        outcome = wait_fence(ctx, fence.get(), timeout, name);
+    } catch (...) {
+        // The wait failed (not timed out): the pool and fence die with this frame, so let the queue finish first (a
+        // lost device returns at once).
+        (void)vkDeviceWaitIdle(ctx.device());
+        throw;
+    }
+    if (outcome == WaitOutcome::timeout) {
         // The pool and fence must not be destroyed while the GPU may still use them, and waiting for the device
         // could hang on a semaphore that is never signalled: leak both on purpose and report.
         (void)pool.release();

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """cuvk-stress from the command line. Everywhere (lavapipe in CI): --help, usage errors (exit 2), a --quick run whose
 JSON report and summary line agree (conformance with every check's outcome, semaphore export reported not supported
-naming VK_KHR_external_semaphore_fd where the driver lacks it, faults refused, churn flat, stress phases not supported
+naming VK_KHR_external_semaphore_fd where the driver lacks it, faults refused, churn flat, error injection leaving
+nothing behind, stress phases not supported
 with the reason when no CUDA device pairs), a report that cannot be written (exit 1, one line). Where a CUDA device
 pairs with the Vulkan device (the GPU machine): a quick run is clean with frames verified, a dropped wait is caught
 (exit 1, torn frames), and a withheld signal ends in exit 3 with the hang report (seed, phase, semaphore values).
@@ -14,7 +15,7 @@ import os
 import subprocess
 import sys
 
-STRESS, OUT = sys.argv[1], sys.argv[2]
+STRESS, OUT = os.path.abspath(sys.argv[1]), sys.argv[2]
 os.makedirs(OUT, exist_ok=True)
 
 
@@ -73,8 +74,12 @@ churn = report["churn"]
 check("churn ran with failing imports refused and nothing leaked",
       churn["cycles"] == 512 and churn["failing_imports_refused"] == 32 and churn["leaked_fds"] == 0
       and churn["leaked_bytes"] == 0, json.dumps(churn, indent=1))
-check("errors caught = faults refused + failing imports",
-      report["errors_caught"] == sum(1 for f in tried if f["caught"]) + churn["failing_imports_refused"])
+inj = report["injection"]
+check("error injection failed calls across the whole workload and nothing was left behind",
+      inj["calls"] > 40 and inj["injected"] >= inj["calls"] // 8 and inj["problems"] == [], json.dumps(inj, indent=1))
+check("errors caught = faults refused + failing imports + injected failures",
+      report["errors_caught"] == sum(1 for f in tried if f["caught"]) + churn["failing_imports_refused"]
+      + inj["ended_by_error"])
 if cuda:
     totals = report["totals"]
     check("the quick stress verified every frame, none torn or stale",

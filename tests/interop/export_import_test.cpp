@@ -9,7 +9,7 @@
 #include "pattern.cuh"
 #include "pattern.hpp"
 #include "support/vk_fixture.hpp"
-#include "vulkan_import.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
 
 #include <cstring>
 #include <gtest/gtest.h>

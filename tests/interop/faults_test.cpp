@@ -1,5 +1,6 @@
-// Bad inputs to sharing on this driver (lavapipe in CI): an empty fd, a closed fd, an fd that is not memory and a
-// CUDA device of another UUID are each refused with one clear core::Error, and a normal import works right after.
+// Bad inputs to sharing on this driver (lavapipe in CI): an empty fd, a closed fd, an fd that is not memory (imported in
+// a second process, cuvk-stress --import-child: invalid usage for Vulkan) and a CUDA device of another UUID are each
+// refused with one clear core::Error, and a normal import works right after.
 // Without a CUDA device the CUDA faults are reported as not tried, with the reason. A FaultCheck that was accepted, or
 // that left imports broken, counts as failed.
 
@@ -15,7 +16,7 @@ class FaultsTest : public test::VulkanTest {};
 
 TEST_F(FaultsTest, EveryBadInputIsRefusedAndImportsGoOn) {
     auto second = test::make_test_context("faults-second");
-    const auto report = interop::run_fault_checks(ctx(), *second, nullptr);
+    const auto report = interop::run_fault_checks(ctx(), *second, nullptr, CUVK_STRESS_PATH);
     std::cout << report.describe();
     ASSERT_GE(report.checks.size(), 5u);
     EXPECT_EQ(report.failed(), 0u) << report.describe();

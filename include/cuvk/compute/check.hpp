@@ -4,6 +4,7 @@
 // After each kernel launch, CUVK_CUDA_LAUNCH(kernel_name) checks the launch.
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/fault_injection.hpp"
 
 #include <cuda_runtime_api.h>
 #include <source_location>
@@ -16,5 +17,7 @@ void check_cuda(cudaError_t result, std::string_view call, std::string_view obje
 
 } // namespace cuvk::compute
 
-#define CUVK_CUDA(expr, name) ::cuvk::compute::check_cuda((expr), #expr, (name))
+// An injected failure (core::FaultInjection) skips the call and reports cudaErrorMemoryAllocation.
+#define CUVK_CUDA(expr, name)                                                                                          \
+    ::cuvk::compute::check_cuda(::cuvk::core::inject_failure() ? cudaErrorMemoryAllocation : (expr), #expr, (name))
 #define CUVK_CUDA_LAUNCH(kernel) ::cuvk::compute::check_cuda(cudaGetLastError(), "launch " kernel, kernel)

@@ -38,8 +38,8 @@ struct StressRunInfo {
     std::function<void(const char* step)> progress;
     // Asked between frames; true ends the phase early (its frames so far still count).
     std::function<bool()> stop;
-    // The fault the checker must catch (tests): the checking consumer does not wait for CUDA's signals (timeline
-    // phases only), so it reads slots CUDA may still be writing.
+    // The fault the checker must catch (tests): the checking consumer does not wait for CUDA's signal of the last part
+    // (of the only part, with fan-in 1; timeline phases only), so it reads slots CUDA may still be writing.
     bool drop_wait = false;
     // The hang the watchdog must report (tests): at the phase's 6th frame CUDA waits for a `consumed` value nobody
     // will signal, so both sides stop (timeline phases only). Nothing in the process can end that wait.

@@ -1,13 +1,15 @@
 #pragma once
 // cuvk::engine::run_stress_tool — what cuvk-stress does, for the app and for tests: a conformance matrix run once
 // (interop::run_vulkan_conformance and, with CUDA, run_cuda_conformance), bad inputs answered by errors
-// (interop::run_fault_checks), lifecycle churn with resources checked flat (interop::run_churn), then randomised
+// (interop::run_fault_checks), lifecycle churn with resources checked flat (interop::run_churn), error injection over
+// a whole setup, run and teardown (run_fault_sweep, where fault injection is built in), then randomised
 // schedules (make_schedule from the seed, seed + 1, ...) run through a StressRunner for a number of iterations or a
 // duration, every frame verified on the GPU. Returns a StressReport: its JSON and one summary line, and whether the
 // run was clean; a hang is reported through StressToolOptions::on_hang (the tool never exits the process).
 // Needs: a device that Vulkan (and for the stress phases, CUDA) can use. Throws core::Error for failures outside the
 // checks (no device, a lost device); a usage error for bad options.
 
+#include "cuvk/engine/fault_sweep.hpp"
 #include "cuvk/engine/stress_runner.hpp"
 #include "cuvk/engine/stress_schedule.hpp"
 #include "cuvk/interop/churn.hpp"
@@ -32,7 +34,8 @@ struct StressToolOptions {
     bool validation = false;                           // the Khronos validation layer (synchronization too)
     std::chrono::milliseconds hang_timeout{30'000};    // no progress this long is a hang (0 = no watchdog)
     std::uint32_t churn_cycles = 10'000;               // export/import/destroy cycles
-    bool conformance = true, faults = true, churn = true, stress = true; // which parts run
+    bool conformance = true, faults = true, churn = true, injection = true, stress = true; // which parts run
+    std::uint64_t injection_stride = 1;                // error injection at every stride-th call (quick: 8)
     bool drop_wait = false;                            // faults for the checker's own tests (StressRunInfo)
     bool withhold_signal = false;
     std::string child_command;                         // cuvk-stress's path, for the second-process import check
@@ -50,6 +53,7 @@ struct StressReport {
     interop::ConformanceReport conformance;
     interop::FaultReport faults;
     std::optional<interop::ChurnReport> churn;
+    std::optional<FaultSweepResult> injection;
     std::uint64_t validation_messages = 0;
     bool stopped = false; // ended early by `stop`
 

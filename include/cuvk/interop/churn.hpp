@@ -1,6 +1,7 @@
 #pragma once
 // cuvk::interop::run_churn — lifecycle churn for cuvk-stress: many export → import → destroy cycles of buffers and
-// images of changing sizes, every 16th cycle a failing import (an fd that is not exported memory), with the process's
+// images of changing sizes, every 16th cycle a failing import (CUDA: an fd that is not exported memory; Vulkan, where
+// that would be invalid usage: a closed fd, refused by cuvk), with the process's
 // resources counted before and after: open fds (/proc/self/fd), resident memory (/proc/self/statm), CUDA device
 // memory in use (cudaMemGetInfo) and Vulkan heap usage (VK_EXT_memory_budget, when the device has it). With a CUDA
 // device each cycle imports into CUDA (SharedBuffer, SharedImage); without, into the `second` Vulkan device.
@@ -22,6 +23,8 @@ struct ResourceCounts {
     std::int64_t cuda_used_bytes = -1;   // -1 when not measured (no CUDA)
     std::int64_t vulkan_heap_bytes = -1; // -1 when the device has no VK_EXT_memory_budget
 };
+// Open file descriptors of this process (/proc/self/fd).
+std::int64_t open_fd_count();
 // Counts now. `cuda` is measured when given (its device is made current for the call).
 ResourceCounts count_resources(const render::Context& ctx, const CudaDevice* cuda);
 

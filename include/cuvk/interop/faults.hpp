@@ -1,7 +1,7 @@
 #pragma once
 // cuvk::interop::run_fault_checks — bad inputs to sharing, each of which must be answered by one clear core::Error
 // while the process keeps working (cuvk-stress): an fd that is closed, empty (already given away) or not memory at
-// all; an import with the wrong handle type or a wrong size; an image imported with the wrong format or extent; a
+// all (Vulkan: in a second process, being invalid usage); an import with the wrong handle type or a wrong size; an image imported with the wrong format or extent; a
 // Vulkan device paired with a CUDA device of another UUID; memory of another device. After each fault a normal export
 // and import must still succeed ("recovered"). A fault that cannot be tried here (one GPU only, no CUDA) is reported
 // not tried, with the reason.
@@ -32,6 +32,9 @@ struct FaultReport {
     std::string describe() const;
 };
 
-FaultReport run_fault_checks(const render::Context& ctx, const render::Context& second, const CudaDevice* cuda);
+// `child_command` runs the checks that are invalid usage for Vulkan in a second process (cuvk-stress's path, run as
+// `child_command --import-child FD`); without it they are reported not tried.
+FaultReport run_fault_checks(const render::Context& ctx, const render::Context& second, const CudaDevice* cuda,
+                             const std::string& child_command = {});
 
 } // namespace cuvk::interop

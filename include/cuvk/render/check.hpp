@@ -4,6 +4,7 @@
 // they are expected outcomes that the caller turns into values.
 
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/fault_injection.hpp"
 
 #include <source_location>
 #include <string_view>
@@ -19,4 +20,6 @@ VkResult check_vk(VkResult result, std::string_view call, std::string_view objec
 } // namespace cuvk::render
 
 // CUVK_VK(vkCreateImage(...), "gray-scott.out"): name is the debug name of the object involved (may be "").
-#define CUVK_VK(expr, name) ::cuvk::render::check_vk((expr), #expr, (name))
+// An injected failure (core::FaultInjection) skips the call and reports VK_ERROR_OUT_OF_DEVICE_MEMORY.
+#define CUVK_VK(expr, name)                                                                                            \
+    ::cuvk::render::check_vk(::cuvk::core::inject_failure() ? VK_ERROR_OUT_OF_DEVICE_MEMORY : (expr), #expr, (name))

@@ -2,8 +2,10 @@
 // Importing exported memory into another VkDevice (on the same physical device, or a second Vulkan context in
 // the same process): the Vulkan-only path, which is what lavapipe can test without CUDA.
 //
-// The fd is taken by rvalue and released only once vkAllocateMemory has imported it; on any failure before that
-// the UniqueFd closes it.
+// The fd is taken by rvalue and released only once vkAllocateMemory has imported it; on any failure before that the
+// UniqueFd closes it — unless the driver took it although the import failed (the number then no longer refers to
+// what was given): it is left alone and the error says so. An empty or closed fd is refused before the driver sees
+// it. Throws core::Error.
 
 #include "cuvk/core/unique_fd.hpp"
 #include "cuvk/render/buffer.hpp"

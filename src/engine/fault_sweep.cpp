@@ -1,0 +1,148 @@
+#include "cuvk/engine/fault_sweep.hpp"
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/fault_injection.hpp"
+#include "cuvk/engine/stress_runner.hpp"
+#include "cuvk/interop/churn.hpp"
+#include "cuvk/interop/exported_memory.hpp"
+#include "cuvk/interop/extensions.hpp"
+#include "cuvk/interop/handoff.hpp"
+#include "cuvk/interop/probe.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
+#include "cuvk/render/commands.hpp"
+#include "cuvk/render/frame_verifier.hpp"
+
+#include <mutex>
+#include <sstream>
+
+namespace cuvk::engine {
+namespace {
+
+constexpr std::int64_t kDeviceSlack = 4 << 20; // allocator pools may keep this much
+
+struct Before {
+    std::int64_t fds = 0, device = -1;
+};
+
+} // namespace
+
+std::string FaultSweepResult::describe() const {
+    std::ostringstream out;
+    out << injected << " runs with one of " << calls << " checked calls failing: " << errors << " ended by the error, "
+        << handled << " handled inside; " << problems.size() << " problems";
+    for (const auto& p : problems)
+        out << "\n  " << p;
+    return out.str();
+}
+
+FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
+    if (!core::FaultInjection::available())
+        core::fail("fault injection is not built in (configure with -DCUVK_FAULT_INJECTION=ON)");
+    CUVK_ASSERT(info.workload && info.stride >= 1, "a sweep needs a workload and a stride of at least 1");
+    auto progress = [&](const char* step) {
+        if (info.progress)
+            info.progress(step);
+    };
+    FaultSweepResult result;
+    // The clean run counts the calls (armed beyond reach) and warms up what stays loaded (driver, caches).
+    progress("fault sweep: clean run");
+    core::FaultInjection::arm(~std::uint64_t(0));
+    std::vector<std::string> clean_messages;
+    info.workload(clean_messages);
+    result.calls = core::FaultInjection::calls();
+    core::FaultInjection::disarm();
+    for (const auto& m : clean_messages)
+        result.problems.push_back("clean run: " + m);
+
+    const auto measure = [&] {
+        return Before{.fds = interop::open_fd_count(), .device = info.device_memory ? info.device_memory() : -1};
+    };
+    for (std::uint64_t n = 1; n <= result.calls; n += info.stride) {
+        if (info.stop && info.stop())
+            break;
+        progress("fault sweep: injected run");
+        const Before before = measure();
+        std::string ended = "no error reached the caller";
+        std::vector<std::string> messages;
+        core::FaultInjection::arm(n);
+        try {
+            info.workload(messages);
+        } catch (const core::Error& e) {
+            ended = e.message();
+        } catch (const std::exception& e) {
+            ended = e.what();
+            result.problems.push_back("call " + std::to_string(n) + ": not a cuvk::Error: " + ended);
+        }
+        const bool fired = core::FaultInjection::fired();
+        core::FaultInjection::disarm();
+        if (!fired)
+            break; // the workload made fewer calls this time: the sweep is past its end
+        ++result.injected;
+        if (ended == "no error reached the caller")
+            ++result.handled;
+        else
+            ++result.errors;
+        const Before after = measure();
+        const std::string where = "call " + std::to_string(n) + " (" + ended.substr(0, 160) + "): ";
+        if (after.fds != before.fds)
+            result.problems.push_back(where + std::to_string(after.fds - before.fds) + " fds left open");
+        if (before.device >= 0 && after.device - before.device > kDeviceSlack)
+            result.problems.push_back(where + std::to_string(after.device - before.device) +
+                                      " bytes of device memory left allocated");
+        for (const auto& m : messages)
+            result.problems.push_back(where + "validation: " + m.substr(0, 300));
+    }
+    return result;
+}
+
+SweepWorkload sharing_workload(const std::string& device, bool cuda) {
+    return [device, cuda](std::vector<std::string>& messages) {
+        // The caller's vector outlives the contexts: the object tracker speaks while a device dies.
+        auto mutex = std::make_shared<std::mutex>();
+        render::ContextInfo info = interop::with_interop_extensions({.app_name = "cuvk-stress sweep"});
+        info.validation = render::Validation::required;
+        info.sync_validation = false; // the object tracker is what the sweep needs; keep each run short
+        info.device = device;
+        info.compute_queue = true;
+        info.log = [&messages, mutex](core::LogLevel level, std::string_view text) {
+            if (level == core::LogLevel::error || level == core::LogLevel::warning) {
+                const std::lock_guard lock(*mutex);
+                messages.emplace_back(text);
+            }
+        };
+        {
+            const auto ctx = render::Context::create(info);
+            const auto second = render::Context::create(info);
+            const auto buffer = interop::ExportedBuffer::create(*ctx, {.size = 65536, .name = "sweep.buffer"});
+            (void)interop::import_buffer(*second, buffer.export_fd(), {.size = 65536, .name = "sweep.imported"});
+            const auto image = interop::ExportedImage::create(*ctx, {.extent = {67, 43}, .name = "sweep.image"});
+            auto verifier = render::FrameVerifier::create(*ctx, {.max_bindings = 2, .name = "sweep.verifier"});
+            const VkDescriptorSet set = verifier.bind(image.image());
+            render::submit_and_wait(
+                *ctx,
+                [&](VkCommandBuffer cmd) {
+                    interop::prepare_for_external(cmd, image.get(), ctx->queue_family());
+                    interop::acquire_from_external(cmd, image.get(), ctx->queue_family(),
+                                                   VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                                   VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+                    verifier.record_check(cmd, set, 1);
+                },
+                "sweep.check");
+            (void)verifier.totals();
+            if (cuda && interop::probe(*ctx).available()) {
+                const auto paired = interop::select_cuda_device(*ctx);
+                StressRunner runner(*ctx, paired, {.name = "sweep"});
+                StressPhase phase;
+                phase.producer = StressProducer::graph;
+                phase.consumer = StressConsumer::compute;
+                phase.frames_in_flight = 2;
+                phase.fan_in = 2;
+                phase.extent = {64, 32};
+                phase.frames = 6;
+                (void)runner.run(phase, 0, 16);
+            }
+        }
+    };
+}
+
+} // namespace cuvk::engine
