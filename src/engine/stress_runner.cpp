@@ -555,19 +555,38 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
 
     const auto t0 = std::chrono::steady_clock::now();
     std::uint32_t k = 0;
-    for (; k < phase.frames; ++k) {
-        if (info_.stop && info_.stop())
-            break;
-        pace(k);
-        if (phase.wait_before_signal && timeline) {
-            consume(k);
-            produce(k);
-        } else {
-            produce(k);
-            consume(k);
+    try {
+        for (; k < phase.frames; ++k) {
+            if (info_.stop && info_.stop())
+                break;
+            pace(k);
+            if (phase.wait_before_signal && timeline) {
+                consume(k);
+                produce(k);
+            } else {
+                produce(k);
+                consume(k);
+            }
+            if (k >= N)
+                result.pairs += W; // CUDA's waits for every consumer
         }
-        if (k >= N)
-            result.pairs += W; // CUDA's waits for every consumer
+    } catch (...) {
+        // A failure between a submitted Vulkan wait and CUDA's signal for it (wait-before-signal) would leave the queue
+        // waiting forever in teardown: once CUDA's enqueued work is done, the host signals what CUDA never will.
+        if (timeline && phase.wait_before_signal) {
+            (void)cudaStreamSynchronize(o.main.get());
+            for (std::uint32_t i = 0; i < P; ++i) {
+                std::uint64_t value = 0;
+                if (vkGetSemaphoreCounterValue(ctx_.device(), o.produced[i].vk(), &value) == VK_SUCCESS &&
+                    value < k + 1ull) {
+                    const VkSemaphoreSignalInfo signal{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+                                                       .semaphore = o.produced[i].vk(),
+                                                       .value = k + 1ull};
+                    (void)vkSignalSemaphore(ctx_.device(), &signal);
+                }
+            }
+        }
+        throw;
     }
     progress("phase: drain");
     for (auto& slot : o.slots)

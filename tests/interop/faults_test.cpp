@@ -28,7 +28,8 @@ TEST_F(FaultsTest, EveryBadInputIsRefusedAndImportsGoOn) {
         }
     }
     EXPECT_NE(report.describe().find("is not open"), std::string::npos) << report.describe(); // the closed fd
-    EXPECT_NE(report.describe().find("VK_ERROR_INVALID_EXTERNAL_HANDLE"), std::string::npos) << report.describe();
+    EXPECT_NE(report.describe().find("in a second process: vkAllocateMemory("), std::string::npos)
+        << report.describe(); // the driver's own refusal, named
     (void)second->take_validation_messages(); // the invalid imports are invalid on purpose
 }
 

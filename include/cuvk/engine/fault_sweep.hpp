@@ -2,7 +2,8 @@
 // cuvk::engine::run_fault_sweep — error injection over a whole use of cuvk (cuvk-stress; core::FaultInjection): the
 // workload runs once clean to count its checked Vulkan and CUDA calls, then once per injected call N (1, 1 + stride,
 // ...), each time with the N-th call failing. Every run must end in one core::Error (or have the failure handled and
-// reported inside, as a conformance check does) with nothing left behind: open fds and device memory as before, and no
+// reported inside, as a conformance check does) with nothing left behind: device memory as before, open fds back where
+// they were before it by the end of the sweep (drivers may close per-process state a run opened in a later run), no
 // validation message (the workload's contexts run the Khronos layer, whose object tracker names every Vulkan object
 // still alive when its device is destroyed). A hang in unwinding is caught by the caller's watchdog.
 // Needs: FaultInjection::available(). Throws core::Error when the clean run fails.
