@@ -12,7 +12,13 @@
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/frame_verifier.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <dirent.h>
+#include <iterator>
 #include <mutex>
+#include <set>
+#include <unistd.h>
 #include <sstream>
 
 namespace cuvk::engine {
@@ -23,6 +29,35 @@ constexpr std::int64_t kDeviceSlack = 4 << 20; // allocator pools may keep this 
 struct Before {
     std::int64_t fds = 0, device = -1;
 };
+
+// What the open fds refer to (readlink of /proc/self/fd/N), for naming what a run left open.
+std::multiset<std::string> fd_targets() {
+    std::multiset<std::string> out;
+    DIR* dir = ::opendir("/proc/self/fd");
+    if (!dir)
+        return out;
+    const int own = ::dirfd(dir);
+    while (const dirent* e = ::readdir(dir)) {
+        if (e->d_name[0] == '.' || std::atoi(e->d_name) == own)
+            continue;
+        char target[512];
+        const std::string link = std::string("/proc/self/fd/") + e->d_name;
+        const ssize_t n = ::readlink(link.c_str(), target, sizeof target - 1);
+        out.insert(n > 0 ? std::string(target, std::size_t(n)) : std::string("?"));
+    }
+    ::closedir(dir);
+    return out;
+}
+
+// The targets in `after` beyond those in `before`, comma-separated (at most a few).
+std::string new_targets(const std::multiset<std::string>& before, const std::multiset<std::string>& after) {
+    std::vector<std::string> extra;
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(extra));
+    std::string out;
+    for (std::size_t i = 0; i < extra.size() && i < 6; ++i)
+        out += (out.empty() ? "" : ", ") + extra[i];
+    return extra.size() > 6 ? out + ", ..." : out;
+}
 
 } // namespace
 
@@ -63,7 +98,7 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
     struct Suspect {
         std::uint64_t call;
         std::int64_t fds_before;
-        std::string ended;
+        std::string ended, opened;
     };
     std::vector<Suspect> suspects;
     std::int64_t fds = measure().fds;
@@ -76,6 +111,7 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
             break;
         progress("fault sweep: injected run");
         const Before before = measure();
+        const auto targets_before = fd_targets();
         std::string ended = "no error reached the caller";
         std::vector<std::string> messages;
         core::FaultInjection::arm(n);
@@ -100,7 +136,7 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
         const std::string where = "call " + std::to_string(n) + " (" + ended.substr(0, 160) + "): ";
         settle(after.fds);
         if (after.fds > fds)
-            suspects.push_back({n, fds, ended.substr(0, 160)});
+            suspects.push_back({n, fds, ended.substr(0, 160), new_targets(targets_before, fd_targets())});
         fds = after.fds;
         if (before.device >= 0 && after.device - before.device > kDeviceSlack)
             result.problems.push_back(where + std::to_string(after.device - before.device) +
@@ -115,7 +151,7 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
     for (const auto& s : suspects)
         result.problems.push_back("call " + std::to_string(s.call) + " (" + s.ended + "): fds left open (" +
                                   std::to_string(measure().fds - s.fds_before) + " more than before it, still after "
-                                  "the runs that followed)");
+                                  "the runs that followed: " + s.opened + ")");
     return result;
 }
 

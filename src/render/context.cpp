@@ -259,11 +259,11 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
                                              .ppEnabledExtensionNames = instance_ext_ptrs.data()};
     VkInstance instance = VK_NULL_HANDLE;
     const VkResult created = vkCreateInstance(&instance_info, nullptr, &instance);
+    ctx->instance_ = UniqueInstance(instance); // owned before anything can throw (null when creation failed)
     // The loader returns VK_ERROR_INCOMPATIBLE_DRIVER when it finds no driver at all (or none it can use).
     if (created == VK_ERROR_INCOMPATIBLE_DRIVER)
         core::fail(no_driver("vkCreateInstance: VK_ERROR_INCOMPATIBLE_DRIVER"));
     CUVK_VK(created, "instance");
-    ctx->instance_ = UniqueInstance(instance);
     ctx->validation_enabled_ = validation;
 
     if (debug_utils) {
