@@ -56,6 +56,8 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_option("--churn-cycles", options.churn_cycles, "export/import/destroy cycles")->capture_default_str();
+    app.add_option("--resizes", options.resizes, "resizes of a running ring (its shared slots re-created each time)")
+        ->capture_default_str();
     app.add_option("--only", only, "run only these parts: conformance, faults, churn, injection, stress")
         ->check(CLI::IsMember({"conformance", "faults", "churn", "injection", "stress"}));
     app.add_option("--injection-stride", options.injection_stride,
@@ -68,8 +70,7 @@ int main(int argc, char** argv) {
     app.add_flag("--withhold-signal", options.withhold_signal,
                  "a deliberate hang: CUDA waits for a value nobody signals (must end in exit 3 naming it)");
     app.add_flag("--verbose", verbose, "every phase's result and the full matrices as they complete");
-    app.add_option("--import-child", import_child, "internal: the second process of the Unix-socket check")
-        ->group("");
+    app.add_option("--import-child", import_child, "internal: the second process of the Unix-socket check")->group("");
     if (const auto status = apps::parse_command_line(app, nullptr, argc, argv, kApp))
         return *status;
     if (import_child >= 0)

@@ -18,8 +18,8 @@
 #include <iterator>
 #include <mutex>
 #include <set>
-#include <unistd.h>
 #include <sstream>
+#include <unistd.h>
 
 namespace cuvk::engine {
 namespace {
@@ -150,8 +150,10 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
     settle(measure().fds);
     for (const auto& s : suspects)
         result.problems.push_back("call " + std::to_string(s.call) + " (" + s.ended + "): fds left open (" +
-                                  std::to_string(measure().fds - s.fds_before) + " more than before it, still after "
-                                  "the runs that followed: " + s.opened + ")");
+                                  std::to_string(measure().fds - s.fds_before) +
+                                  " more than before it, still after "
+                                  "the runs that followed: " +
+                                  s.opened + ")");
     return result;
 }
 

@@ -48,7 +48,7 @@ struct Slot {
     VkCommandBuffer cmd[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE}; // per queue's pool
     render::UniqueFence fence;
     bool fence_pending = false;
-    compute::UniqueEvent produced; // recorded after the producer's frame
+    compute::UniqueEvent produced;          // recorded after the producer's frame
     std::vector<compute::StressFill> fills; // per part; graph nodes read them when patched
 };
 
@@ -72,8 +72,8 @@ struct PhaseObjects {
     render::CommandPool pools[2];
     render::FrameVerifier verifiers[2];
     std::vector<Slot> slots;
-    std::vector<interop::SharedTimeline> produced, consumed;             // timeline: per part / per consumer
-    std::vector<interop::SharedBinarySemaphore> bproduced, bconsumed;    // binary: per slot x part x consumer / ...
+    std::vector<interop::SharedTimeline> produced, consumed;          // timeline: per part / per consumer
+    std::vector<interop::SharedBinarySemaphore> bproduced, bconsumed; // binary: per slot x part x consumer / ...
     compute::UniqueStream main;
     std::vector<compute::UniqueStream> sides;
     compute::UniqueEvent start;
@@ -119,8 +119,8 @@ StressRunner::StressRunner(const render::Context& ctx, const interop::CudaDevice
 StressRunner::~StressRunner() = default;
 
 std::string StressRunner::support(SyncMode sync) const {
-    return interop::semaphore_export_support(
-        ctx_, sync == SyncMode::timeline ? interop::SemaphoreKind::timeline : interop::SemaphoreKind::binary);
+    return interop::semaphore_export_support(ctx_, sync == SyncMode::timeline ? interop::SemaphoreKind::timeline
+                                                                              : interop::SemaphoreKind::binary);
 }
 
 std::string StressRunner::probe() const {
@@ -188,24 +188,26 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
     for (int q = 0; q < 2; ++q) {
         o.pools[q] = render::CommandPool::create(ctx_, name + ".pool" + std::to_string(q), queues.family[q]);
         o.verifiers[q] = render::FrameVerifier::create(
-            ctx_, {.max_bindings = N, .window = 16, .name = name + ".verifier" + std::to_string(q)}); // 16 frames back: stale
+            ctx_,
+            {.max_bindings = N, .window = 16, .name = name + ".verifier" + std::to_string(q)}); // 16 frames back: stale
     }
     o.slots.resize(N);
     for (std::uint32_t s = 0; s < N; ++s) {
         Slot& slot = o.slots[s];
         const std::string slot_name = name + ".slot" + std::to_string(s);
         if (phase.image) {
-            slot.image = interop::SharedImage::create(
-                ctx_, cuda_,
-                {.extent = phase.extent, .format = VK_FORMAT_R8G8B8A8_UNORM, .usage = VK_IMAGE_USAGE_STORAGE_BIT,
-                 .name = slot_name});
+            slot.image = interop::SharedImage::create(ctx_, cuda_,
+                                                      {.extent = phase.extent,
+                                                       .format = VK_FORMAT_R8G8B8A8_UNORM,
+                                                       .usage = VK_IMAGE_USAGE_STORAGE_BIT,
+                                                       .name = slot_name});
             for (int q = 0; q < 2; ++q)
                 slot.set[q] = o.verifiers[q].bind(slot.image.image());
         } else {
-            slot.buffer = interop::SharedBuffer::create(
-                ctx_, cuda_,
-                {.size = phase.extent.pixels() * sizeof(std::uint32_t), .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                 .name = slot_name});
+            slot.buffer = interop::SharedBuffer::create(ctx_, cuda_,
+                                                        {.size = phase.extent.pixels() * sizeof(std::uint32_t),
+                                                         .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                                                         .name = slot_name});
             for (int q = 0; q < 2; ++q)
                 slot.set[q] = o.verifiers[q].bind(slot.buffer.vk(), phase.extent);
         }
@@ -312,7 +314,8 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
         for (std::uint32_t i = 0; i < P; ++i) {
             if (i == (P == 1 ? 0u : 1u)) { // the delay: before the only part, or between the first and the second
                 auto node = compute::spin_node(&o.spin_us);
-                CUVK_CUDA(cudaGraphAddKernelNode(&g.spin, graph, &last, add_dep(), &node.params), name + ".graph delay");
+                CUVK_CUDA(cudaGraphAddKernelNode(&g.spin, graph, &last, add_dep(), &node.params),
+                          name + ".graph delay");
                 last = g.spin;
             }
             cudaGraphNode_t fill = nullptr, signal = nullptr;
@@ -459,14 +462,14 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
             const std::uint32_t waited = j == 0 && info_.drop_wait ? P - 1 : P;
             for (std::uint32_t i = 0; i < waited; ++i)
                 waits.push_back(timeline ? o.produced[i].vk_wait(core::TimelineValue{k + 1ull}, kCheckStage)
-                                             : o.bproduced[((k % N) * P + i) * W + j].vk_wait(kCheckStage));
-            signals.push_back(timeline ? o.consumed[j].vk_signal(core::TimelineValue{k + 1ull},
-                                                                 VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
-                                       : o.bconsumed[(k % N) * W + j].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
+                                         : o.bproduced[((k % N) * P + i) * W + j].vk_wait(kCheckStage));
+            signals.push_back(
+                timeline ? o.consumed[j].vk_signal(core::TimelineValue{k + 1ull}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
+                         : o.bconsumed[(k % N) * W + j].vk_signal(VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT));
             result.pairs += waits.size();
             if (j > 0) { // a consumer that only waits and signals
-                render::submit(ctx_, {.waits = waits, .signals = signals, .name = name + ".fan-out",
-                                      .queue = queues.queue[q]});
+                render::submit(
+                    ctx_, {.waits = waits, .signals = signals, .name = name + ".fan-out", .queue = queues.queue[q]});
                 continue;
             }
             const VkCommandBuffer cmd = slot.cmd[q];

@@ -43,9 +43,11 @@ std::uint64_t StressReport::errors_caught() const {
 }
 
 bool StressReport::clean() const {
-    const bool leaks = churn && (churn->leaked_fds() != 0 || churn->leaked_bytes() != 0);
-    return totals.verify.clean() && (!injection || injection->clean()) && conformance.count(interop::Conformance::failed) == 0 && faults.failed() == 0 &&
-           !leaks && validation_messages == 0;
+    const bool leaks = (churn && (churn->leaked_fds() != 0 || churn->leaked_bytes() != 0)) ||
+                       (resize_storm && (resize_storm->leaked_fds() != 0 || resize_storm->leaked_bytes() != 0));
+    return totals.verify.clean() && (!injection || injection->clean()) &&
+           conformance.count(interop::Conformance::failed) == 0 && faults.failed() == 0 && !leaks &&
+           validation_messages == 0;
 }
 
 std::string StressReport::summary() const {
@@ -61,6 +63,9 @@ std::string StressReport::summary() const {
             << " cycles; ";
     else
         out << "no churn; ";
+    if (resize_storm)
+        out << "leaked " << resize_storm->leaked_fds() << " fds, " << resize_storm->leaked_bytes() << " bytes over "
+            << resize_storm->resizes << " resizes of a running ring; ";
     if (injection)
         out << "error injection " << injection->injected << " of " << injection->calls << " calls, "
             << injection->problems.size() << " left something behind; ";
@@ -115,6 +120,14 @@ std::string StressReport::json() const {
                       {"after", to_json(churn->after)},
                       {"leaked_fds", churn->leaked_fds()},
                       {"leaked_bytes", churn->leaked_bytes()}};
+    if (resize_storm)
+        j["resize_storm"] = {{"backend", resize_storm->backend},
+                             {"resizes", resize_storm->resizes},
+                             {"frames", resize_storm->frames},
+                             {"before", to_json(resize_storm->before)},
+                             {"after", to_json(resize_storm->after)},
+                             {"leaked_fds", resize_storm->leaked_fds()},
+                             {"leaked_bytes", resize_storm->leaked_bytes()}};
     if (injection)
         j["injection"] = {{"calls", injection->calls},
                           {"injected", injection->injected},
@@ -166,18 +179,20 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     std::optional<StressRunner> runner;
     std::unique_ptr<Watchdog> watchdog;
     if (options.hang_timeout.count() > 0)
-        watchdog = std::make_unique<Watchdog>(WatchdogInfo{
-            .timeout = options.hang_timeout,
-            .probe = [&]() -> std::string {
-                return "seed " + std::to_string(options.seed) + "; " +
-                       (runner ? runner->probe() : std::string("no stress phase started yet"));
-            },
-            .on_hang = options.on_hang});
+        watchdog = std::make_unique<Watchdog>(
+            WatchdogInfo{.timeout = options.hang_timeout,
+                         .probe = [&]() -> std::string {
+                             return "seed " + std::to_string(options.seed) + "; " +
+                                    (runner ? runner->probe() : std::string("no stress phase started yet"));
+                         },
+                         .on_hang = options.on_hang});
     auto progress = [&](const char* step) {
         if (watchdog)
             watchdog->progress(step);
     };
-    auto take_messages = [&] { return ctx->take_validation_messages().size() + second->take_validation_messages().size(); };
+    auto take_messages = [&] {
+        return ctx->take_validation_messages().size() + second->take_validation_messages().size();
+    };
 
     if (options.conformance && !stopping()) {
         progress("conformance");
@@ -198,14 +213,24 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     }
     if (options.churn && !stopping()) {
         progress("churn");
-        report.churn = interop::run_churn(*ctx, *second, cuda_ptr, options.quick ? std::min(options.churn_cycles, 512u)
-                                                                               : options.churn_cycles,
-                                          [&] {
-                                              progress("churn");
-                                              return stopping();
-                                          });
+        report.churn = interop::run_churn(
+            *ctx, *second, cuda_ptr, options.quick ? std::min(options.churn_cycles, 512u) : options.churn_cycles, [&] {
+                progress("churn");
+                return stopping();
+            });
         log("churn: " + report.churn->describe());
         (void)take_messages(); // the failing imports are invalid on purpose
+        if (!stopping()) {
+            report.resize_storm =
+                run_resize_storm(*ctx, cuda_ptr,
+                                 {.backend = cuda ? Backend::interop : Backend::cpu,
+                                  .resizes = options.quick ? std::min(options.resizes, 40u) : options.resizes,
+                                  .seed = options.seed,
+                                  .stop = stopping,
+                                  .progress = progress});
+            log("resize storm: " + report.resize_storm->describe());
+            report.validation_messages += take_messages();
+        }
     }
 
     if (options.injection && !stopping()) {
@@ -213,14 +238,15 @@ StressReport run_stress_tool(const StressToolOptions& options) {
             log("error injection: not built in (CUVK_FAULT_INJECTION=OFF)");
         } else {
             progress("error injection");
-            report.injection = run_fault_sweep(
-                {.workload = sharing_workload(options.device, cuda.has_value()),
-                 .stride = options.quick ? std::max<std::uint64_t>(options.injection_stride, 8) : options.injection_stride,
-                 .device_memory = [&]() -> std::int64_t {
-                     return cuda_ptr ? interop::count_resources(*ctx, cuda_ptr).cuda_used_bytes : -1;
-                 },
-                 .stop = stopping,
-                 .progress = progress});
+            report.injection =
+                run_fault_sweep({.workload = sharing_workload(options.device, cuda.has_value()),
+                                 .stride = options.quick ? std::max<std::uint64_t>(options.injection_stride, 8)
+                                                         : options.injection_stride,
+                                 .device_memory = [&]() -> std::int64_t {
+                                     return cuda_ptr ? interop::count_resources(*ctx, cuda_ptr).cuda_used_bytes : -1;
+                                 },
+                                 .stop = stopping,
+                                 .progress = progress});
             log("error injection: " + report.injection->describe());
         }
     }
@@ -228,9 +254,9 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     if (options.stress && cuda && !stopping()) {
         runner.emplace(*ctx, *cuda,
                        StressRunInfo{.progress = progress,
-                                    .stop = stopping,
-                                    .drop_wait = options.drop_wait,
-                                    .withhold_signal = options.withhold_signal});
+                                     .stop = stopping,
+                                     .drop_wait = options.drop_wait,
+                                     .withhold_signal = options.withhold_signal});
         StressLimits limits;
         if (options.duration) { // a qualification run: long phases, so that semaphore pairs dominate set-up
             limits.max_frames = 2048;

@@ -12,9 +12,7 @@
 #include <unistd.h>
 
 namespace cuvk::interop {
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::int64_t open_fd_count() {
     DIR* dir = ::opendir("/proc/self/fd");
@@ -40,8 +38,8 @@ std::int64_t resident_bytes() {
 std::int64_t vulkan_heap_bytes(const render::Context& ctx) {
     if (!ctx.has_device_extension(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME))
         return -1;
-    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{.sType =
-                                                         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
     VkPhysicalDeviceMemoryProperties2 props{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2,
                                             .pNext = &budget};
     vkGetPhysicalDeviceMemoryProperties2(ctx.physical_device(), &props);
@@ -95,7 +93,7 @@ ResourceCounts count_resources(const render::Context& ctx, const CudaDevice* cud
     return c;
 }
 
-std::int64_t ChurnReport::leaked_bytes() const {
+std::int64_t grown_bytes(const ResourceCounts& before, const ResourceCounts& after) {
     constexpr std::int64_t kRssSlack = 16 << 20, kDeviceSlack = 4 << 20;
     std::int64_t leaked = 0;
     if (after.rss_bytes - before.rss_bytes > kRssSlack)
@@ -111,8 +109,8 @@ std::string ChurnReport::describe() const {
     std::ostringstream out;
     auto mib = [](std::int64_t b) { return std::to_string(b / (1 << 20)) + " MiB"; };
     out << cycles << " export/import/destroy cycles into " << import_target << " (" << failing_imports
-        << " failing imports refused): fds " << before.fds << " -> " << after.fds << ", resident " << mib(before.rss_bytes)
-        << " -> " << mib(after.rss_bytes);
+        << " failing imports refused): fds " << before.fds << " -> " << after.fds << ", resident "
+        << mib(before.rss_bytes) << " -> " << mib(after.rss_bytes);
     if (before.cuda_used_bytes >= 0)
         out << ", CUDA memory in use " << mib(before.cuda_used_bytes) << " -> " << mib(after.cuda_used_bytes);
     if (before.vulkan_heap_bytes >= 0)

@@ -1,14 +1,14 @@
 #include "cuvk/interop/conformance.hpp"
 
+#include "cuda_checks.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/stress_pattern.hpp"
 #include "cuvk/interop/exported_memory.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
-#include "cuda_checks.hpp"
-#include "cuvk/interop/vulkan_import.hpp"
 
 #include <cstring>
 #include <functional>
@@ -49,7 +49,8 @@ void make_finite(std::vector<std::uint8_t>& bytes, VkFormat format) {
 }
 
 // Writes `bytes` into `image` (just created, UNDEFINED) and hands it to the external side in GENERAL.
-void upload_image(const render::Context& ctx, VkImage image, core::Extent2D extent, std::span<const std::uint8_t> bytes) {
+void upload_image(const render::Context& ctx, VkImage image, core::Extent2D extent,
+                  std::span<const std::uint8_t> bytes) {
     auto upload = host_buffer(ctx, bytes.size(), VK_BUFFER_USAGE_TRANSFER_SRC_BIT, "conf.upload");
     std::memcpy(upload.mapped().data(), bytes.data(), bytes.size());
     render::submit_and_wait(
@@ -153,8 +154,7 @@ std::string semaphore_import(const render::Context& ctx, const render::Context& 
     const auto imported = kind == SemaphoreKind::timeline
                               ? render::create_timeline_semaphore(second, 0, "conf.imported-semaphore")
                               : render::create_binary_semaphore(second, "conf.imported-semaphore");
-    const auto import_fd =
-        reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(second.device_proc("vkImportSemaphoreFdKHR"));
+    const auto import_fd = reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(second.device_proc("vkImportSemaphoreFdKHR"));
     core::UniqueFd fd = exported.export_fd();
     const VkImportSemaphoreFdInfoKHR info{.sType = VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_FD_INFO_KHR,
                                           .semaphore = imported.get(),
@@ -238,13 +238,8 @@ ConformanceReport run_vulkan_conformance(const render::Context& ctx, const rende
             return core::UniqueFd(copy); // the original closes here; the copy alone keeps the memory reachable
         });
     }));
-    const std::pair<VkFormat, const char*> formats[] = {{VK_FORMAT_R8G8B8A8_UNORM, "RGBA8"},
-                                                        {VK_FORMAT_B8G8R8A8_UNORM, "BGRA8"},
-                                                        {VK_FORMAT_R16G16B16A16_SFLOAT, "RGBA16F"},
-                                                        {VK_FORMAT_R32G32B32A32_SFLOAT, "RGBA32F"},
-                                                        {VK_FORMAT_R32_SFLOAT, "R32F"}};
     std::uint32_t seed = 1;
-    for (const auto& [format, label] : formats)
+    for (const auto& [format, label] : kSharedFormats)
         checks.push_back(
             run_check(std::string("memory: an image exported and imported, texels equal (") + label + ")",
                       [&, format = format, s = seed++] { return image_round_trip(ctx, second, format, s); }));

@@ -79,7 +79,8 @@ UniqueMipmappedArray map_array(cudaExternalMemory_t memory, cudaChannelFormatDes
 // The bytes `expected` written by Vulkan into an exported buffer; each fd `take` yields imported into CUDA, read.
 std::string cuda_buffer_round_trip(const render::Context& ctx, std::uint32_t imports, bool dedicated,
                                    const std::function<core::UniqueFd(const ExportedBuffer&)>& take) {
-    const auto exported = ExportedBuffer::create(ctx, {.size = kBufferSize, .name = "conf.buffer", .dedicated = dedicated});
+    const auto exported =
+        ExportedBuffer::create(ctx, {.size = kBufferSize, .name = "conf.buffer", .dedicated = dedicated});
     const auto expected = pattern_bytes(kBufferSize, 91 + imports);
     upload_buffer(ctx, exported.get(), expected);
     std::vector<std::pair<UniqueExternalMemory, UniqueMappedPointer>> imported;
@@ -147,9 +148,9 @@ std::string cuda_image_round_trip(const render::Context& ctx, const CudaDevice& 
     make_finite(expected, format);
     upload_image(ctx, image.vk(), kExtent, expected);
     std::vector<std::uint8_t> got(expected.size());
-    CUVK_CUDA(cudaMemcpy2DFromArray(got.data(), row, image.cuda_array(), 0, 0, row, kExtent.height,
-                                    cudaMemcpyDeviceToHost),
-              "conf.cuda-image");
+    CUVK_CUDA(
+        cudaMemcpy2DFromArray(got.data(), row, image.cuda_array(), 0, 0, row, kExtent.height, cudaMemcpyDeviceToHost),
+        "conf.cuda-image");
     return got == expected ? std::string() : std::string("CUDA reads texels that differ from what Vulkan wrote");
 }
 
@@ -215,8 +216,8 @@ std::string backwards_timeline(const render::Uuid& uuid) {
     } catch (const core::Error& e) {
         after = "afterwards an allocation failed: " + e.message();
     }
-    return (now >= 30 ? "ok: the counter stayed at " : "back: the counter went back to ") + std::to_string(now) +
-           "; " + after;
+    return (now >= 30 ? "ok: the counter stayed at " : "back: the counter went back to ") + std::to_string(now) + "; " +
+           after;
 }
 
 } // namespace
@@ -224,11 +225,10 @@ std::string backwards_timeline(const render::Uuid& uuid) {
 void cuda_churn_cycle(const render::Context& ctx, const CudaDevice& cuda, std::uint32_t cycle) {
     const std::uint32_t side = 16 + (cycle * 37) % 240;
     if (cycle % 8 == 7) {
-        (void)SharedImage::create(ctx, cuda,
-                                  {.extent = {side, side + 3}, .usage = VK_IMAGE_USAGE_STORAGE_BIT, .name = "churn.image"});
+        (void)SharedImage::create(
+            ctx, cuda, {.extent = {side, side + 3}, .usage = VK_IMAGE_USAGE_STORAGE_BIT, .name = "churn.image"});
     } else {
-        (void)SharedBuffer::create(
-            ctx, cuda, {.size = 4096 + VkDeviceSize(cycle % 61) * 4096, .name = "churn.buffer"});
+        (void)SharedBuffer::create(ctx, cuda, {.size = 4096 + VkDeviceSize(cycle % 61) * 4096, .name = "churn.buffer"});
     }
 }
 
@@ -258,21 +258,7 @@ std::vector<FaultCheck> cuda_fault_checks(const render::Context& ctx, const Cuda
         CUVK_CUDA(cudaDeviceSynchronize(), "fault.healthy");
     };
     auto check = [&](std::string name, const std::function<void()>& fault) {
-        FaultCheck c{.name = std::move(name)};
-        try {
-            fault();
-            c.message = "accepted without an error";
-        } catch (const core::Error& e) {
-            c.caught = true;
-            c.message = e.message();
-        }
-        try {
-            healthy();
-            c.recovered = true;
-        } catch (const core::Error& e) {
-            c.message += "; afterwards a normal import failed: " + e.message();
-        }
-        checks.push_back(std::move(c));
+        checks.push_back(try_fault(std::move(name), fault, healthy));
     };
     const auto buffer = ExportedBuffer::create(ctx, {.size = 65536, .name = "fault.buffer"});
     const auto alloc = buffer.buffer().allocation_size();
@@ -345,8 +331,9 @@ std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context& ctx
             checks.push_back({name, dedicated_only ? Conformance::not_supported : Conformance::failed, e.message()});
         }
     }
-    checks.push_back(run_check("CUDA: one allocation imported 4 times, every import reads it and sees the others' writes",
-                               [&] { return cuda_buffer_round_trip(ctx, 4, true, fd_of); }));
+    checks.push_back(
+        run_check("CUDA: one allocation imported 4 times, every import reads it and sees the others' writes",
+                  [&] { return cuda_buffer_round_trip(ctx, 4, true, fd_of); }));
     checks.push_back(run_check("CUDA: an fd passed through dup() imports like the original", [&] {
         return cuda_buffer_round_trip(ctx, 1, true, [](const ExportedBuffer& b) {
             const core::UniqueFd original = b.export_fd();
@@ -359,59 +346,57 @@ std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context& ctx
     else
         checks.push_back(run_check("CUDA: an fd over a Unix socket to a second process that imports and checks it",
                                    [&] { return second_process_import(ctx, child_command); }));
-    const std::pair<VkFormat, const char*> formats[] = {{VK_FORMAT_R8G8B8A8_UNORM, "RGBA8"},
-                                                        {VK_FORMAT_B8G8R8A8_UNORM, "BGRA8"},
-                                                        {VK_FORMAT_R16G16B16A16_SFLOAT, "RGBA16F"},
-                                                        {VK_FORMAT_R32G32B32A32_SFLOAT, "RGBA32F"},
-                                                        {VK_FORMAT_R32_SFLOAT, "R32F"}};
     std::uint32_t seed = 11;
-    for (const auto& [format, label] : formats)
-        checks.push_back(run_check(std::string("CUDA: an image Vulkan wrote read by CUDA as an array (") + label + ")",
-                                   [&, format = format, s = seed++] { return cuda_image_round_trip(ctx, cuda, format, s); }));
+    for (const auto& [format, label] : kSharedFormats)
+        checks.push_back(
+            run_check(std::string("CUDA: an image Vulkan wrote read by CUDA as an array (") + label + ")",
+                      [&, format = format, s = seed++] { return cuda_image_round_trip(ctx, cuda, format, s); }));
 
     if (const auto why = semaphore_export_support(ctx, SemaphoreKind::timeline); !why.empty()) {
         checks.push_back({"CUDA: timeline semaphore checks", Conformance::not_supported, why});
         return checks;
     }
     const auto stream = compute::create_stream("conf.stream");
-    checks.push_back(run_check("CUDA: a timeline signalled by CUDA is read by Vulkan; one signalled by Vulkan lets CUDA on", [&] {
-        const auto t = SharedTimeline::create(ctx, cuda, core::TimelineValue{0}, "conf.timeline");
-        t.cuda_signal(stream.get(), core::TimelineValue{7});
-        if (!wait_until([&] { return counter(ctx, t.vk()) >= 7; }, 2000ms))
-            return std::string("Vulkan's counter did not reach CUDA's signal of 7 within 2 s");
-        t.cuda_wait(stream.get(), core::TimelineValue{9});
-        host_signal(ctx, t.vk(), 9);
-        if (!wait_until([&] { return stream_done(stream.get()); }, 2000ms))
-            return std::string("CUDA's wait for 9 did not pass within 2 s of Vulkan's signal");
-        return std::string();
-    }));
-    checks.push_back(run_check("CUDA: a withheld signal: CUDA's wait holds, the counter does not move, Vulkan's wait times out", [&] {
-        const auto t = SharedTimeline::create(ctx, cuda, core::TimelineValue{3}, "conf.withheld");
-        t.cuda_wait(stream.get(), core::TimelineValue{4});
-        t.cuda_signal(stream.get(), core::TimelineValue{5}); // only once the wait passed
-        std::this_thread::sleep_for(50ms);
-        std::string what;
-        if (stream_done(stream.get()))
-            what = "CUDA passed a wait for 4 that nobody signalled";
-        else if (counter(ctx, t.vk()) != 3)
-            what = "the counter moved to " + std::to_string(counter(ctx, t.vk())) + " without a signal";
-        const VkSemaphore s = t.vk();
-        const std::uint64_t value = 6;
-        const VkSemaphoreWaitInfo wait{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
-                                       .semaphoreCount = 1,
-                                       .pSemaphores = &s,
-                                       .pValues = &value};
-        const VkResult r = vkWaitSemaphores(ctx.device(), &wait, 20'000'000); // 20 ms
-        if (what.empty() && r != VK_TIMEOUT)
-            what = std::string("Vulkan's wait for an unsignalled 6 returned ") + render::result_name(r);
-        // Release CUDA's wait from a second stream (a host signal would race Vulkan's view of the pending value 5).
-        const auto late = compute::create_stream("conf.late");
-        t.cuda_signal(late.get(), core::TimelineValue{4});
-        if (!wait_until([&] { return stream_done(stream.get()); }, 2000ms))
-            return std::string("CUDA's wait did not pass within 2 s of the late signal");
-        compute::synchronize(late.get(), "conf.late");
-        return what;
-    }));
+    checks.push_back(
+        run_check("CUDA: a timeline signalled by CUDA is read by Vulkan; one signalled by Vulkan lets CUDA on", [&] {
+            const auto t = SharedTimeline::create(ctx, cuda, core::TimelineValue{0}, "conf.timeline");
+            t.cuda_signal(stream.get(), core::TimelineValue{7});
+            if (!wait_until([&] { return counter(ctx, t.vk()) >= 7; }, 2000ms))
+                return std::string("Vulkan's counter did not reach CUDA's signal of 7 within 2 s");
+            t.cuda_wait(stream.get(), core::TimelineValue{9});
+            host_signal(ctx, t.vk(), 9);
+            if (!wait_until([&] { return stream_done(stream.get()); }, 2000ms))
+                return std::string("CUDA's wait for 9 did not pass within 2 s of Vulkan's signal");
+            return std::string();
+        }));
+    checks.push_back(run_check(
+        "CUDA: a withheld signal: CUDA's wait holds, the counter does not move, Vulkan's wait times out", [&] {
+            const auto t = SharedTimeline::create(ctx, cuda, core::TimelineValue{3}, "conf.withheld");
+            t.cuda_wait(stream.get(), core::TimelineValue{4});
+            t.cuda_signal(stream.get(), core::TimelineValue{5}); // only once the wait passed
+            std::this_thread::sleep_for(50ms);
+            std::string what;
+            if (stream_done(stream.get()))
+                what = "CUDA passed a wait for 4 that nobody signalled";
+            else if (counter(ctx, t.vk()) != 3)
+                what = "the counter moved to " + std::to_string(counter(ctx, t.vk())) + " without a signal";
+            const VkSemaphore s = t.vk();
+            const std::uint64_t value = 6;
+            const VkSemaphoreWaitInfo wait{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+                                           .semaphoreCount = 1,
+                                           .pSemaphores = &s,
+                                           .pValues = &value};
+            const VkResult r = vkWaitSemaphores(ctx.device(), &wait, 20'000'000); // 20 ms
+            if (what.empty() && r != VK_TIMEOUT)
+                what = std::string("Vulkan's wait for an unsignalled 6 returned ") + render::result_name(r);
+            // Release CUDA's wait from a second stream (a host signal would race Vulkan's view of the pending value 5).
+            const auto late = compute::create_stream("conf.late");
+            t.cuda_signal(late.get(), core::TimelineValue{4});
+            if (!wait_until([&] { return stream_done(stream.get()); }, 2000ms))
+                return std::string("CUDA's wait did not pass within 2 s of the late signal");
+            compute::synchronize(late.get(), "conf.late");
+            return what;
+        }));
     {
         // Invalid usage (a timeline's value must grow), tried in a second process: what a driver does with it must
         // not leave this one unusable.

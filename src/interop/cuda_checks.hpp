@@ -15,6 +15,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 
 namespace cuvk::interop::detail {
 
@@ -26,7 +27,16 @@ render::Buffer host_buffer(const render::Context& ctx, VkDeviceSize size, VkBuff
 std::vector<std::uint8_t> pattern_bytes(std::size_t size, std::uint32_t seed);
 // Float formats keep their bits through copies, but NaN patterns are avoided anyway.
 void make_finite(std::vector<std::uint8_t>& bytes, VkFormat format);
-void upload_image(const render::Context& ctx, VkImage image, core::Extent2D extent, std::span<const std::uint8_t> bytes);
+void upload_image(const render::Context& ctx, VkImage image, core::Extent2D extent,
+                  std::span<const std::uint8_t> bytes);
+// Every image format cuvk shares, with its short name.
+inline constexpr std::pair<VkFormat, const char*> kSharedFormats[] = {{VK_FORMAT_R8G8B8A8_UNORM, "RGBA8"},
+                                                                      {VK_FORMAT_B8G8R8A8_UNORM, "BGRA8"},
+                                                                      {VK_FORMAT_R16G16B16A16_SFLOAT, "RGBA16F"},
+                                                                      {VK_FORMAT_R32G32B32A32_SFLOAT, "RGBA32F"},
+                                                                      {VK_FORMAT_R32_SFLOAT, "R32F"}};
+// Runs `fault`, which must throw core::Error, then `healthy`, which must not (faults.cpp).
+FaultCheck try_fault(std::string name, const std::function<void()>& fault, const std::function<void()>& healthy);
 // Runs `check`: an empty result is supported, a message is a failure; a core::Error is a failure naming the call.
 ConformanceCheck run_check(std::string name, const std::function<std::string()>& check);
 

@@ -23,8 +23,8 @@ std::int64_t cuda_used_bytes(const CudaDevice&) {
 std::vector<FaultCheck> cuda_fault_checks(const render::Context&, const CudaDevice&) {
     return {{.name = "CUDA imports", .tried = false, .message = kNoCuda}};
 }
-std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context&, const render::Context&,
-                                                      const CudaDevice&, const std::string&) {
+std::vector<ConformanceCheck> cuda_conformance_checks(const render::Context&, const render::Context&, const CudaDevice&,
+                                                      const std::string&) {
     return {{"CUDA imports and semaphores", Conformance::not_supported, kNoCuda}};
 }
 

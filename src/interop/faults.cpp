@@ -4,11 +4,11 @@
 #include "cuvk/core/error.hpp"
 #include "cuvk/interop/device_match.hpp"
 #include "cuvk/interop/exported_memory.hpp"
-#include "second_process.hpp"
 #include "cuvk/interop/vulkan_import.hpp"
+#include "second_process.hpp"
 
-#include <fcntl.h>
 #include <cstring>
+#include <fcntl.h>
 #include <functional>
 #include <sstream>
 #include <unistd.h>
@@ -18,8 +18,21 @@ namespace {
 
 constexpr VkDeviceSize kSize = 65536;
 
+core::UniqueFd closed_fd_number() {
+    // A number that was an exported fd and is closed now (nothing else opens fds on this thread in between).
+    int number = -1;
+    {
+        core::UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        number = fd.get();
+    }
+    return core::UniqueFd(number);
+}
+
+} // namespace
+
 // Runs `fault`, which must throw core::Error, then `healthy`, which must not.
-FaultCheck try_fault(std::string name, const std::function<void()>& fault, const std::function<void()>& healthy) {
+FaultCheck detail::try_fault(std::string name, const std::function<void()>& fault,
+                             const std::function<void()>& healthy) {
     FaultCheck c{.name = std::move(name)};
     try {
         fault();
@@ -36,18 +49,6 @@ FaultCheck try_fault(std::string name, const std::function<void()>& fault, const
     }
     return c;
 }
-
-core::UniqueFd closed_fd_number() {
-    // A number that was an exported fd and is closed now (nothing else opens fds on this thread in between).
-    int number = -1;
-    {
-        core::UniqueFd fd(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-        number = fd.get();
-    }
-    return core::UniqueFd(number);
-}
-
-} // namespace
 
 std::size_t FaultReport::caught() const {
     std::size_t n = 0;
@@ -77,10 +78,10 @@ FaultReport run_fault_checks(const render::Context& ctx, const render::Context& 
     const auto exported = ExportedBuffer::create(ctx, {.size = kSize, .name = "fault.buffer"});
     auto healthy = [&] { (void)import_buffer(second, exported.export_fd(), {.size = kSize, .name = "fault.healthy"}); };
 
-    checks.push_back(try_fault(
+    checks.push_back(detail::try_fault(
         "Vulkan import of an empty fd (already given away)",
         [&] { (void)import_buffer(second, core::UniqueFd(), {.size = kSize, .name = "fault.empty"}); }, healthy));
-    checks.push_back(try_fault(
+    checks.push_back(detail::try_fault(
         "Vulkan import of a closed fd",
         [&] {
             auto fd = closed_fd_number();
@@ -98,12 +99,13 @@ FaultReport run_fault_checks(const render::Context& ctx, const render::Context& 
     {
         const std::string name = "Vulkan import of an fd that is not exported memory (/dev/null), in a second process";
         if (child_command.empty()) {
-            checks.push_back({.name = name, .tried = false, .message = "no program was given to run as the second process"});
+            checks.push_back(
+                {.name = name, .tried = false, .message = "no program was given to run as the second process"});
         } else {
             detail::ImportRequest request{.check = detail::ChildCheck::vulkan_bad_import};
             std::memcpy(request.uuid, ctx.device_uuid().data(), VK_UUID_SIZE);
             std::string answer;
-            checks.push_back(try_fault(
+            checks.push_back(detail::try_fault(
                 name,
                 [&] {
                     answer = detail::ask_second_process(child_command, request, -1);
@@ -114,7 +116,7 @@ FaultReport run_fault_checks(const render::Context& ctx, const render::Context& 
                 healthy));
         }
     }
-    checks.push_back(try_fault(
+    checks.push_back(detail::try_fault(
         "a Vulkan device paired with a CUDA device of another UUID",
         [&] {
             CudaDeviceSummary other{.ordinal = 0, .name = "a CUDA device of another UUID"};

@@ -101,7 +101,6 @@ std::string ask_second_process(const std::string& child_command, const ImportReq
     return std::string(answer, std::size_t(n));
 }
 
-
 namespace {
 
 // In the second process: a Vulkan import of an fd that is not exported memory (invalid usage: what follows is up to the

@@ -29,8 +29,8 @@ SharedBuffer SharedBuffer::create(const render::Context& ctx, const CudaDevice& 
     const ScopedCudaDevice current(cuda.ordinal, info.name);
     SharedBuffer out;
     out.exported_ = ExportedBuffer::create(ctx, info);
-    out.memory_ = import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name,
-                               info.dedicated);
+    out.memory_ =
+        import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name, info.dedicated);
     cudaExternalMemoryBufferDesc desc{};
     desc.offset = 0;
     desc.size = info.size;

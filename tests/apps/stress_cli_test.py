@@ -74,6 +74,10 @@ churn = report["churn"]
 check("churn ran with failing imports refused and nothing leaked",
       churn["cycles"] == 512 and churn["failing_imports_refused"] == 32 and churn["leaked_fds"] == 0
       and churn["leaked_bytes"] == 0, json.dumps(churn, indent=1))
+storm = report["resize_storm"]
+check("a running ring resized 40 times leaves fds and memory flat",
+      storm["resizes"] == 40 and storm["frames"] == 160 and storm["leaked_fds"] == 0 and storm["leaked_bytes"] == 0,
+      json.dumps(storm, indent=1))
 inj = report["injection"]
 check("error injection failed calls across the whole workload and nothing was left behind",
       inj["calls"] > 40 and inj["injected"] >= inj["calls"] // 8 and inj["problems"] == [], json.dumps(inj, indent=1))

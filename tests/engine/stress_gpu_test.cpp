@@ -5,8 +5,10 @@
 //   fan-in, fan-out and wait-before-signal: every frame verified, none torn, stale or corrupt;
 // - the checker fails when it must: with the checking consumer's wait dropped and CUDA pausing between the two halves
 //   of each frame, frames are reported torn (and stale), never all verified;
-// - the tool's CUDA conformance matrix, faults and churn are clean on the GPU.
+// - the tool's CUDA conformance matrix, faults and churn are clean on the GPU, and so is a resize storm of an interop
+//   ring (its exported slots re-created 60 times while it runs).
 
+#include "cuvk/engine/resize_storm.hpp"
 #include "cuvk/engine/stress_runner.hpp"
 #include "cuvk/engine/stress_tool.hpp"
 #include "cuvk/interop/conformance.hpp"
@@ -93,23 +95,23 @@ TEST_P(StressPairTest, EveryFrameVerified) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllPairs, StressPairTest,
-    ::testing::Values(PairCase{engine::StressProducer::stream, engine::StressConsumer::graphics},
-                      PairCase{engine::StressProducer::stream, engine::StressConsumer::compute},
-                      PairCase{engine::StressProducer::stream, engine::StressConsumer::two_queues},
-                      PairCase{engine::StressProducer::graph, engine::StressConsumer::graphics},
-                      PairCase{engine::StressProducer::graph, engine::StressConsumer::compute},
-                      PairCase{engine::StressProducer::graph, engine::StressConsumer::two_queues},
-                      PairCase{engine::StressProducer::streams, engine::StressConsumer::graphics},
-                      PairCase{engine::StressProducer::streams, engine::StressConsumer::compute},
-                      PairCase{engine::StressProducer::streams, engine::StressConsumer::two_queues}),
-    [](const auto& info) {
-        std::string name = std::string(engine::to_string(info.param.producer)) + "_" +
-                           engine::to_string(info.param.consumer);
-        std::replace(name.begin(), name.end(), '-', '_');
-        return name;
-    });
+INSTANTIATE_TEST_SUITE_P(AllPairs, StressPairTest,
+                         ::testing::Values(PairCase{engine::StressProducer::stream, engine::StressConsumer::graphics},
+                                           PairCase{engine::StressProducer::stream, engine::StressConsumer::compute},
+                                           PairCase{engine::StressProducer::stream, engine::StressConsumer::two_queues},
+                                           PairCase{engine::StressProducer::graph, engine::StressConsumer::graphics},
+                                           PairCase{engine::StressProducer::graph, engine::StressConsumer::compute},
+                                           PairCase{engine::StressProducer::graph, engine::StressConsumer::two_queues},
+                                           PairCase{engine::StressProducer::streams, engine::StressConsumer::graphics},
+                                           PairCase{engine::StressProducer::streams, engine::StressConsumer::compute},
+                                           PairCase{engine::StressProducer::streams,
+                                                    engine::StressConsumer::two_queues}),
+                         [](const auto& info) {
+                             std::string name = std::string(engine::to_string(info.param.producer)) + "_" +
+                                                engine::to_string(info.param.consumer);
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
 
 TEST_F(StressGpuTest, ADroppedWaitIsReportedTorn) {
     engine::StressPhase p;
@@ -128,8 +130,8 @@ TEST_F(StressGpuTest, ADroppedWaitIsReportedTorn) {
 
 TEST_F(StressGpuTest, ScheduledPhasesFromASeedAreClean) {
     engine::StressRunner runner(ctx(), cuda_, {.name = "stress-test"});
-    const auto schedule = engine::make_schedule(
-        20261203, {.phases = 6, .max_frames = 64, .max_side = 512, .max_delay_us = 400});
+    const auto schedule =
+        engine::make_schedule(20261203, {.phases = 6, .max_frames = 64, .max_side = 512, .max_delay_us = 400});
     engine::StressTotals totals;
     std::uint32_t first = 16;
     for (std::uint32_t i = 0; i < schedule.phases.size(); ++i) {
@@ -164,4 +166,13 @@ TEST_F(StressGpuTest, ConformanceFaultsAndChurnAreClean) {
     EXPECT_EQ(churn.leaked_bytes(), 0) << churn.describe();
     (void)ctx().take_validation_messages();
     (void)second->take_validation_messages();
+}
+
+TEST_F(StressGpuTest, AResizeStormOnInteropLeavesResourcesFlat) {
+    const auto report = engine::run_resize_storm(
+        ctx(), &cuda_, {.backend = engine::Backend::interop, .resizes = 60, .frames_per_size = 3, .seed = 4});
+    std::cout << report.describe() << "\n";
+    EXPECT_EQ(report.frames, 180u);
+    EXPECT_EQ(report.leaked_fds(), 0) << report.describe();
+    EXPECT_EQ(report.leaked_bytes(), 0) << report.describe();
 }

@@ -4,12 +4,12 @@
 #include "cuvk/core/error.hpp"
 #include "cuvk/interop/exported_memory.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
+#include "cuvk/interop/vulkan_import.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/readback.hpp"
 #include "pattern.cuh"
 #include "pattern.hpp"
 #include "support/vk_fixture.hpp"
-#include "cuvk/interop/vulkan_import.hpp"
 
 #include <cstring>
 #include <gtest/gtest.h>

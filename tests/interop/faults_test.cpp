@@ -1,5 +1,5 @@
-// Bad inputs to sharing on this driver (lavapipe in CI): an empty fd, a closed fd, an fd that is not memory (imported in
-// a second process, cuvk-stress --import-child: invalid usage for Vulkan) and a CUDA device of another UUID are each
+// Bad inputs to sharing on this driver (lavapipe in CI): an empty fd, a closed fd, an fd that is not memory (imported
+// in a second process, cuvk-stress --import-child: invalid usage for Vulkan) and a CUDA device of another UUID are each
 // refused with one clear core::Error, and a normal import works right after.
 // Without a CUDA device the CUDA faults are reported as not tried, with the reason. A FaultCheck that was accepted, or
 // that left imports broken, counts as failed.
@@ -29,7 +29,7 @@ TEST_F(FaultsTest, EveryBadInputIsRefusedAndImportsGoOn) {
     }
     EXPECT_NE(report.describe().find("is not open"), std::string::npos) << report.describe(); // the closed fd
     EXPECT_NE(report.describe().find("in a second process: vkAllocateMemory("), std::string::npos)
-        << report.describe(); // the driver's own refusal, named
+        << report.describe();                 // the driver's own refusal, named
     (void)second->take_validation_messages(); // the invalid imports are invalid on purpose
 }
 

@@ -11,7 +11,7 @@ std::unique_ptr<render::Context> make_test_context(const std::string& name) {
         .validation = render::Validation::required,
         .sync_validation = true,
         .log = [](core::LogLevel, std::string_view) {}, // recorded; VulkanTest reports them
-        .compute_queue = true,                           // a second queue where the device has one (cuvk-stress)
+        .compute_queue = true,                          // a second queue where the device has one (cuvk-stress)
     }));
 }
 

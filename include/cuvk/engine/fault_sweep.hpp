@@ -22,17 +22,17 @@ using SweepWorkload = std::function<void(std::vector<std::string>& messages)>;
 
 struct FaultSweepInfo {
     SweepWorkload workload;
-    std::uint64_t stride = 1; // inject at calls 1, 1 + stride, 1 + 2 stride, ...
+    std::uint64_t stride = 1;                    // inject at calls 1, 1 + stride, 1 + 2 stride, ...
     std::function<std::int64_t()> device_memory; // bytes in use on the device (CUDA), or empty
     std::function<bool()> stop;
     std::function<void(const char* step)> progress; // for a Watchdog
 };
 
 struct FaultSweepResult {
-    std::uint64_t calls = 0;    // checked calls in the clean run
-    std::uint64_t injected = 0; // runs with one failure injected
-    std::uint64_t errors = 0;   // of those, ended by a core::Error
-    std::uint64_t handled = 0;  // of those, the failure was handled inside the workload
+    std::uint64_t calls = 0;           // checked calls in the clean run
+    std::uint64_t injected = 0;        // runs with one failure injected
+    std::uint64_t errors = 0;          // of those, ended by a core::Error
+    std::uint64_t handled = 0;         // of those, the failure was handled inside the workload
     std::vector<std::string> problems; // "call N (error text): what was left behind or went wrong"
     bool clean() const { return problems.empty(); }
     std::string describe() const;

@@ -10,6 +10,7 @@
 // checks (no device, a lost device); a usage error for bad options.
 
 #include "cuvk/engine/fault_sweep.hpp"
+#include "cuvk/engine/resize_storm.hpp"
 #include "cuvk/engine/stress_runner.hpp"
 #include "cuvk/engine/stress_schedule.hpp"
 #include "cuvk/interop/churn.hpp"
@@ -34,12 +35,13 @@ struct StressToolOptions {
     bool validation = false;                           // the Khronos validation layer (synchronization too)
     std::chrono::milliseconds hang_timeout{30'000};    // no progress this long is a hang (0 = no watchdog)
     std::uint32_t churn_cycles = 10'000;               // export/import/destroy cycles
+    std::uint32_t resizes = 500;                       // resizes of a running ring (quick: 40)
     bool conformance = true, faults = true, churn = true, injection = true, stress = true; // which parts run
-    std::uint64_t injection_stride = 1;                // error injection at every stride-th call (quick: 8)
-    bool drop_wait = false;                            // faults for the checker's own tests (StressRunInfo)
+    std::uint64_t injection_stride = 1; // error injection at every stride-th call (quick: 8)
+    bool drop_wait = false;             // faults for the checker's own tests (StressRunInfo)
     bool withhold_signal = false;
-    std::string child_command;                         // cuvk-stress's path, for the second-process import check
-    std::function<bool()> stop;                        // asked between frames and between parts
+    std::string child_command;                              // cuvk-stress's path, for the second-process import check
+    std::function<bool()> stop;                             // asked between frames and between parts
     std::function<void(const std::string& report)> on_hang; // the watchdog's report (the app prints it, exits 3)
     std::function<void(const std::string& line)> log;       // progress lines (phases, parts), optional
 };
@@ -53,6 +55,7 @@ struct StressReport {
     interop::ConformanceReport conformance;
     interop::FaultReport faults;
     std::optional<interop::ChurnReport> churn;
+    std::optional<ResizeStormReport> resize_storm;
     std::optional<FaultSweepResult> injection;
     std::uint64_t validation_messages = 0;
     bool stopped = false; // ended early by `stop`

@@ -28,14 +28,17 @@ std::int64_t open_fd_count();
 // Counts now. `cuda` is measured when given (its device is made current for the call).
 ResourceCounts count_resources(const render::Context& ctx, const CudaDevice* cuda);
 
+// Memory that grew from `before` to `after` beyond what allocators keep for reuse (resident 16 MiB, CUDA and Vulkan
+// device memory 4 MiB each); 0 when flat.
+std::int64_t grown_bytes(const ResourceCounts& before, const ResourceCounts& after);
+
 struct ChurnReport {
     std::uint32_t cycles = 0;
     std::uint32_t failing_imports = 0; // failing imports answered by an error, as they must be
     std::string import_target;         // "CUDA" or "a second Vulkan device"
     ResourceCounts before, after;      // after a warm-up, and after the last cycle
     std::int64_t leaked_fds() const { return after.fds - before.fds; }
-    // Growth beyond what allocators keep for reuse (rss 16 MiB, device memory 4 MiB); 0 when flat.
-    std::int64_t leaked_bytes() const;
+    std::int64_t leaked_bytes() const { return grown_bytes(before, after); }
     std::string describe() const;
 };
 

@@ -1,12 +1,12 @@
 #pragma once
 // cuvk::interop::run_fault_checks — bad inputs to sharing, each of which must be answered by one clear core::Error
 // while the process keeps working (cuvk-stress): an fd that is closed, empty (already given away) or not memory at
-// all (Vulkan: in a second process, being invalid usage); an import with the wrong handle type or a wrong size; an image imported with the wrong format or extent; a
-// Vulkan device paired with a CUDA device of another UUID; memory of another device. After each fault a normal export
-// and import must still succeed ("recovered"). A fault that cannot be tried here (one GPU only, no CUDA) is reported
-// not tried, with the reason.
-// Needs: the contexts (and the CUDA device) outlive the call. Deliberately invalid inputs may make the validation
-// layer report messages; the caller takes them afterwards.
+// all (Vulkan: in a second process, being invalid usage); an import with the wrong handle type or a wrong size; an
+// image imported with the wrong format or extent; a Vulkan device paired with a CUDA device of another UUID; memory of
+// another device. After each fault a normal export and import must still succeed ("recovered"). A fault that cannot be
+// tried here (one GPU only, no CUDA) is reported not tried, with the reason. Needs: the contexts (and the CUDA device)
+// outlive the call. Deliberately invalid inputs may make the validation layer report messages; the caller takes them
+// afterwards.
 
 #include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/render/context.hpp"

@@ -44,7 +44,7 @@ struct Submission {
     std::span<const SemaphoreSubmit> waits;
     std::span<const SemaphoreSubmit> signals;
     VkFence fence = VK_NULL_HANDLE;
-    std::string name;              // for errors
+    std::string name;               // for errors
     VkQueue queue = VK_NULL_HANDLE; // the context's universal queue when null
 };
 
