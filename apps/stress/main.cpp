@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                                 ->check(CLI::PositiveNumber)
                                 ->excludes(iterations);
     app.add_flag("--quick", options.quick, "small schedules and a short churn (a smoke run)");
+    app.add_flag("--all-formats", options.all_formats,
+                 "schedules draw BGRA8, RGBA16F, RGBA32F and R32F images too (default: RGBA8 and buffers)");
     app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
     app.add_option("--report", report_path, "write the full report as JSON to FILE");
     app.add_option("--hang-timeout", hang_timeout, "seconds without progress that count as a hang (exit 3)")

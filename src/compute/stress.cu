@@ -1,7 +1,6 @@
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/launch.cuh"
 #include "cuvk/compute/stress.hpp"
-#include "cuvk/core/stress_pattern.hpp"
 
 #include <surface_indirect_functions.h>
 
@@ -15,11 +14,22 @@ __global__ void stress_fill_kernel(StressFill fill) {
     const std::uint32_t y = fill.row_begin + blockIdx.y * blockDim.y + threadIdx.y;
     if (x >= fill.extent.width || y >= fill.row_end)
         return;
-    const std::uint32_t word = core::stress_pattern(fill.frame, x, y); // constexpr: callable here
-    if (fill.words)
-        fill.words[std::size_t(y) * fill.extent.width + x] = word;
-    else
-        surf2Dwrite(word, fill.image.surface, int(x * sizeof(std::uint32_t)), int(y)); // x in bytes
+    if (fill.words) {
+        fill.words[std::size_t(y) * fill.extent.width + x] = core::stress_pattern(fill.frame, x, y); // constexpr
+        return;
+    }
+    auto texel = [&](std::uint32_t i) { return core::stress_texel(fill.format, fill.frame, x, y, i); };
+    switch (core::stress_texel_words(fill.format)) { // surf2Dwrite's x is in bytes
+    case 4:
+        surf2Dwrite(make_uint4(texel(0), texel(1), texel(2), texel(3)), fill.image.surface, int(x * 16), int(y));
+        break;
+    case 2:
+        surf2Dwrite(make_uint2(texel(0), texel(1)), fill.image.surface, int(x * 8), int(y));
+        break;
+    default:
+        surf2Dwrite(texel(0), fill.image.surface, int(x * 4), int(y));
+        break;
+    }
 }
 
 __device__ std::uint64_t global_ns() {

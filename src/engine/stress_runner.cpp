@@ -59,6 +59,22 @@ struct GraphExec {
     std::vector<cudaGraphNode_t> fills, signals;
 };
 
+VkFormat stress_vk_format(core::StressFormat f) {
+    switch (f) {
+    case core::StressFormat::rgba8:
+        return VK_FORMAT_R8G8B8A8_UNORM;
+    case core::StressFormat::bgra8:
+        return VK_FORMAT_B8G8R8A8_UNORM;
+    case core::StressFormat::rgba16f:
+        return VK_FORMAT_R16G16B16A16_SFLOAT;
+    case core::StressFormat::rgba32f:
+        return VK_FORMAT_R32G32B32A32_SFLOAT;
+    case core::StressFormat::r32f:
+        return VK_FORMAT_R32_SFLOAT;
+    }
+    return VK_FORMAT_UNDEFINED;
+}
+
 // Rows of part i of `parts` over `height` rows.
 std::pair<std::uint32_t, std::uint32_t> part_rows(std::uint32_t i, std::uint32_t parts, std::uint32_t height) {
     return {height * i / parts, height * (i + 1) / parts};
@@ -191,6 +207,13 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
             ctx_,
             {.max_bindings = N, .window = 16, .name = name + ".verifier" + std::to_string(q)}); // 16 frames back: stale
     }
+    const VkFormat vk_format = stress_vk_format(phase.format);
+    if (phase.image && !o.verifiers[0].can_check(vk_format)) {
+        result.not_supported = std::string("checking ") + to_string(phase.format) +
+                               " images needs shaderStorageImageReadWithoutFormat, which " + ctx_.device_name() +
+                               " lacks";
+        return result;
+    }
     o.slots.resize(N);
     for (std::uint32_t s = 0; s < N; ++s) {
         Slot& slot = o.slots[s];
@@ -217,7 +240,8 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
         slot.produced = compute::create_event(slot_name + ".produced");
         for (std::uint32_t i = 0; i < P; ++i) {
             const auto [begin, end] = part_rows(i, P, phase.extent.height);
-            compute::StressFill fill{.extent = phase.extent, .row_begin = begin, .row_end = end};
+            compute::StressFill fill{
+                .format = phase.format, .extent = phase.extent, .row_begin = begin, .row_end = end};
             if (phase.image)
                 fill.image = slot.image.surface();
             else

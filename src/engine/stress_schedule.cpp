@@ -59,6 +59,22 @@ const char* to_string(StressConsumer c) {
     return "?";
 }
 
+const char* to_string(core::StressFormat f) {
+    switch (f) {
+    case core::StressFormat::rgba8:
+        return "rgba8";
+    case core::StressFormat::bgra8:
+        return "bgra8";
+    case core::StressFormat::rgba16f:
+        return "rgba16f";
+    case core::StressFormat::rgba32f:
+        return "rgba32f";
+    case core::StressFormat::r32f:
+        return "r32f";
+    }
+    return "?";
+}
+
 const char* to_string(HostPacing p) {
     switch (p) {
     case HostPacing::fence:
@@ -100,6 +116,10 @@ StressSchedule make_schedule(std::uint64_t seed, const StressLimits& limits) {
             p.producer_delay_us.push_back(std::uint16_t(d.chance(10) ? d.between(1, limits.max_delay_us) : 0));
             p.consumer_delay_us.push_back(std::uint16_t(d.chance(10) ? d.between(1, limits.max_delay_us) : 0));
         }
+        if (p.image) { // RGBA8 half the time (what the samples mostly share), else any other shared format
+            const auto drawn = d.chance(50) ? core::StressFormat::rgba8 : core::StressFormat(d.between(1, 4));
+            p.format = limits.all_formats ? drawn : core::StressFormat::rgba8; // drawn either way: same sequence
+        }
         s.phases.push_back(std::move(p));
     }
     return s;
@@ -123,7 +143,8 @@ std::string StressSchedule::describe() const {
         out << "  phase " << i << ": " << to_string(p.sync) << " N=" << p.frames_in_flight << " producer "
             << to_string(p.producer) << " consumer " << to_string(p.consumer) << " pacing " << to_string(p.pacing)
             << (p.wait_before_signal ? " wait-before-signal" : "") << " fan-out " << p.fan_out << " fan-in " << p.fan_in
-            << " " << (p.image ? "image " : "buffer ") << core::to_string(p.extent) << " frames " << p.frames
+            << " " << (p.image ? std::string("image ") + to_string(p.format) + " " : std::string("buffer "))
+            << core::to_string(p.extent) << " frames " << p.frames
             << " delays " << delayed << "\n";
     }
     return out.str();

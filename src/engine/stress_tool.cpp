@@ -258,6 +258,7 @@ StressReport run_stress_tool(const StressToolOptions& options) {
                                      .drop_wait = options.drop_wait,
                                      .withhold_signal = options.withhold_signal});
         StressLimits limits;
+        limits.all_formats = options.all_formats;
         if (options.duration) { // a qualification run: long phases, so that semaphore pairs dominate set-up
             limits.max_frames = 2048;
             limits.max_delay_us = 500;

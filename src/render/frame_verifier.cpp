@@ -19,6 +19,24 @@ struct Push { // verify.comp
 constexpr std::size_t kCountWords = 8;
 constexpr std::uint32_t kGroup = 16;
 
+// The image pipeline of `format` (core::StressFormat's order), -1 for a format the verifier does not read.
+int verify_format_index(VkFormat format) {
+    switch (format) {
+    case VK_FORMAT_R8G8B8A8_UNORM:
+        return 0;
+    case VK_FORMAT_B8G8R8A8_UNORM:
+        return 1;
+    case VK_FORMAT_R16G16B16A16_SFLOAT:
+        return 2;
+    case VK_FORMAT_R32G32B32A32_SFLOAT:
+        return 3;
+    case VK_FORMAT_R32_SFLOAT:
+        return 4;
+    default:
+        return -1;
+    }
+}
+
 } // namespace
 
 FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo& info) {
@@ -33,7 +51,14 @@ FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo&
         {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}};
     v.set_layout_ = set_layout(ctx, bindings, info.name);
     v.layout_ = pipeline_layout(ctx, v.set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT, info.name);
-    v.image_pipeline_ = compute_pipeline(ctx, shaders::verify_comp(), v.layout_.get(), info.name + ".image");
+    v.image_pipelines_[0] = compute_pipeline(ctx, shaders::verify_comp(), v.layout_.get(), info.name + ".rgba8");
+    if (ctx.supports_storage_read_without_format()) // BGRA8 has no GLSL format qualifier
+        v.image_pipelines_[1] = compute_pipeline(ctx, shaders::verify_any_comp(), v.layout_.get(), info.name + ".bgra8");
+    v.image_pipelines_[2] =
+        compute_pipeline(ctx, shaders::verify_rgba16f_comp(), v.layout_.get(), info.name + ".rgba16f");
+    v.image_pipelines_[3] =
+        compute_pipeline(ctx, shaders::verify_rgba32f_comp(), v.layout_.get(), info.name + ".rgba32f");
+    v.image_pipelines_[4] = compute_pipeline(ctx, shaders::verify_r32f_comp(), v.layout_.get(), info.name + ".r32f");
     v.buffer_pipeline_ = compute_pipeline(ctx, shaders::verify_buffer_comp(), v.layout_.get(), info.name + ".buffer");
     v.tally_pipeline_ = compute_pipeline(ctx, shaders::verify_tally_comp(), v.layout_.get(), info.name + ".tally");
     v.delay_pipeline_ = compute_pipeline(ctx, shaders::verify_delay_comp(), v.layout_.get(), info.name + ".delay");
@@ -80,16 +105,27 @@ VkDescriptorSet FrameVerifier::make_set(std::uint32_t binding, const VkDescripto
 }
 
 VkDescriptorSet FrameVerifier::bind(const Image& image) {
-    CUVK_ASSERT(image.format() == VK_FORMAT_R8G8B8A8_UNORM, "the verifier reads RGBA8 images");
+    const int index = verify_format_index(image.format());
+    if (index < 0)
+        core::fail("the verifier reads RGBA8, BGRA8, RGBA16F, RGBA32F and R32F images", info_.name);
+    if (!image_pipelines_[index])
+        core::fail("checking a BGRA8 image needs shaderStorageImageReadWithoutFormat, which " + ctx_->device_name() +
+                       " lacks",
+                   info_.name);
     const VkDescriptorImageInfo info{VK_NULL_HANDLE, image.view(), VK_IMAGE_LAYOUT_GENERAL};
-    bound_.push_back({make_set(0, &info, nullptr), image.extent(), false});
+    bound_.push_back({make_set(0, &info, nullptr), image.extent(), index});
     return bound_.back().set;
+}
+
+bool FrameVerifier::can_check(VkFormat format) const noexcept {
+    const int index = verify_format_index(format);
+    return index >= 0 && image_pipelines_[index];
 }
 
 VkDescriptorSet FrameVerifier::bind(VkBuffer buffer, core::Extent2D words) {
     CUVK_ASSERT(!words.empty(), "the verifier checks a buffer of at least one word");
     const VkDescriptorBufferInfo info{buffer, 0, VkDeviceSize(words.pixels() * sizeof(std::uint32_t))};
-    bound_.push_back({make_set(1, nullptr, &info), words, true});
+    bound_.push_back({make_set(1, nullptr, &info), words, -1});
     return bound_.back().set;
 }
 
@@ -101,7 +137,8 @@ void FrameVerifier::record_check(VkCommandBuffer cmd, VkDescriptorSet binding, s
     // The counts are shared by every check: the previous tally (or the host's zeroing) comes first.
     record_memory_barrier(cmd, compute | VK_PIPELINE_STAGE_2_HOST_BIT, rw | VK_ACCESS_2_HOST_WRITE_BIT, compute, rw);
     const Push push{frame, info_.window, it->extent.width, it->extent.height};
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, it->buffer ? buffer_pipeline_.get() : image_pipeline_.get());
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE,
+                      it->format < 0 ? buffer_pipeline_.get() : image_pipelines_[it->format].get());
     vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding, 0, nullptr);
     vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof push, &push);
     vkCmdDispatch(cmd, (it->extent.width + kGroup - 1) / kGroup, (it->extent.height + kGroup - 1) / kGroup, 1);

@@ -33,6 +33,18 @@ constexpr std::uint32_t kVerifyBuffer[] = {
 constexpr std::uint32_t kVerifyTally[] = {
 #include "verify_tally.comp.inc"
 };
+constexpr std::uint32_t kVerifyAny[] = {
+#include "verify_any.comp.inc"
+};
+constexpr std::uint32_t kVerifyRgba16f[] = {
+#include "verify_rgba16f.comp.inc"
+};
+constexpr std::uint32_t kVerifyRgba32f[] = {
+#include "verify_rgba32f.comp.inc"
+};
+constexpr std::uint32_t kVerifyR32f[] = {
+#include "verify_r32f.comp.inc"
+};
 constexpr std::uint32_t kVerifyDelay[] = {
 #include "verify_delay.comp.inc"
 };
@@ -79,6 +91,18 @@ std::span<const std::uint32_t> verify_buffer_comp() {
 }
 std::span<const std::uint32_t> verify_tally_comp() {
     return kVerifyTally;
+}
+std::span<const std::uint32_t> verify_any_comp() {
+    return kVerifyAny;
+}
+std::span<const std::uint32_t> verify_rgba16f_comp() {
+    return kVerifyRgba16f;
+}
+std::span<const std::uint32_t> verify_rgba32f_comp() {
+    return kVerifyRgba32f;
+}
+std::span<const std::uint32_t> verify_r32f_comp() {
+    return kVerifyR32f;
 }
 std::span<const std::uint32_t> verify_delay_comp() {
     return kVerifyDelay;

@@ -16,6 +16,10 @@ std::span<const std::uint32_t> verify_comp();
 std::span<const std::uint32_t> verify_buffer_comp(); // verify.comp with CHECK_BUFFER
 std::span<const std::uint32_t> verify_tally_comp();
 std::span<const std::uint32_t> verify_delay_comp();
+std::span<const std::uint32_t> verify_any_comp();     // verify.comp for BGRA8 (read without a format qualifier)
+std::span<const std::uint32_t> verify_rgba16f_comp(); // verify.comp per float format
+std::span<const std::uint32_t> verify_rgba32f_comp();
+std::span<const std::uint32_t> verify_r32f_comp();
 std::span<const std::uint32_t> panel_any_comp(); // panel.comp with ANY_FORMAT
 std::span<const std::uint32_t> points_vert();
 std::span<const std::uint32_t> points_frag();

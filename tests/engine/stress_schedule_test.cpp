@@ -25,11 +25,11 @@ TEST(StressSchedule, TheSameSeedGivesTheSameSchedule) {
 // arithmetic differs, shows up as a failure rather than as runs that cannot be repeated from a reported seed.
 TEST(StressSchedule, ASeedsScheduleIsPinned) {
     const std::string expected =
-        "seed 1: 2 phases, 18 frames\n"
-        "  phase 0: binary N=8 producer stream consumer two-queues pacing fence fan-out 1 fan-in 1 image 22x62 "
+        "seed 1: 2 phases, 24 frames\n"
+        "  phase 0: binary N=8 producer stream consumer two-queues pacing fence fan-out 1 fan-in 1 image rgba8 22x62 "
         "frames 10 delays 1\n"
-        "  phase 1: binary N=5 producer streams consumer graphics pacing polling fan-out 1 fan-in 1 buffer 178x56 "
-        "frames 8 delays 2\n";
+        "  phase 1: timeline N=2 producer streams consumer compute pacing polling fan-out 1 fan-in 3 buffer "
+        "1942x250 frames 14 delays 5\n";
     EXPECT_EQ(engine::make_schedule(1, {.phases = 2, .max_frames = 16}).describe(), expected);
 }
 
@@ -57,13 +57,13 @@ TEST(StressSchedule, EveryFieldStaysWithinItsLimits) {
 TEST(StressSchedule, ManySeedsDrawEveryChoice) {
     std::set<std::string> seen;
     for (std::uint64_t seed = 0; seed < 200; ++seed)
-        for (const auto& p : engine::make_schedule(seed).phases) {
+        for (const auto& p : engine::make_schedule(seed, {.all_formats = true}).phases) {
             seen.insert(std::string("sync ") + engine::to_string(p.sync));
             seen.insert(std::string("producer ") + engine::to_string(p.producer));
             seen.insert(std::string("consumer ") + engine::to_string(p.consumer));
             seen.insert(std::string("pacing ") + engine::to_string(p.pacing));
             seen.insert("n " + std::to_string(p.frames_in_flight));
-            seen.insert(p.image ? "image" : "buffer");
+            seen.insert(p.image ? std::string("image ") + engine::to_string(p.format) : std::string("buffer"));
             if (p.wait_before_signal)
                 seen.insert("wait-before-signal");
             if (p.fan_out > 1)
@@ -71,7 +71,7 @@ TEST(StressSchedule, ManySeedsDrawEveryChoice) {
             if (p.fan_in > 1)
                 seen.insert("fan-in");
         }
-    EXPECT_EQ(seen.size(), 2u + 3 + 3 + 3 + 8 + 2 + 3) << "not every choice was drawn";
+    EXPECT_EQ(seen.size(), 2u + 3 + 3 + 3 + 8 + 6 + 3) << "not every choice was drawn"; // 5 image formats + buffer
 }
 
 TEST(StressSchedule, LimitsThatAllowNothingAreUsageErrors) {

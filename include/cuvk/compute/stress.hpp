@@ -4,15 +4,18 @@
 // as a stream launch and as kernel-node parameters for a CUDA graph, so the graph producer runs the same kernels.
 
 #include "cuvk/compute/views.hpp"
+#include "cuvk/core/stress_pattern.hpp"
 
 #include <cstdint>
 #include <cuda_runtime_api.h>
 
 namespace cuvk::compute {
 
-// What one fill writes: core::stress_pattern(frame, x, y) at every (x, y) with row_begin <= y < row_end.
+// What one fill writes at every (x, y) with row_begin <= y < row_end: core::stress_texel(format, frame, x, y) into an
+// image's surface, or core::stress_pattern(frame, x, y) into a buffer's word.
 struct StressFill {
-    SurfaceView image;              // an RGBA8 surface (the word's bytes as R, G, B, A), unless `words` is set
+    SurfaceView image;              // a surface of an image of `format`, unless `words` is set
+    core::StressFormat format = core::StressFormat::rgba8;
     std::uint32_t* words = nullptr; // else a buffer of extent.width x extent.height words, row after row
     core::Extent2D extent;          // of the image or the buffer
     std::uint32_t frame = 0;

@@ -4,6 +4,7 @@
 // no <random> distributions, whose results the standard leaves to each library). describe() prints the seed and
 // every phase, one line each: what a failure report shows so that the run can be repeated with --seed.
 
+#include "cuvk/core/stress_pattern.hpp"
 #include "cuvk/core/types.hpp"
 #include "cuvk/engine/backend.hpp"
 
@@ -31,6 +32,7 @@ enum class HostPacing {
 const char* to_string(StressProducer p);
 const char* to_string(StressConsumer c);
 const char* to_string(HostPacing p);
+const char* to_string(core::StressFormat f);
 
 // One stretch of the run under one configuration.
 struct StressPhase {
@@ -42,7 +44,8 @@ struct StressPhase {
     bool wait_before_signal = false; // timeline only: Vulkan's wait is submitted before CUDA's signal
     std::uint32_t fan_out = 1;       // waits per signal (1..3)
     std::uint32_t fan_in = 1;        // signals one wait joins (1..3)
-    bool image = true;               // an RGBA8 image, else a buffer of words
+    bool image = true;               // an image of `format`, else a buffer of words
+    core::StressFormat format = core::StressFormat::rgba8;
     core::Extent2D extent{256, 256}; // texels (image) or words per row x rows (buffer)
     std::uint32_t frames = 64;
     std::vector<std::uint16_t> producer_delay_us; // per frame: a delay kernel before the write (mostly 0)
@@ -55,6 +58,9 @@ struct StressLimits {
     std::uint32_t max_side = 2048;  // texels or words per side
     std::uint32_t max_delay_us = 2000;
     bool binary = true;   // binary semaphores may be drawn
+    // Image formats other than RGBA8 are drawn too (BGRA8, RGBA16F, RGBA32F, R32F). Off by default until their
+    // stress phases have a clean H200 run (an R32F phase reported corrupt frames there; see docs/stress).
+    bool all_formats = false;
     bool timeline = true; // timeline semaphores may be drawn
 };
 

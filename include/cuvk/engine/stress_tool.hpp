@@ -31,6 +31,7 @@ struct StressToolOptions {
     std::uint32_t iterations = 1;                      // schedules to run (each draws limits.phases phases)
     std::optional<std::chrono::milliseconds> duration; // instead: draw schedules until this much time has passed
     bool quick = false;                                // small schedules and a short churn (CI, smoke runs)
+    bool all_formats = false;                          // schedules draw every shared image format (StressLimits)
     std::string device;                                // Vulkan device selector (render::select_physical_device)
     bool validation = false;                           // the Khronos validation layer (synchronization too)
     std::chrono::milliseconds hang_timeout{30'000};    // no progress this long is a hang (0 = no watchdog)

@@ -2,8 +2,9 @@
 // cuvk::render::FrameVerifier — checks on the GPU that an image or buffer holds exactly the frame it should, with no
 // readback per frame (cuvk-stress; DESIGN.md: every frame verified, nothing crosses PCIe).
 //
-// The producer writes core::stress_pattern(frame, x, y) into every texel (RGBA8 image: the word as R, G, B, A bytes)
-// or word (buffer: `width` words per row). record_check() adds two compute dispatches to a command buffer: the first
+// The producer writes core::stress_texel(format, frame, x, y) into every texel of an image (RGBA8, BGRA8, RGBA16F,
+// RGBA32F or R32F; BGRA8 needs shaderStorageImageReadWithoutFormat) or core::stress_pattern into every word of a
+// buffer (`width` words per row). record_check() adds two compute dispatches to a command buffer: the first
 // sorts every texel into good (the expected frame), old (one of the `window` frames before it) or corrupt, the
 // second turns the counts into the frame's verdict — verified, stale (all old), torn (good and old mixed) or corrupt
 // — and adds it to running totals, which totals() reads once the GPU has finished.
@@ -41,8 +42,10 @@ public:
     FrameVerifier() = default;
     static FrameVerifier create(const Context& ctx, const FrameVerifierInfo& info);
 
-    // Registers an RGBA8 image (STORAGE usage) or a buffer (STORAGE_BUFFER usage) of width x height words.
+    // Registers an image of a format can_check() accepts (STORAGE usage) or a buffer (STORAGE_BUFFER usage) of width x
+    // height words. Throws naming what is missing for another format.
     VkDescriptorSet bind(const Image& image);
+    bool can_check(VkFormat format) const noexcept;
     VkDescriptorSet bind(VkBuffer buffer, core::Extent2D words);
     // Records the check that `binding` holds `frame`. The image must be in GENERAL layout and its writes visible to
     // the compute stage (the caller's barrier), as must the buffer's.
@@ -59,14 +62,15 @@ private:
     struct Bound {
         VkDescriptorSet set = VK_NULL_HANDLE;
         core::Extent2D extent;
-        bool buffer = false;
+        int format = -1; // image pipeline index; -1 = a buffer
     };
     const Context* ctx_ = nullptr;
     FrameVerifierInfo info_;
     // Creation order, destroyed in reverse.
     UniqueDescriptorSetLayout set_layout_;
     UniquePipelineLayout layout_;
-    UniquePipeline image_pipeline_, buffer_pipeline_, tally_pipeline_, delay_pipeline_;
+    UniquePipeline image_pipelines_[5]; // per core::StressFormat
+    UniquePipeline buffer_pipeline_, tally_pipeline_, delay_pipeline_;
     Buffer counts_;
     UniqueDescriptorPool pool_;
     std::vector<Bound> bound_;
