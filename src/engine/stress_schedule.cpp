@@ -59,22 +59,6 @@ const char* to_string(StressConsumer c) {
     return "?";
 }
 
-const char* to_string(core::StressFormat f) {
-    switch (f) {
-    case core::StressFormat::rgba8:
-        return "rgba8";
-    case core::StressFormat::bgra8:
-        return "bgra8";
-    case core::StressFormat::rgba16f:
-        return "rgba16f";
-    case core::StressFormat::rgba32f:
-        return "rgba32f";
-    case core::StressFormat::r32f:
-        return "r32f";
-    }
-    return "?";
-}
-
 const char* to_string(HostPacing p) {
     switch (p) {
     case HostPacing::fence:
@@ -144,8 +128,7 @@ std::string StressSchedule::describe() const {
             << to_string(p.producer) << " consumer " << to_string(p.consumer) << " pacing " << to_string(p.pacing)
             << (p.wait_before_signal ? " wait-before-signal" : "") << " fan-out " << p.fan_out << " fan-in " << p.fan_in
             << " " << (p.image ? std::string("image ") + to_string(p.format) + " " : std::string("buffer "))
-            << core::to_string(p.extent) << " frames " << p.frames
-            << " delays " << delayed << "\n";
+            << core::to_string(p.extent) << " frames " << p.frames << " delays " << delayed << "\n";
     }
     return out.str();
 }

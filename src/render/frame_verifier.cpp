@@ -53,7 +53,8 @@ FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo&
     v.layout_ = pipeline_layout(ctx, v.set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT, info.name);
     v.image_pipelines_[0] = compute_pipeline(ctx, shaders::verify_comp(), v.layout_.get(), info.name + ".rgba8");
     if (ctx.supports_storage_read_without_format()) // BGRA8 has no GLSL format qualifier
-        v.image_pipelines_[1] = compute_pipeline(ctx, shaders::verify_any_comp(), v.layout_.get(), info.name + ".bgra8");
+        v.image_pipelines_[1] =
+            compute_pipeline(ctx, shaders::verify_any_comp(), v.layout_.get(), info.name + ".bgra8");
     v.image_pipelines_[2] =
         compute_pipeline(ctx, shaders::verify_rgba16f_comp(), v.layout_.get(), info.name + ".rgba16f");
     v.image_pipelines_[3] =

@@ -26,6 +26,37 @@ std::vector<std::uint32_t> words(std::uint32_t frame, std::uint32_t split = ~0u,
     return w;
 }
 
+// Copies `words` into `image` through `staging` (UNDEFINED -> GENERAL, visible to compute) and records the verifier's
+// check of `frame` after it, then waits.
+void upload_and_check(const render::Context& ctx, const render::Image& image, const render::Buffer& staging,
+                      const std::vector<std::uint32_t>& words, const render::FrameVerifier& verifier,
+                      VkDescriptorSet set, std::uint32_t frame) {
+    std::memcpy(staging.mapped().data(), words.data(), words.size() * 4);
+    render::submit_and_wait(
+        ctx,
+        [&](VkCommandBuffer cmd) {
+            render::record_barrier(cmd, {.image = image.get(),
+                                         .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                                         .src_access = VK_ACCESS_2_MEMORY_READ_BIT,
+                                         .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                         .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                         .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
+                                         .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
+            const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                                           .imageExtent = {kExtent.width, kExtent.height, 1}};
+            vkCmdCopyBufferToImage(cmd, staging.get(), image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+            render::record_barrier(cmd, {.image = image.get(),
+                                         .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                         .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                         .dst_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                         .dst_access = VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
+                                         .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                         .new_layout = VK_IMAGE_LAYOUT_GENERAL});
+            verifier.record_check(cmd, set, frame);
+        },
+        "verify.image");
+}
+
 } // namespace
 
 class FrameVerifierTest : public test::VulkanTest {
@@ -47,31 +78,7 @@ protected:
 
     // Uploads `w` into the image and checks it against `frame`.
     void check_image(const std::vector<std::uint32_t>& w, std::uint32_t frame) {
-        std::memcpy(staging_.mapped().data(), w.data(), w.size() * 4);
-        render::submit_and_wait(
-            ctx(),
-            [&](VkCommandBuffer cmd) {
-                render::record_barrier(cmd, {.image = image_.get(),
-                                             .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                             .src_access = VK_ACCESS_2_MEMORY_READ_BIT,
-                                             .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                             .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                             .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                                             .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-                const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                               .imageExtent = {kExtent.width, kExtent.height, 1}};
-                vkCmdCopyBufferToImage(cmd, staging_.get(), image_.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1,
-                                       &region);
-                render::record_barrier(cmd, {.image = image_.get(),
-                                             .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                             .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                             .dst_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                             .dst_access = VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
-                                             .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                                             .new_layout = VK_IMAGE_LAYOUT_GENERAL});
-                verifier_.record_check(cmd, image_set_, frame);
-            },
-            "verify.image");
+        upload_and_check(ctx(), image_, staging_, w, verifier_, image_set_, frame);
     }
 
     void check_buffer(const std::vector<std::uint32_t>& w, std::uint32_t frame) {
@@ -127,19 +134,7 @@ TEST_F(FrameVerifierTest, AForeignWordOrAFrameBeyondTheWindowIsCorrupt) {
 // older frame is stale, a mix torn, one flipped bit corrupt. BGRA8 needs reading without a format qualifier; a device
 // without it is refused by bind() with the reason.
 std::string format_name(const ::testing::TestParamInfo<core::StressFormat>& info) {
-    switch (info.param) {
-    case core::StressFormat::rgba8:
-        return "rgba8";
-    case core::StressFormat::bgra8:
-        return "bgra8";
-    case core::StressFormat::rgba16f:
-        return "rgba16f";
-    case core::StressFormat::rgba32f:
-        return "rgba32f";
-    case core::StressFormat::r32f:
-        return "r32f";
-    }
-    return "unknown";
+    return core::to_string(info.param);
 }
 
 class FrameVerifierFormatTest : public test::VulkanTest, public ::testing::WithParamInterface<core::StressFormat> {};
@@ -152,13 +147,16 @@ TEST_P(FrameVerifierFormatTest, EveryVerdictForThisFormat) {
     auto verifier = render::FrameVerifier::create(ctx(), {.window = 4});
     if (!verifier.can_check(vk_format))
         GTEST_SKIP() << ctx().device_name() << " cannot read this format without a format qualifier";
-    const auto image = render::Image::create(
-        ctx(), {.extent = kExtent, .format = vk_format,
-                .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, .name = "verify.format"});
+    const auto image =
+        render::Image::create(ctx(), {.extent = kExtent,
+                                      .format = vk_format,
+                                      .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+                                      .name = "verify.format"});
     const VkDescriptorSet set = verifier.bind(image);
     const std::uint32_t n = core::stress_texel_words(format);
     const auto staging = render::Buffer::create(
-        ctx(), {.size = kExtent.pixels() * n * 4, .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+        ctx(), {.size = kExtent.pixels() * n * 4,
+                .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
                 .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
                 .name = "verify.format.staging"});
     // Texels of `frame`, rows from `split` on of `other`, one bit flipped at `flip` (a word index) when asked.
@@ -171,31 +169,7 @@ TEST_P(FrameVerifierFormatTest, EveryVerdictForThisFormat) {
                     w.push_back(core::stress_texel(format, y >= split ? other : frame, x, y, i));
         if (flip < w.size())
             w[flip] ^= 1u << 4; // a mantissa bit for the floats, a colour bit for UNORM8
-        std::memcpy(staging.mapped().data(), w.data(), w.size() * 4);
-        render::submit_and_wait(
-            ctx(),
-            [&](VkCommandBuffer cmd) {
-                render::record_barrier(cmd, {.image = image.get(),
-                                             .src_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-                                             .src_access = VK_ACCESS_2_MEMORY_READ_BIT,
-                                             .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                             .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                             .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                                             .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-                const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                               .imageExtent = {kExtent.width, kExtent.height, 1}};
-                vkCmdCopyBufferToImage(cmd, staging.get(), image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1,
-                                       &region);
-                render::record_barrier(cmd, {.image = image.get(),
-                                             .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                             .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                             .dst_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                             .dst_access = VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
-                                             .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                                             .new_layout = VK_IMAGE_LAYOUT_GENERAL});
-                verifier.record_check(cmd, set, expected_frame);
-            },
-            "verify.format");
+        upload_and_check(ctx(), image, staging, w, verifier, set, expected_frame);
         return verifier.totals();
     };
     EXPECT_EQ(check(7, 7).verified, 1u);

@@ -14,7 +14,7 @@ namespace cuvk::compute {
 // What one fill writes at every (x, y) with row_begin <= y < row_end: core::stress_texel(format, frame, x, y) into an
 // image's surface, or core::stress_pattern(frame, x, y) into a buffer's word.
 struct StressFill {
-    SurfaceView image;              // a surface of an image of `format`, unless `words` is set
+    SurfaceView image; // a surface of an image of `format`, unless `words` is set
     core::StressFormat format = core::StressFormat::rgba8;
     std::uint32_t* words = nullptr; // else a buffer of extent.width x extent.height words, row after row
     core::Extent2D extent;          // of the image or the buffer

@@ -40,6 +40,10 @@ constexpr std::uint32_t stress_halves(std::uint32_t word) {
 
 // The texel formats cuvk shares, as the stress tool writes and checks them.
 enum class StressFormat : std::uint32_t { rgba8, bgra8, rgba16f, rgba32f, r32f };
+constexpr const char* to_string(StressFormat f) {
+    constexpr const char* names[] = {"rgba8", "bgra8", "rgba16f", "rgba32f", "r32f"};
+    return std::uint32_t(f) < 5 ? names[std::uint32_t(f)] : "?";
+}
 constexpr std::uint32_t stress_texel_words(StressFormat f) {
     return f == StressFormat::rgba32f ? 4u : f == StressFormat::rgba16f ? 2u : 1u;
 }

@@ -32,7 +32,7 @@ enum class HostPacing {
 const char* to_string(StressProducer p);
 const char* to_string(StressConsumer c);
 const char* to_string(HostPacing p);
-const char* to_string(core::StressFormat f);
+using core::to_string; // core::StressFormat's
 
 // One stretch of the run under one configuration.
 struct StressPhase {
@@ -57,7 +57,7 @@ struct StressLimits {
     std::uint32_t max_frames = 256; // per phase
     std::uint32_t max_side = 2048;  // texels or words per side
     std::uint32_t max_delay_us = 2000;
-    bool binary = true;   // binary semaphores may be drawn
+    bool binary = true; // binary semaphores may be drawn
     // Image formats other than RGBA8 are drawn too (BGRA8, RGBA16F, RGBA32F, R32F). Off by default until their
     // stress phases have a clean H200 run (an R32F phase reported corrupt frames there; see docs/stress).
     bool all_formats = false;
