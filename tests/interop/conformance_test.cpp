@@ -2,6 +2,8 @@
 // every shared format (lavapipe exports and imports memory fds), and a driver without exportable semaphores (lavapipe)
 // says so, naming the extension, rather than skipping the check (export, and temporary and permanent imports).
 
+#include "cuda_checks.hpp"
+#include "cuvk/core/error.hpp"
 #include "cuvk/interop/conformance.hpp"
 #include "cuvk/interop/exported_semaphore.hpp"
 #include "support/vk_fixture.hpp"
@@ -35,4 +37,21 @@ TEST_F(ConformanceTest, EveryCheckHasAnOutcomeAndMemorySharingWorks) {
     second->wait_idle();
     const auto messages = second->take_validation_messages();
     EXPECT_TRUE(messages.empty()) << "second device:\n" << test::format_messages(messages);
+}
+
+// The matrix's checker can fail: a check that finds a difference, or whose call fails, is reported failed with what
+// happened; only an empty answer is "supported".
+TEST(ConformanceCheck, ADifferenceOrAFailedCallIsReportedFailed) {
+    const auto differs = interop::detail::run_check("differs", [] { return std::string("bytes differ at 12"); });
+    EXPECT_EQ(differs.outcome, interop::Conformance::failed);
+    EXPECT_EQ(differs.detail, "bytes differ at 12");
+    const auto throws = interop::detail::run_check("throws", []() -> std::string { core::fail("no memory", "obj"); });
+    EXPECT_EQ(throws.outcome, interop::Conformance::failed);
+    EXPECT_NE(throws.detail.find("no memory"), std::string::npos) << throws.detail;
+    EXPECT_EQ(interop::detail::run_check("fine", [] { return std::string(); }).outcome,
+              interop::Conformance::supported);
+    interop::ConformanceReport report;
+    report.checks = {differs, throws};
+    EXPECT_EQ(report.count(interop::Conformance::failed), 2u);
+    EXPECT_NE(report.describe().find("FAILED  differs: bytes differ at 12"), std::string::npos) << report.describe();
 }
