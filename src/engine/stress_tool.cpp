@@ -6,6 +6,7 @@
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -156,6 +157,11 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     info.sync_validation = options.validation;
     info.device = options.device;
     info.compute_queue = true;
+    // Validation and driver messages are counted in the report; their text goes to the caller's log.
+    info.log = [&options](core::LogLevel level, std::string_view text) {
+        if (options.log)
+            options.log(std::string("vulkan ") + core::to_string(level) + ": " + std::string(text));
+    };
     const auto ctx = render::Context::create(info);
     render::ContextInfo second_info = info;
     second_info.compute_queue = false;
@@ -177,15 +183,17 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     const interop::CudaDevice* cuda_ptr = cuda ? &*cuda : nullptr;
 
     std::optional<StressRunner> runner;
+    std::atomic<const StressRunner*> probed{nullptr}; // what the watchdog's thread may read
     std::unique_ptr<Watchdog> watchdog;
     if (options.hang_timeout.count() > 0)
-        watchdog = std::make_unique<Watchdog>(
-            WatchdogInfo{.timeout = options.hang_timeout,
-                         .probe = [&]() -> std::string {
-                             return "seed " + std::to_string(options.seed) + "; " +
-                                    (runner ? runner->probe() : std::string("no stress phase started yet"));
-                         },
-                         .on_hang = options.on_hang});
+        watchdog = std::make_unique<Watchdog>(WatchdogInfo{.timeout = options.hang_timeout,
+                                                           .probe = [&]() -> std::string {
+                                                               const StressRunner* r = probed.load();
+                                                               return "seed " + std::to_string(options.seed) + "; " +
+                                                                      (r ? r->probe()
+                                                                         : std::string("no stress phase started yet"));
+                                                           },
+                                                           .on_hang = options.on_hang});
     auto progress = [&](const char* step) {
         if (watchdog)
             watchdog->progress(step);
@@ -257,6 +265,7 @@ StressReport run_stress_tool(const StressToolOptions& options) {
                                      .stop = stopping,
                                      .drop_wait = options.drop_wait,
                                      .withhold_signal = options.withhold_signal});
+        probed.store(&*runner);
         StressLimits limits;
         limits.all_formats = options.all_formats;
         if (options.duration) { // a qualification run: long phases, so that semaphore pairs dominate set-up
@@ -295,6 +304,7 @@ StressReport run_stress_tool(const StressToolOptions& options) {
     }
     progress("done");
     report.stopped = stopping();
+    probed.store(nullptr);
     watchdog.reset(); // its probe reads the runner
     runner.reset();   // before the contexts
     return report;
