@@ -45,6 +45,15 @@ constexpr std::uint32_t kVerifyRgba32f[] = {
 constexpr std::uint32_t kVerifyR32f[] = {
 #include "verify_r32f.comp.inc"
 };
+constexpr std::uint32_t kSplat[] = {
+#include "splat.comp.inc"
+};
+constexpr std::uint32_t kSplatResolve[] = {
+#include "splat_resolve.comp.inc"
+};
+constexpr std::uint32_t kSplatResolveAny[] = {
+#include "splat_resolve_any.comp.inc"
+};
 constexpr std::uint32_t kVerifyDelay[] = {
 #include "verify_delay.comp.inc"
 };
@@ -103,6 +112,15 @@ std::span<const std::uint32_t> verify_rgba32f_comp() {
 }
 std::span<const std::uint32_t> verify_r32f_comp() {
     return kVerifyR32f;
+}
+std::span<const std::uint32_t> splat_comp() {
+    return kSplat;
+}
+std::span<const std::uint32_t> splat_resolve_comp() {
+    return kSplatResolve;
+}
+std::span<const std::uint32_t> splat_resolve_any_comp() {
+    return kSplatResolveAny;
 }
 std::span<const std::uint32_t> verify_delay_comp() {
     return kVerifyDelay;

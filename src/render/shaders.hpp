@@ -16,6 +16,9 @@ std::span<const std::uint32_t> verify_comp();
 std::span<const std::uint32_t> verify_buffer_comp(); // verify.comp with CHECK_BUFFER
 std::span<const std::uint32_t> verify_tally_comp();
 std::span<const std::uint32_t> verify_delay_comp();
+std::span<const std::uint32_t> splat_comp();
+std::span<const std::uint32_t> splat_resolve_comp();
+std::span<const std::uint32_t> splat_resolve_any_comp(); // splat_resolve.comp with ANY_FORMAT
 std::span<const std::uint32_t> verify_any_comp();     // verify.comp for BGRA8 (read without a format qualifier)
 std::span<const std::uint32_t> verify_rgba16f_comp(); // verify.comp per float format
 std::span<const std::uint32_t> verify_rgba32f_comp();
