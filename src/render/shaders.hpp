@@ -19,8 +19,8 @@ std::span<const std::uint32_t> verify_delay_comp();
 std::span<const std::uint32_t> splat_comp();
 std::span<const std::uint32_t> splat_resolve_comp();
 std::span<const std::uint32_t> splat_resolve_any_comp(); // splat_resolve.comp with ANY_FORMAT
-std::span<const std::uint32_t> verify_any_comp();     // verify.comp for BGRA8 (read without a format qualifier)
-std::span<const std::uint32_t> verify_rgba16f_comp(); // verify.comp per float format
+std::span<const std::uint32_t> verify_any_comp();        // verify.comp for BGRA8 (read without a format qualifier)
+std::span<const std::uint32_t> verify_rgba16f_comp();    // verify.comp per float format
 std::span<const std::uint32_t> verify_rgba32f_comp();
 std::span<const std::uint32_t> verify_r32f_comp();
 std::span<const std::uint32_t> panel_any_comp(); // panel.comp with ANY_FORMAT
