@@ -94,13 +94,7 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
         {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings},
         {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings},
     };
-    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .maxSets = 2 * info.max_bindings,
-                                               .poolSizeCount = 3,
-                                               .pPoolSizes = sizes};
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorPool(dev, &pool_info, nullptr, &pool), info.name);
-    c.pool_ = UniqueDescriptorPool(pool, {dev});
+    c.pool_ = descriptor_pool(ctx, sizes, 2 * info.max_bindings, info.name);
     return c;
 }
 

@@ -71,13 +71,7 @@ FrameVerifier FrameVerifier::create(const Context& ctx, const FrameVerifierInfo&
     std::memset(v.counts_.mapped().data(), 0, v.counts_.mapped().size());
     const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings},
                                           {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings}};
-    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .maxSets = info.max_bindings,
-                                               .poolSizeCount = 2,
-                                               .pPoolSizes = sizes};
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorPool(ctx.device(), &pool_info, nullptr, &pool), info.name);
-    v.pool_ = UniqueDescriptorPool(pool, {ctx.device()});
+    v.pool_ = descriptor_pool(ctx, sizes, info.max_bindings, info.name);
     return v;
 }
 

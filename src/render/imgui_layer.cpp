@@ -163,14 +163,7 @@ std::unique_ptr<ImGuiLayer> ImGuiLayer::create(const Context& ctx, const ImGuiLa
     }
 
     const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 16}};
-    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
-                                               .maxSets = 16,
-                                               .poolSizeCount = 1,
-                                               .pPoolSizes = sizes};
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorPool(dev, &pool_info, nullptr, &pool), info.name);
-    out->pool_ = UniqueDescriptorPool(pool, {dev});
+    out->pool_ = descriptor_pool(ctx, sizes, 16, info.name, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT);
 
     // The panel image's pass: cleared to transparent black, Dear ImGui draws over it.
     out->panel_pass_ = {make_pass(ctx, VK_FORMAT_R8G8B8A8_UNORM, VK_ATTACHMENT_LOAD_OP_CLEAR, info.name + ".panel"),
@@ -190,13 +183,8 @@ std::unique_ptr<ImGuiLayer> ImGuiLayer::create(const Context& ctx, const ImGuiLa
                                                VK_SHADER_STAGE_FRAGMENT_BIT, nullptr};
     out->set_layout_ = set_layout(ctx, {&binding, 1}, info.name);
     const VkDescriptorPoolSize blend_sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1}};
-    const VkDescriptorPoolCreateInfo blend_pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                                     .maxSets = 1,
-                                                     .poolSizeCount = 1,
-                                                     .pPoolSizes = blend_sizes};
-    CUVK_VK(vkCreateDescriptorPool(dev, &blend_pool_info, nullptr, &pool), info.name);
-    out->blend_pool_ = UniqueDescriptorPool(pool, {dev});
-    out->panel_set_ = allocate_set(ctx, pool, out->set_layout_.get(), info.name);
+    out->blend_pool_ = descriptor_pool(ctx, blend_sizes, 1, info.name);
+    out->panel_set_ = allocate_set(ctx, out->blend_pool_.get(), out->set_layout_.get(), info.name);
     out->blend_layout_ = pipeline_layout(ctx, out->set_layout_.get(), 0, 0, info.name);
     const VkPipelineLayout layout = out->blend_layout_.get();
     out->compute_blend_ = info.format == VK_FORMAT_R8G8B8A8_UNORM ||
@@ -285,7 +273,6 @@ void ImGuiLayer::make_panel(core::Extent2D extent) {
 }
 
 void ImGuiLayer::make_compute_blend() {
-    const VkDevice dev = ctx_.device();
     const VkDescriptorSetLayoutBinding bindings[] = {
         {0, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
         {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr}};
@@ -298,13 +285,7 @@ void ImGuiLayer::make_compute_blend() {
     constexpr std::uint32_t kMaxTargets = 16; // swapchains hold a handful of images
     const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, kMaxTargets},
                                           {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, kMaxTargets}};
-    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .maxSets = kMaxTargets,
-                                               .poolSizeCount = 2,
-                                               .pPoolSizes = sizes};
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorPool(dev, &pool_info, nullptr, &pool), info_.name);
-    compute_pool_ = UniqueDescriptorPool(pool, {dev});
+    compute_pool_ = descriptor_pool(ctx_, sizes, kMaxTargets, info_.name);
 }
 
 void ImGuiLayer::make_framebuffers(std::span<const Image* const> targets) {

@@ -45,6 +45,19 @@ UniquePipelineLayout pipeline_layout(const Context& ctx, VkDescriptorSetLayout s
     return UniquePipelineLayout(layout, {ctx.device()});
 }
 
+UniqueDescriptorPool descriptor_pool(const Context& ctx, std::span<const VkDescriptorPoolSize> sizes,
+                                     std::uint32_t max_sets, const std::string& name,
+                                     VkDescriptorPoolCreateFlags flags) {
+    const VkDescriptorPoolCreateInfo info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+                                          .flags = flags,
+                                          .maxSets = max_sets,
+                                          .poolSizeCount = std::uint32_t(sizes.size()),
+                                          .pPoolSizes = sizes.data()};
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateDescriptorPool(ctx.device(), &info, nullptr, &pool), name);
+    return UniqueDescriptorPool(pool, {ctx.device()});
+}
+
 VkDescriptorSet allocate_set(const Context& ctx, VkDescriptorPool pool, VkDescriptorSetLayout layout,
                              const std::string& name) {
     const VkDescriptorSetAllocateInfo alloc{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,

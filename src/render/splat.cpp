@@ -46,13 +46,7 @@ SplatPass SplatPass::create(const Context& ctx, const SplatPassInfo& info) {
                                     .name = info.name + ".accum"});
     const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings},
                                           {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings}};
-    const VkDescriptorPoolCreateInfo pool_info{.sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-                                               .maxSets = info.max_bindings,
-                                               .poolSizeCount = 2,
-                                               .pPoolSizes = sizes};
-    VkDescriptorPool pool = VK_NULL_HANDLE;
-    CUVK_VK(vkCreateDescriptorPool(ctx.device(), &pool_info, nullptr, &pool), info.name);
-    s.pool_ = UniqueDescriptorPool(pool, {ctx.device()});
+    s.pool_ = descriptor_pool(ctx, sizes, info.max_bindings, info.name);
     return s;
 }
 
