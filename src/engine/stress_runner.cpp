@@ -11,6 +11,7 @@
 #include "cuvk/interop/shared_semaphore.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
+#include "producer.hpp"
 
 #include <algorithm>
 #include <mutex>
@@ -59,21 +60,12 @@ struct GraphExec {
     std::vector<cudaGraphNode_t> fills, signals;
 };
 
-VkFormat stress_vk_format(core::StressFormat f) {
-    switch (f) {
-    case core::StressFormat::rgba8:
-        return VK_FORMAT_R8G8B8A8_UNORM;
-    case core::StressFormat::bgra8:
-        return VK_FORMAT_B8G8R8A8_UNORM;
-    case core::StressFormat::rgba16f:
-        return VK_FORMAT_R16G16B16A16_SFLOAT;
-    case core::StressFormat::rgba32f:
-        return VK_FORMAT_R32G32B32A32_SFLOAT;
-    case core::StressFormat::r32f:
-        return VK_FORMAT_R32_SFLOAT;
-    }
-    return VK_FORMAT_UNDEFINED;
-}
+// core::StressFormat names the formats compute::PixelFormat names, in the same order (core knows no compute).
+static_assert(std::uint32_t(core::StressFormat::rgba8) == std::uint32_t(compute::PixelFormat::rgba8) &&
+              std::uint32_t(core::StressFormat::bgra8) == std::uint32_t(compute::PixelFormat::bgra8) &&
+              std::uint32_t(core::StressFormat::rgba16f) == std::uint32_t(compute::PixelFormat::rgba16f) &&
+              std::uint32_t(core::StressFormat::rgba32f) == std::uint32_t(compute::PixelFormat::rgba32f) &&
+              std::uint32_t(core::StressFormat::r32f) == std::uint32_t(compute::PixelFormat::r32f));
 
 // Rows of part i of `parts` over `height` rows.
 std::pair<std::uint32_t, std::uint32_t> part_rows(std::uint32_t i, std::uint32_t parts, std::uint32_t height) {
@@ -207,7 +199,7 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
             ctx_,
             {.max_bindings = N, .window = 16, .name = name + ".verifier" + std::to_string(q)}); // 16 frames back: stale
     }
-    const VkFormat vk_format = stress_vk_format(phase.format);
+    const VkFormat vk_format = engine::vk_format(compute::PixelFormat(std::uint32_t(phase.format)));
     if (phase.image && !o.verifiers[0].can_check(vk_format)) {
         result.not_supported = std::string("checking ") + to_string(phase.format) +
                                " images needs shaderStorageImageReadWithoutFormat, which " + ctx_.device_name() +
