@@ -125,8 +125,15 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
         }
         const bool fired = core::FaultInjection::fired();
         core::FaultInjection::disarm();
-        if (!fired)
-            break; // the workload made fewer calls this time: the sweep is past its end
+        if (!fired) {
+            // The workload made fewer calls this time: past the sweep's end when it finished, but when it failed by
+            // itself, what an earlier injected failure did broke the driver or the process for the runs after it.
+            if (ended != "no error reached the caller")
+                result.problems.push_back("call " + std::to_string(n) + ": the run failed by itself (" +
+                                          ended.substr(0, 200) + ") after the injected failure at call " +
+                                          std::to_string(n - info.stride) + "; the sweep stopped there");
+            break;
+        }
         ++result.injected;
         if (ended == "no error reached the caller")
             ++result.handled;
@@ -146,7 +153,11 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
     }
     progress("fault sweep: final clean run");
     std::vector<std::string> final_messages;
-    info.workload(final_messages);
+    try {
+        info.workload(final_messages);
+    } catch (const std::exception& e) { // the process cannot do after the sweep what it did before it
+        result.problems.push_back(std::string("final clean run failed: ") + e.what());
+    }
     settle(measure().fds);
     for (const auto& s : suspects)
         result.problems.push_back("call " + std::to_string(s.call) + " (" + s.ended + "): fds left open (" +

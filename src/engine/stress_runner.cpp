@@ -213,8 +213,7 @@ StressPhaseResult StressRunner::run(const StressPhase& phase, std::uint32_t inde
         if (phase.image) {
             slot.image = interop::SharedImage::create(ctx_, cuda_,
                                                       {.extent = phase.extent,
-                                                       .format = VK_FORMAT_R8G8B8A8_UNORM,
-                                                       .usage = VK_IMAGE_USAGE_STORAGE_BIT,
+                                                       .format = vk_format, // the library's default usage
                                                        .name = slot_name});
             for (int q = 0; q < 2; ++q)
                 slot.set[q] = o.verifiers[q].bind(slot.image.image());

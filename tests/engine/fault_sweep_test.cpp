@@ -3,6 +3,7 @@
 // object left alive (the validation layer's object tracker speaks when a device is destroyed with objects alive). The
 // sweep can fail: a workload that keeps an fd open when it fails is reported, call by call.
 
+#include "cuvk/core/error.hpp"
 #include "cuvk/core/fault_injection.hpp"
 #include "cuvk/engine/fault_sweep.hpp"
 
@@ -38,4 +39,29 @@ TEST(FaultSweep, AnFdLeftOpenOnFailureIsReported) {
     std::cout << result.describe() << "\n";
     EXPECT_NE(result.describe().find("fds left open"), std::string::npos) << result.describe();
     EXPECT_EQ(result.problems.size(), result.errors) << result.describe(); // each injected run leaked one
+}
+
+TEST(FaultSweep, ARunBrokenByAnEarlierInjectedFailureIsReported) {
+    if (!core::FaultInjection::available())
+        GTEST_SKIP() << "built with CUVK_FAULT_INJECTION=OFF";
+    // As a driver that an injected failure leaves unusable: after the first failure every run fails by itself.
+    bool broken = false;
+    const auto inner = engine::sharing_workload("", false);
+    const auto result = engine::run_fault_sweep({.workload =
+                                                     [&](std::vector<std::string>& messages) {
+                                                         if (broken)
+                                                             core::fail("the device is gone");
+                                                         try {
+                                                             inner(messages);
+                                                         } catch (const core::Error&) {
+                                                             broken = true;
+                                                             throw;
+                                                         }
+                                                     },
+                                                 .stride = 10});
+    std::cout << result.describe() << "\n";
+    EXPECT_EQ(result.injected, 1u);
+    EXPECT_NE(result.describe().find("the device is gone) after the injected failure at call 1;"), std::string::npos)
+        << result.describe();
+    EXPECT_NE(result.describe().find("final clean run failed"), std::string::npos) << result.describe();
 }

@@ -1,6 +1,7 @@
 // The compute splat draws particles as the raster path does (lavapipe in CI): the same PointVertex buffer through
 // PointsPass (additive UNORM8 blending) and through SplatPass (atomic sums, resolved) gives the same image — points on
 // pixel centres, overlapping points that saturate, points outside the clip volume, and an area offset in the target.
+// On lavapipe the two are equal bit for bit; elsewhere blending may round differently where points meet (compare()).
 // The comparison can fail: one added point is seen.
 
 #include "cuvk/compute/simulation.hpp"
@@ -10,6 +11,7 @@
 #include "cuvk/render/splat.hpp"
 #include "support/vk_fixture.hpp"
 
+#include <cstdlib>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <iostream>
@@ -111,6 +113,31 @@ std::size_t differing_pixels(const render::Pixels& a, const render::Pixels& b) {
     return n;
 }
 
+// Pixels lit in one image and not in the other (a point drawn at another pixel), and pixels whose channels differ by
+// more than `rounding`. Blending's rounding is the driver's choice (Vulkan blends "with at least the precision of the
+// format": lavapipe rounds each point's colour to UNORM8 as the splat does, NVIDIA adds it unrounded), so where
+// several points meet a channel may differ by about one per point; where a point lands may not.
+struct Comparison {
+    std::size_t moved = 0, beyond_rounding = 0, exact = 0;
+};
+Comparison compare(const render::Pixels& raster, const render::Pixels& splat, int rounding) {
+    Comparison c;
+    for (std::size_t i = 0; i < raster.bytes.size(); i += 4) {
+        const auto* r = &raster.bytes[i];
+        const auto* s = &splat.bytes[i];
+        const bool lit_r = r[0] | r[1] | r[2] | r[3], lit_s = s[0] | s[1] | s[2] | s[3];
+        c.exact += std::memcmp(r, s, 4) != 0;
+        c.moved += lit_r != lit_s;
+        bool beyond = false;
+        for (int k = 0; k < 4; ++k)
+            beyond |= std::abs(int(r[k]) - int(s[k])) > rounding;
+        c.beyond_rounding += beyond;
+    }
+    std::cout << c.exact << " of " << raster.bytes.size() / 4 << " pixels differ, " << c.moved << " lit in one only, "
+              << c.beyond_rounding << " by more than " << rounding << " per channel\n";
+    return c;
+}
+
 } // namespace
 
 TEST_F(SplatTest, PointsOnPixelCentresGiveTheRasterImage) {
@@ -128,7 +155,11 @@ TEST_F(SplatTest, PointsOnPixelCentresGiveTheRasterImage) {
     points.push_back({0.0f, 0.0f, -0.5f, rgba(255, 255, 255, 255)}); // behind the near plane: clipped
     points.push_back({1.5f, 0.0f, 0.5f, rgba(255, 255, 255, 255)});  // right of the area: clipped
     const auto [raster, splat] = draw_both(points);
-    EXPECT_EQ(differing_pixels(raster, splat), 0u);
+    const auto c = compare(raster, splat, 2); // at most two points per pixel here, and one that saturates
+    EXPECT_EQ(c.moved, 0u);
+    EXPECT_EQ(c.beyond_rounding, 0u);
+    if (ctx().device_name().find("llvmpipe") != std::string::npos)
+        EXPECT_EQ(c.exact, 0u) << "lavapipe rounds each point as the splat does";
     const std::size_t saturated = (std::size_t(kArea.offset.y) + 4) * kTarget.width + kArea.offset.x + 3;
     EXPECT_EQ(splat.bytes[saturated * 4 + 0], 255) << "six times 200 saturates";
     EXPECT_EQ(splat.bytes[0 + 3], 0) << "outside the area the target is untouched";
@@ -143,8 +174,9 @@ TEST_F(SplatTest, RandomPointsGiveTheRasterImageAndAnAddedPointIsSeen) {
     const auto [raster, splat] = draw_both(points);
     // The shader snaps positions to the rasteriser's sub-pixel grid as the rasteriser does; a driver whose snapping
     // or tie rule differs may still move a rare point by a pixel.
-    EXPECT_LE(differing_pixels(raster, splat), raster.bytes.size() / 4 / 1000) << "at most 0.1% of pixels";
-    std::cout << differing_pixels(raster, splat) << " of " << raster.bytes.size() / 4 << " pixels differ\n";
+    const auto c = compare(raster, splat, 4);
+    EXPECT_LE(c.moved, raster.bytes.size() / 4 / 1000) << "at most 0.1% of pixels";
+    EXPECT_LE(c.beyond_rounding, raster.bytes.size() / 4 / 1000) << "at most 0.1% of pixels";
     auto moved = points;
     const auto [x, y] = centre(40, 30);
     moved.push_back({x, y, 0.5f, rgba(255, 0, 0, 255)});
