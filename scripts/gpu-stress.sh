@@ -4,13 +4,13 @@
 # exit 3), a quick run with synchronization validation, and one under each compute-sanitizer tool (a missing tool is
 # a failure). Logs go to $OUT; each step runs even if one before it failed.
 #   MINUTES=10 bash scripts/gpu-stress.sh     # instead: the qualification run (every part; the schedules get what
-#                                             # remains of MINUTES after about 75 s of the other parts), report in $OUT
+#                                             # remains of MINUTES after about 55 s of the other parts), report in $OUT
 set -u
 s=build-gpu/cuvk-stress
 cs=/usr/local/cuda/bin/compute-sanitizer
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
 if [ -n "${MINUTES:-}" ]; then
-  timeout $((MINUTES * 60 + 20)) $s --duration $((MINUTES * 60 - 75)) --injection-stride 4 --seed "${SEED:-20261203}" \
+  timeout $((MINUTES * 60 + 20)) $s --duration $((MINUTES * 60 - 55)) --injection-stride 4 --seed "${SEED:-20261203}" \
     --report "$OUT/stress-${MINUTES}min.json" > "$OUT/stress-${MINUTES}min.log" 2>&1
   echo "stress ${MINUTES} min rc=$?"; tail -3 "$OUT/stress-${MINUTES}min.log"
   exit 0

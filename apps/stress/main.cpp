@@ -50,8 +50,14 @@ int main(int argc, char** argv) {
                                 ->check(CLI::PositiveNumber)
                                 ->excludes(iterations);
     app.add_flag("--quick", options.quick, "small schedules and a short churn (a smoke run)");
-    app.add_flag("--all-formats", options.all_formats,
-                 "schedules draw BGRA8, RGBA16F, RGBA32F and R32F images too (default: RGBA8 and buffers)");
+    bool rgba8_only = false;
+    app.add_flag(
+        "--rgba8-only", rgba8_only,
+        "schedules share RGBA8 images and buffers only (default: BGRA8, RGBA16F, RGBA32F and R32F images too)");
+    app.add_option("--lanes", options.lanes,
+                   "phases run side by side, sharing the queues and the GPU as several rings of one app do")
+        ->check(CLI::Range(1, 4))
+        ->capture_default_str();
     app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
     app.add_option("--report", report_path, "write the full report as JSON to FILE");
     app.add_option("--hang-timeout", hang_timeout, "seconds without progress that count as a hang (exit 3)")
@@ -81,6 +87,7 @@ int main(int argc, char** argv) {
         if (duration_option->count() > 0)
             options.duration = std::chrono::milliseconds(std::int64_t(duration * 1000));
         options.hang_timeout = std::chrono::milliseconds(std::int64_t(hang_timeout * 1000));
+        options.all_formats = !rgba8_only;
         if (!only.empty()) {
             auto has = [&](const char* part) { return std::find(only.begin(), only.end(), part) != only.end(); };
             options.conformance = has("conformance");

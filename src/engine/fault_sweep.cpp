@@ -106,6 +106,7 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
         while (!suspects.empty() && now <= suspects.back().fds_before)
             suspects.pop_back();
     };
+    std::string last_ended; // how the last run with a failure injected ended
     for (std::uint64_t n = 1; n <= result.calls; n += info.stride) {
         if (info.stop && info.stop())
             break;
@@ -131,10 +132,12 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
             if (ended != "no error reached the caller")
                 result.problems.push_back("call " + std::to_string(n) + ": the run failed by itself (" +
                                           ended.substr(0, 200) + ") after the injected failure at call " +
-                                          std::to_string(n - info.stride) + "; the sweep stopped there");
+                                          std::to_string(n - info.stride) + " (" + last_ended.substr(0, 200) +
+                                          "); the sweep stopped there");
             break;
         }
         ++result.injected;
+        last_ended = ended;
         if (ended == "no error reached the caller")
             ++result.handled;
         else

@@ -19,6 +19,12 @@ StressPhaseResult StressRunner::run(const StressPhase&, std::uint32_t index, std
     return {.index = index, .not_supported = support(SyncMode::timeline)};
 }
 
+void StressRunner::run_lanes(std::uint32_t, const std::function<std::optional<StressJob>()>& next,
+                             const std::function<void(StressPhaseResult)>& done) {
+    while (auto job = next())
+        done(run(job->phase, job->index, job->first_frame));
+}
+
 std::string StressRunner::probe() const {
     return "no phase runs in a build without CUDA";
 }

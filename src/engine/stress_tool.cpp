@@ -6,6 +6,7 @@
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -146,6 +147,8 @@ std::string StressReport::json() const {
 StressReport run_stress_tool(const StressToolOptions& options) {
     if (options.iterations == 0 && !options.duration)
         core::fail_usage("cuvk-stress needs at least one iteration or a duration");
+    if (options.lanes < 1 || options.lanes > 4)
+        core::fail_usage("cuvk-stress runs 1 to 4 lanes, not " + std::to_string(options.lanes));
     auto log = [&](const std::string& line) {
         if (options.log)
             options.log(line);
@@ -278,25 +281,36 @@ StressReport run_stress_tool(const StressToolOptions& options) {
             limits.max_side = 512;
             limits.max_delay_us = 500;
         }
+        // Schedules seed, seed + 1, ... are drawn as the lanes need phases; each is described in the report.
         const auto start = Clock::now();
-        std::uint32_t first_frame = 16;
-        for (std::uint32_t it = 0;; ++it) {
-            if (options.duration ? Clock::now() - start >= *options.duration : it >= options.iterations)
-                break;
+        std::uint32_t first_frame = 16, iteration = 0, next_phase = 0, index = 0;
+        std::optional<StressSchedule> schedule;
+        auto next = [&]() -> std::optional<StressJob> {
             if (stopping())
-                break;
-            const auto schedule = make_schedule(options.seed + it, limits);
-            report.schedules.push_back(schedule.describe());
-            for (std::uint32_t p = 0; p < schedule.phases.size() && !stopping(); ++p) {
-                const auto r = runner->run(schedule.phases[p], std::uint32_t(report.phases.size()), first_frame);
-                first_frame += schedule.phases[p].frames + 16;
-                report.totals.add(r);
-                report.phases.push_back(r);
-                if (!r.verify.clean() || options.log)
-                    log(phase_line(r) + (r.verify.clean() ? "" : "\nschedule:\n" + schedule.describe()));
+                return std::nullopt;
+            if (!schedule || next_phase == schedule->phases.size()) {
+                if (options.duration ? Clock::now() - start >= *options.duration : iteration >= options.iterations)
+                    return std::nullopt;
+                schedule = make_schedule(options.seed + iteration++, limits);
+                report.schedules.push_back(schedule->describe());
+                next_phase = 0;
             }
+            StressJob job{.phase = schedule->phases[next_phase++], .index = index++, .first_frame = first_frame};
+            first_frame += job.phase.frames + 16;
+            return job;
+        };
+        auto done = [&](StressPhaseResult r) {
+            report.totals.add(r);
+            if (!r.verify.clean() || options.log) // with the failing phase, its schedule (limits.phases each)
+                log(phase_line(r) +
+                    (r.verify.clean() ? "" : "\nschedule:\n" + report.schedules[r.index / limits.phases]));
             report.validation_messages += take_messages();
-        }
+            report.phases.push_back(std::move(r));
+        };
+        runner->run_lanes(options.lanes, next, done);
+        std::sort(report.phases.begin(), report.phases.end(),
+                  [](const StressPhaseResult& a, const StressPhaseResult& b) { return a.index < b.index; });
+        report.totals.seconds = std::chrono::duration<double>(Clock::now() - start).count(); // lanes overlap
     } else if (options.stress && !cuda) {
         StressPhaseResult r{.not_supported = "no CUDA device pairs with " + ctx->device_name()};
         report.totals.add(r);

@@ -6,7 +6,8 @@
 // - the checker fails when it must: with the checking consumer's wait dropped and CUDA pausing between the two halves
 //   of each frame, frames are reported torn (and stale), never all verified;
 // - the tool's CUDA conformance matrix, faults and churn are clean on the GPU, and so is a resize storm of an interop
-//   ring (its exported slots re-created 60 times while it runs).
+//   ring (its exported slots re-created 60 times while it runs);
+// - phases side by side in lanes (StressRunner::run_lanes) are as clean, and a dropped wait is still caught.
 
 #include "cuvk/engine/resize_storm.hpp"
 #include "cuvk/engine/stress_runner.hpp"
@@ -18,6 +19,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 #include <iostream>
+#include <optional>
 
 using namespace cuvk;
 
@@ -143,6 +145,69 @@ TEST_F(StressGpuTest, ScheduledPhasesFromASeedAreClean) {
     EXPECT_EQ(totals.phases_not_supported == 0 || !ctx().compute_queue(), true);
     EXPECT_EQ(totals.verify.verified, totals.frames) << schedule.describe();
     EXPECT_GT(totals.frames, 0u);
+}
+
+TEST_F(StressGpuTest, PhasesSideBySideInLanesAreClean) {
+    engine::StressRunner runner(ctx(), cuda_, {.name = "stress-lanes"});
+    const auto schedule =
+        engine::make_schedule(77, {.phases = 9, .max_frames = 96, .max_side = 512, .max_delay_us = 400});
+    std::uint32_t taken = 0, first = 16;
+    std::vector<engine::StressPhaseResult> results;
+    runner.run_lanes(
+        3,
+        [&]() -> std::optional<engine::StressJob> {
+            if (taken == schedule.phases.size())
+                return std::nullopt;
+            engine::StressJob job{.phase = schedule.phases[taken], .index = taken, .first_frame = first};
+            first += job.phase.frames + 16;
+            ++taken;
+            return job;
+        },
+        [&](engine::StressPhaseResult r) { results.push_back(std::move(r)); });
+    ASSERT_EQ(results.size(), schedule.phases.size()) << "every phase is reported once";
+    for (const auto& r : results) {
+        const auto& phase = schedule.phases[r.index];
+        if (!r.ran) {
+            EXPECT_FALSE(ctx().compute_queue()) << r.not_supported;
+            continue;
+        }
+        EXPECT_EQ(r.frames, phase.frames) << "phase " << r.index;
+        EXPECT_EQ(r.verify.verified, r.frames) << "phase " << r.index << "\n" << schedule.describe();
+        EXPECT_TRUE(r.verify.clean()) << "phase " << r.index << "\n" << schedule.describe();
+    }
+}
+
+TEST_F(StressGpuTest, ADroppedWaitIsCaughtWithLanesSideBySide) {
+    // The phase of ADroppedWaitIsReportedTorn in lane 0, a phase without pauses beside it in lane 1: stepping lanes in
+    // turn must not hide the fault, and each lane's result is its own.
+    engine::StressPhase faulty;
+    faulty.frames_in_flight = 2;
+    faulty.fan_in = 2;
+    faulty.extent = {512, 512};
+    faulty.frames = 48;
+    faulty.pacing = engine::HostPacing::cuda_event;
+    faulty.producer_delay_us.assign(faulty.frames, 3000);
+    engine::StressPhase steady = faulty;
+    steady.frames_in_flight = 1; // the check waits for the first part; the second part follows at once
+    steady.fan_in = 2;
+    steady.producer_delay_us.assign(steady.frames, 0);
+    engine::StressRunner runner(ctx(), cuda_, {.drop_wait = true, .name = "stress-lanes"});
+    std::vector<engine::StressJob> jobs{{.phase = faulty, .index = 0, .first_frame = 100},
+                                        {.phase = steady, .index = 1, .first_frame = 1000}};
+    std::vector<engine::StressPhaseResult> results(2);
+    std::size_t taken = 0;
+    runner.run_lanes(
+        2,
+        [&]() -> std::optional<engine::StressJob> {
+            if (taken == jobs.size())
+                return std::nullopt;
+            return jobs[taken++];
+        },
+        [&](engine::StressPhaseResult r) { results[r.index] = std::move(r); });
+    ASSERT_TRUE(results[0].ran) << results[0].not_supported;
+    EXPECT_GT(results[0].verify.torn, 0u) << "the lane whose CUDA pauses mid-frame is caught";
+    EXPECT_EQ(results[0].frames, 48u);
+    EXPECT_EQ(results[1].frames, 48u) << "the other lane ran to its end";
 }
 
 TEST_F(StressGpuTest, ConformanceFaultsAndChurnAreClean) {

@@ -26,7 +26,7 @@ TEST(StressSchedule, TheSameSeedGivesTheSameSchedule) {
 TEST(StressSchedule, ASeedsScheduleIsPinned) {
     const std::string expected =
         "seed 1: 2 phases, 24 frames\n"
-        "  phase 0: binary N=8 producer stream consumer two-queues pacing fence fan-out 1 fan-in 1 image rgba8 22x62 "
+        "  phase 0: binary N=8 producer stream consumer two-queues pacing fence fan-out 1 fan-in 1 image bgra8 22x62 "
         "frames 10 delays 1\n"
         "  phase 1: timeline N=2 producer streams consumer compute pacing polling fan-out 1 fan-in 3 buffer "
         "1942x250 frames 14 delays 5\n";
@@ -57,7 +57,7 @@ TEST(StressSchedule, EveryFieldStaysWithinItsLimits) {
 TEST(StressSchedule, ManySeedsDrawEveryChoice) {
     std::set<std::string> seen;
     for (std::uint64_t seed = 0; seed < 200; ++seed)
-        for (const auto& p : engine::make_schedule(seed, {.all_formats = true}).phases) {
+        for (const auto& p : engine::make_schedule(seed).phases) {
             seen.insert(std::string("sync ") + engine::to_string(p.sync));
             seen.insert(std::string("producer ") + engine::to_string(p.producer));
             seen.insert(std::string("consumer ") + engine::to_string(p.consumer));
@@ -83,4 +83,18 @@ TEST(StressSchedule, LimitsThatAllowNothingAreUsageErrors) {
     }
     for (const auto& p : engine::make_schedule(5, {.timeline = false}).phases)
         EXPECT_EQ(p.sync, engine::SyncMode::binary);
+}
+
+TEST(StressSchedule, Rgba8OnlyKeepsEveryOtherChoice) {
+    for (std::uint64_t seed = 0; seed < 50; ++seed) {
+        const auto all = engine::make_schedule(seed);
+        const auto rgba8 = engine::make_schedule(seed, {.all_formats = false});
+        ASSERT_EQ(all.phases.size(), rgba8.phases.size());
+        for (std::size_t i = 0; i < all.phases.size(); ++i) {
+            EXPECT_EQ(rgba8.phases[i].format, core::StressFormat::rgba8);
+            EXPECT_EQ(rgba8.phases[i].extent.width, all.phases[i].extent.width) << "the same draws otherwise";
+            EXPECT_EQ(rgba8.phases[i].producer, all.phases[i].producer);
+            EXPECT_EQ(rgba8.phases[i].consumer_delay_us, all.phases[i].consumer_delay_us);
+        }
+    }
 }

@@ -158,8 +158,9 @@ TEST_F(SplatTest, PointsOnPixelCentresGiveTheRasterImage) {
     const auto c = compare(raster, splat, 2); // at most two points per pixel here, and one that saturates
     EXPECT_EQ(c.moved, 0u);
     EXPECT_EQ(c.beyond_rounding, 0u);
-    if (ctx().device_name().find("llvmpipe") != std::string::npos)
+    if (ctx().device_name().find("llvmpipe") != std::string::npos) {
         EXPECT_EQ(c.exact, 0u) << "lavapipe rounds each point as the splat does";
+    }
     const std::size_t saturated = (std::size_t(kArea.offset.y) + 4) * kTarget.width + kArea.offset.x + 3;
     EXPECT_EQ(splat.bytes[saturated * 4 + 0], 255) << "six times 200 saturates";
     EXPECT_EQ(splat.bytes[0 + 3], 0) << "outside the area the target is untouched";

@@ -22,8 +22,10 @@ using SweepWorkload = std::function<void(std::vector<std::string>& messages)>;
 
 struct FaultSweepInfo {
     SweepWorkload workload;
-    std::uint64_t stride = 1;                    // inject at calls 1, 1 + stride, 1 + 2 stride, ...
-    std::function<std::int64_t()> device_memory; // bytes in use on the device (CUDA), or empty
+    std::uint64_t stride = 1; // inject at calls 1, 1 + stride, 1 + 2 stride, ...
+    // Bytes in use on the device (cuvk-stress: cudaMemGetInfo, which counts every process on the GPU: run nothing
+    // else there meanwhile), or empty.
+    std::function<std::int64_t()> device_memory;
     std::function<bool()> stop;
     std::function<void(const char* step)> progress; // for a Watchdog
 };

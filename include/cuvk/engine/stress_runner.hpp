@@ -2,9 +2,9 @@
 // cuvk::engine::StressRunner — runs a StressSchedule's phases between CUDA producers and Vulkan consumers and checks
 // every frame on the GPU (cuvk-stress; DESIGN.md, the frame ring's handoff without the ring's conveniences).
 //
-// Per phase it creates `frames_in_flight` shared slots (RGBA8 images or buffers of words), the semaphores (timeline:
-// one `produced` per part the producer signals, one `consumed` per consumer that waits — fan-in and fan-out; binary:
-// the same per slot), streams, graphs, command buffers and fences; then runs the phase's frames:
+// Per phase it creates `frames_in_flight` shared slots (images of the phase's format, or buffers of words), the
+// semaphores (timeline: one `produced` per part the producer signals, one `consumed` per consumer that waits — fan-in
+// and fan-out; binary: the same per slot), streams, graphs, command buffers and fences; then runs the phase's frames:
 //   CUDA (stream | graph | streams joined by events): wait every `consumed` of frame k-N, write
 //   core::stress_pattern(k) over the slot part by part (a delay kernel between the first and second part, or before
 //   the write), signal each part's `produced`;
@@ -16,7 +16,7 @@
 // Needs: a Context made with ContextInfo::compute_queue (else compute and two-queue phases are reported not
 // supported) and the paired CUDA device; both outlive the runner. Throws core::Error on any Vulkan or CUDA failure
 // (the phase's objects are released first); a phase that cannot run here is a value (StressPhaseResult), not a throw.
-// Thread: run() on one thread; probe() from any thread (the watchdog's).
+// Thread: run() and run_lanes() on one thread; probe() from any thread (the watchdog's).
 
 #include "cuvk/engine/stress_schedule.hpp"
 #include "cuvk/interop/cuda_device.hpp"
@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,13 @@ struct StressTotals {
     }
 };
 
+// One phase for StressRunner::run_lanes, with its index in the report and the number of its first frame.
+struct StressJob {
+    StressPhase phase;
+    std::uint32_t index = 0;
+    std::uint32_t first_frame = 0; // keep frame numbers distinct across phases
+};
+
 class StressRunner {
 public:
     StressRunner(const render::Context& ctx, const interop::CudaDevice& cuda, StressRunInfo info = {});
@@ -86,11 +94,19 @@ public:
     std::string support(SyncMode sync) const;
     // Runs one phase; `first_frame` numbers its first frame (keep numbers distinct across phases).
     StressPhaseResult run(const StressPhase& phase, std::uint32_t index, std::uint32_t first_frame);
+    // Runs phases side by side, up to `lanes` at once, all from this thread: each lane takes the next job from `next`
+    // (nullopt: no more) when its phase ends, and `done` receives each result as its phase ends. The lanes share the
+    // queues, the CUDA context and the GPU, as the rings of an app that shows several simulations do, so one pair of
+    // context switches serves several lanes' frames; the host steps whichever lane's next slot is free. A failure in
+    // any lane releases every lane's objects (after unblocking their queues) and throws.
+    void run_lanes(std::uint32_t lanes, const std::function<std::optional<StressJob>()>& next,
+                   const std::function<void(StressPhaseResult)>& done);
 
     // The state a hang report needs: phase, frame each side reached, and the semaphores' current values.
     std::string probe() const;
 
 private:
+    class PhaseRun;
     struct Live;
     const render::Context& ctx_;
     interop::CudaDevice cuda_;

@@ -31,7 +31,7 @@ struct StressToolOptions {
     std::uint32_t iterations = 1;                      // schedules to run (each draws limits.phases phases)
     std::optional<std::chrono::milliseconds> duration; // instead: draw schedules until this much time has passed
     bool quick = false;                                // small schedules and a short churn (CI, smoke runs)
-    bool all_formats = false;                          // schedules draw every shared image format (StressLimits)
+    bool all_formats = true;                           // schedules draw every shared image format (StressLimits)
     std::string device;                                // Vulkan device selector (render::select_physical_device)
     bool validation = false;                           // the Khronos validation layer (synchronization too)
     std::chrono::milliseconds hang_timeout{30'000};    // no progress this long is a hang (0 = no watchdog)
@@ -39,6 +39,7 @@ struct StressToolOptions {
     std::uint32_t resizes = 500;                       // resizes of a running ring (quick: 40)
     bool conformance = true, faults = true, churn = true, injection = true, stress = true; // which parts run
     std::uint64_t injection_stride = 1; // error injection at every stride-th call (quick: 8)
+    std::uint32_t lanes = 3;            // phases run side by side (StressRunner::run_lanes), 1..4
     bool drop_wait = false;             // faults for the checker's own tests (StressRunInfo)
     bool withhold_signal = false;
     std::string child_command;                              // cuvk-stress's path, for the second-process import check
