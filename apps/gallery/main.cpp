@@ -17,6 +17,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <map>
 
 namespace {
 
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
         app.add_option("--sync", sync, "timeline | binary (interop and split semaphores)")->capture_default_str();
     app.add_option("--set", sets, "name=value: a sample parameter (repeatable)");
     app.add_option("--batch", info.batch, "frames CUDA runs ahead per Vulkan submission")->capture_default_str();
+    app.add_option("--particles", info.points, "draw particles by the rasteriser or by a compute splat")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, engine::PointsPath>{
+            {"raster", engine::PointsPath::raster}, {"splat", engine::PointsPath::splat}}))
+        ->capture_default_str();
     app.add_option("--out", out, "output directory")->capture_default_str();
     app.add_option("--png-every", info.png_every, "also write every K-th frame (0: never)")->capture_default_str();
     app.add_option("--seed", info.seed, "seed of every sample")->capture_default_str();

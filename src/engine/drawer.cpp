@@ -11,6 +11,10 @@
 
 namespace cuvk::engine {
 
+const char* to_string(PointsPath path) {
+    return path == PointsPath::splat ? "splat" : "raster";
+}
+
 render::RasterPush orbit_camera(core::Extent2D target, float yaw, float pitch, float distance) {
     const glm::vec3 eye(distance * std::cos(pitch) * std::sin(yaw), distance * std::sin(pitch),
                         distance * std::cos(pitch) * std::cos(yaw));
@@ -33,7 +37,7 @@ render::RasterPush camera_for(compute::OutputKind kind, core::Extent2D target, s
 
 Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& output,
                       std::span<const render::Image* const> targets, std::span<const SlotOutput> slots,
-                      const VkRect2D& pane, const std::string& name) {
+                      const VkRect2D& pane, const std::string& name, PointsPath points) {
     CUVK_ASSERT(!targets.empty(), "a drawer draws into at least one target image");
     Drawer d;
     d.output_ = output;
@@ -52,7 +56,17 @@ Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& out
                 d.bindings_.push_back(d.compositor_->bind(s.image->view(), t->view()));
         break;
     case compute::OutputKind::points:
-        d.points_ = render::PointsPass::create(ctx, format, name + ".points");
+        if (points == PointsPath::splat) {
+            d.splat_ = render::SplatPass::create(ctx, {.target_format = format,
+                                                       .max_area = {pane.extent.width, pane.extent.height},
+                                                       .max_bindings = std::uint32_t(slots.size() * targets.size()),
+                                                       .name = name + ".splat"});
+            for (const auto* t : targets)
+                for (const auto& s : slots)
+                    d.splat_sets_.push_back(d.splat_->bind(s.vertices, *t));
+        } else {
+            d.points_ = render::PointsPass::create(ctx, format, name + ".points");
+        }
         break;
     case compute::OutputKind::mesh:
         d.mesh_ = render::MeshPass::create(ctx, format, targets.front()->extent(), output.grid, name + ".mesh");
@@ -62,12 +76,12 @@ Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& out
 }
 
 VkImageLayout Drawer::layout() const noexcept {
-    return output_.kind == compute::OutputKind::image ? VK_IMAGE_LAYOUT_GENERAL
-                                                      : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
+    return output_.kind == compute::OutputKind::image || splat_ ? VK_IMAGE_LAYOUT_GENERAL
+                                                                : VK_IMAGE_LAYOUT_COLOR_ATTACHMENT_OPTIMAL;
 }
 
 StageScope Drawer::write_scope() const noexcept {
-    if (output_.kind == compute::OutputKind::image)
+    if (output_.kind == compute::OutputKind::image || splat_)
         return {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT};
     return {VK_PIPELINE_STAGE_2_COLOR_ATTACHMENT_OUTPUT_BIT, VK_ACCESS_2_COLOR_ATTACHMENT_WRITE_BIT};
 }
@@ -103,6 +117,11 @@ void Drawer::record(VkCommandBuffer cmd, std::uint32_t slot, std::uint64_t frame
         break;
     }
     case compute::OutputKind::points:
+        if (splat_) {
+            splat_->record(cmd, splat_sets_.at(std::size_t(target) * slots_.size() + slot), pane_,
+                           std::uint32_t(output_.vertex_count), camera());
+            break;
+        }
         points_->record(cmd, image, pane_, slots_.at(slot).vertices, std::uint32_t(output_.vertex_count), camera());
         break;
     case compute::OutputKind::mesh:

@@ -1,6 +1,7 @@
 #pragma once
 // Draws one ring slot's output into a pane of a target image: images through the compute compositor (trilinear at
-// the output's display level of detail), points and meshes through raster passes under an orbit camera. The camera
+// the output's display level of detail), points through a raster pass or the compute splat, meshes through a raster
+// pass, under an orbit camera. The camera
 // depends only on the frame index, so any ring size gives the same frames. Barriers around record() are the
 // caller's: the target image must be in layout(), its earlier writes visible to write_scope().
 
@@ -8,6 +9,7 @@
 #include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/render/compositor.hpp"
 #include "cuvk/render/raster.hpp"
+#include "cuvk/render/splat.hpp"
 
 #include <optional>
 #include <span>
@@ -19,7 +21,7 @@ public:
     // `targets`: every image a frame may be drawn into; `pane`: where, in each of them.
     static Drawer create(const render::Context& ctx, const compute::OutputSpec& output,
                          std::span<const render::Image* const> targets, std::span<const SlotOutput> slots,
-                         const VkRect2D& pane, const std::string& name);
+                         const VkRect2D& pane, const std::string& name, PointsPath points = PointsPath::raster);
 
     // `view`: how a person looks at the pane (the viewer); null: the fixed view (the whole image, the camera turning
     // with the frame index), which the gallery and the tests compare.
@@ -37,6 +39,8 @@ private:
     std::optional<render::Compositor> compositor_;
     std::vector<render::CompositorBinding> bindings_; // [target * slots + slot]
     std::optional<render::PointsPass> points_;
+    std::optional<render::SplatPass> splat_;
+    std::vector<VkDescriptorSet> splat_sets_; // [target * slots + slot]
     std::optional<render::MeshPass> mesh_;
 };
 

@@ -61,9 +61,9 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
         std::vector<SlotOutput> slots;
         for (std::uint32_t s = 0; s < ring.size(); ++s)
             slots.push_back(ring.slot(s));
-        panes_.push_back(
-            std::make_unique<Pane>(Pane{Drawer::create(ctx, ring.output(), target.images(), slots, rect, ring.name()),
-                                        render::Timestamps::create(ctx, ring.size(), ring.name() + ".timestamps")}));
+        panes_.push_back(std::make_unique<Pane>(
+            Pane{Drawer::create(ctx, ring.output(), target.images(), slots, rect, ring.name(), info_.points),
+                 render::Timestamps::create(ctx, ring.size(), ring.name() + ".timestamps")}));
     }
     states_.assign(target.images().size(), TargetState{});
     timings_.resize(rings_.size());

@@ -114,6 +114,9 @@ std::vector<compute::OutputSpec> FrameRing::validate(const render::Context& ctx,
 StageScope draw_read_scope(compute::OutputKind kind) {
     if (kind == compute::OutputKind::image)
         return {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_SAMPLED_READ_BIT};
+    if (kind == compute::OutputKind::points) // the raster pass reads vertices, the compute splat storage
+        return {VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT | VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_READ_BIT};
     return {VK_PIPELINE_STAGE_2_VERTEX_ATTRIBUTE_INPUT_BIT, VK_ACCESS_2_VERTEX_ATTRIBUTE_READ_BIT};
 }
 

@@ -134,6 +134,7 @@ nlohmann::json report_json(const Registry& registry, const GalleryInfo& info, co
         {"frames_in_flight", info.frames_in_flight},
         {"sync", to_string(info.sync.value_or(SyncMode::timeline))},
         {"batch", info.batch},
+        {"particles", to_string(info.points)},
         {"validation_messages", result.validation_messages},
         {"samples", nlohmann::json::array()},
     };
@@ -270,6 +271,7 @@ GalleryResult run_gallery(const Registry& registry, const GalleryInfo& info) {
                         .cuda_device = info.cuda_device,
                         .sim_device = info.sim_device,
                         .batch = info.batch,
+                        .points = info.points,
                         .seed = info.seed,
                         .capture_every = info.png_every});
 

@@ -177,7 +177,8 @@ public:
                 buffers_.push_back(interop::SharedBuffer::create(
                     ctx, cuda,
                     {.size = out.host_bytes(),
-                     .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                     .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                              VK_BUFFER_USAGE_TRANSFER_SRC_BIT, // storage: the compute splat
                      .name = slot_name}));
         }
         for (std::uint32_t s = 0; s < slots; ++s) {

@@ -43,7 +43,8 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
         else
             u.vertex_buffers_.push_back(render::Buffer::create(
                 ctx, {.size = bytes,
-                      .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                      .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                               VK_BUFFER_USAGE_TRANSFER_DST_BIT, // storage: the compute splat
                       .name = slot_name}));
         u.staging_.push_back(render::Buffer::create(
             ctx, {.size = bytes,

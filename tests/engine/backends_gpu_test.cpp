@@ -1,7 +1,8 @@
 // On a GPU whose CUDA device matches the Vulkan device: for every sample, the interop backend (timeline and binary
 // semaphores) and the staging backend draw the same frames as the CPU reference within the sample's tolerance —
 // every frame, for every ring size 1..8, one frame per submission and in batches of N. A ring whose CUDA side
-// skips the `consumed` wait must be caught. Skips with the probe's reasons elsewhere.
+// skips the `consumed` wait must be caught; particles drawn by the compute splat match too. Skips with the probe's
+// reasons elsewhere.
 
 #include "cuvk/compute/builtins.hpp"
 #include "cuvk/engine/frame_loop.hpp"
@@ -106,6 +107,25 @@ TEST_P(BackendsGpuTest, InteropAndStagingMatchTheCpuReferenceInEveryFrameForEver
                                  << " batch=" << c.batch << ": " << why;
         EXPECT_GT(result.simulation.samples, 0u);
     }
+}
+
+// Points drawn by the compute splat read the slot's vertex buffer as storage at the compute stage: the ring's
+// handoff must cover that too. Interop (and staging) with the splat match the CPU reference drawn the same way, in
+// every frame, with 1 and 3 frames in flight and a batch of 3. Samples without points draw as before.
+TEST_P(BackendsGpuTest, ParticlesBySplatMatchTheCpuReference) {
+    auto ref_info = run_info(engine::Backend::cpu);
+    ref_info.points = engine::PointsPath::splat;
+    const auto reference = frames(ref_info);
+    ASSERT_EQ(reference.size(), kFrames);
+    for (const auto backend : {engine::Backend::interop, engine::Backend::staging})
+        for (const auto [n, batch] : {std::pair{1u, 1u}, std::pair{3u, 1u}, std::pair{3u, 3u}}) {
+            auto info = run_info(backend);
+            info.points = engine::PointsPath::splat;
+            info.frames_in_flight = n;
+            info.batch = batch;
+            const auto why = first_difference(frames(info), reference);
+            EXPECT_TRUE(why.empty()) << engine::to_string(backend) << " N=" << n << " batch=" << batch << ": " << why;
+        }
 }
 
 // Holds each batch's Vulkan submission back until the next batch has been produced and CUDA has had 50 ms to run

@@ -3,7 +3,8 @@
 //
 // Each ring is drawn into its own pane of the target (one to three rings: side by side; four: a 2x2 grid; the
 // panes cover the target), images through the compute compositor, points and meshes through raster passes under an
-// orbit camera that depends only on the frame index (so every ring size and batch gives the same frames).
+// orbit camera that depends only on the frame index (points by raster or compute splat: FrameLoopInfo::points) (so
+// every ring size and batch gives the same frames).
 //
 // advance(B) produces frames k..k+B-1 of every ring first (CUDA runs ahead, waiting on the GPU for the slots it
 // reuses), then records them and submits them in one submission per ring, so the GPU switches between the CUDA
@@ -27,8 +28,15 @@
 
 namespace cuvk::engine {
 
+// How point outputs (particles) are drawn: by the rasteriser (render::PointsPass, additive blending) or by compute
+// (render::SplatPass: atomic sums per pixel, then a resolve), which spares a GPU with few graphics units. Both give
+// the same pixels (bit for bit on lavapipe; where several points meet, blending may round by a level elsewhere).
+enum class PointsPath { raster, splat };
+const char* to_string(PointsPath path);
+
 struct FrameLoopInfo {
     std::uint32_t batch = 1; // most frames per submission (1..N); several rings need 1
+    PointsPath points = PointsPath::raster;
     std::string name = "loop";
 };
 
