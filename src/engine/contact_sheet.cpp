@@ -1,9 +1,10 @@
 #include "contact_sheet.hpp"
 
+#include "canvas.hpp"
+
 #include "cuvk/core/error.hpp"
 
 #include <algorithm>
-#include <stb/stb_easy_font.h>
 
 namespace cuvk::engine {
 namespace {
@@ -11,39 +12,7 @@ namespace {
 constexpr std::uint32_t kLabelHeight = 28;
 constexpr std::uint32_t kPadding = 8;
 
-struct Rect {
-    std::uint32_t x = 0, y = 0, width = 0, height = 0;
-};
-
-void put(render::Pixels& sheet, std::uint32_t x, std::uint32_t y, const std::uint8_t (&rgb)[3]) {
-    if (x >= sheet.extent.width || y >= sheet.extent.height)
-        return;
-    std::uint8_t* p = &sheet.bytes[(std::size_t(y) * sheet.extent.width + x) * 4];
-    p[0] = rgb[0];
-    p[1] = rgb[1];
-    p[2] = rgb[2];
-    p[3] = 255;
-}
-
-// stb_easy_font emits axis-aligned quads (4 vertices of 16 bytes: x, y, z, colour); fill them at `scale`, clipped
-// to `clip` so that a long label stays under its own cell.
-void draw_text(render::Pixels& sheet, const std::string& text, Rect clip, int scale) {
-    std::vector<char> buffer(text.size() * 300 + 64);
-    const int quads =
-        stb_easy_font_print(0, 0, const_cast<char*>(text.c_str()), nullptr, buffer.data(), int(buffer.size()));
-    const auto* v = reinterpret_cast<const float*>(buffer.data());
-    constexpr std::uint8_t kInk[3] = {235, 235, 235};
-    for (int q = 0; q < quads; ++q) {
-        const float* quad = v + q * 16;
-        const int x_min = int(std::min({quad[0], quad[4], quad[8], quad[12]}) * scale);
-        const int x_max = int(std::max({quad[0], quad[4], quad[8], quad[12]}) * scale);
-        const int y_min = int(std::min({quad[1], quad[5], quad[9], quad[13]}) * scale);
-        const int y_max = int(std::max({quad[1], quad[5], quad[9], quad[13]}) * scale);
-        for (int y = std::max(y_min, 0); y < std::min(y_max, int(clip.height)); ++y)
-            for (int x = std::max(x_min, 0); x < std::min(x_max, int(clip.width)); ++x)
-                put(sheet, clip.x + std::uint32_t(x), clip.y + std::uint32_t(y), kInk);
-    }
-}
+using Rect = CanvasRect;
 
 // The largest rectangle of `src`'s aspect ratio inside `cell` (each side at least 1), centred in it.
 Rect fit(core::Extent2D src, Rect cell) {
@@ -79,9 +48,8 @@ void draw_scaled(render::Pixels& sheet, const render::Pixels& src, Rect dst) {
                     sum[2] += p[2];
                 }
             const std::uint64_t count = std::uint64_t(sy1 - sy0) * (sx1 - sx0);
-            const std::uint8_t rgb[3] = {std::uint8_t(sum[0] / count), std::uint8_t(sum[1] / count),
-                                         std::uint8_t(sum[2] / count)};
-            put(sheet, dst.x + x, dst.y + y, rgb);
+            put_pixel(sheet, dst.x + x, dst.y + y,
+                      {std::uint8_t(sum[0] / count), std::uint8_t(sum[1] / count), std::uint8_t(sum[2] / count)});
         }
     }
 }
@@ -112,18 +80,14 @@ render::Pixels make_contact_sheet(const std::vector<SheetEntry>& entries, std::u
         core::fail("the contact sheet of " + std::to_string(entries.size()) + " frames would be " +
                    std::to_string(width) + "x" + std::to_string(height) + ", over the limit of " +
                    std::to_string(kMaxSheetPixels) + " pixels (kMaxSheetPixels)");
-    sheet.extent = {std::uint32_t(width), std::uint32_t(height)};
-    sheet.bytes.assign(sheet.extent.pixels() * 4, 0);
-    for (std::size_t i = 3; i < sheet.bytes.size(); i += 4) {
-        sheet.bytes[i - 3] = sheet.bytes[i - 2] = sheet.bytes[i - 1] = 24;
-        sheet.bytes[i] = 255;
-    }
+    sheet = make_canvas({std::uint32_t(width), std::uint32_t(height)}, {24, 24, 24});
     for (std::size_t e = 0; e < entries.size(); ++e) {
         const Rect cell{kPadding + std::uint32_t(e % columns) * (cell_width + kPadding),
                         kPadding + std::uint32_t(e / columns) * (cell_height + kLabelHeight + kPadding), cell_width,
                         cell_height};
         draw_scaled(sheet, *entries[e].pixels, fit(entries[e].pixels->extent, cell));
-        draw_text(sheet, entries[e].label, {cell.x + 2, cell.y + cell_height + 6, cell_width - 2, kLabelHeight - 6}, 2);
+        draw_text(sheet, entries[e].label, {cell.x + 2, cell.y + cell_height + 6, cell_width - 2, kLabelHeight - 6}, 2,
+                  {235, 235, 235});
     }
     return sheet;
 }

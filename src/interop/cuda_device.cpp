@@ -9,6 +9,9 @@ namespace cuvk::interop {
 
 CudaDeviceList list_cuda_devices() {
     CudaDeviceList out;
+    if (cudaDriverGetVersion(&out.driver_version) != cudaSuccess ||
+        cudaRuntimeGetVersion(&out.runtime_version) != cudaSuccess)
+        (void)cudaGetLastError(); // versions are information only
     int count = 0;
     const cudaError_t r = cudaGetDeviceCount(&count);
     if (r != cudaSuccess) {

@@ -118,7 +118,7 @@ TEST_P(BackendsGpuTest, ParticlesBySplatMatchTheCpuReference) {
     const auto reference = frames(ref_info);
     ASSERT_EQ(reference.size(), kFrames);
     for (const auto backend : {engine::Backend::interop, engine::Backend::staging})
-        for (const auto [n, batch] : {std::pair{1u, 1u}, std::pair{3u, 1u}, std::pair{3u, 3u}}) {
+        for (const auto& [n, batch] : {std::pair{1u, 1u}, std::pair{3u, 1u}, std::pair{3u, 3u}}) {
             auto info = run_info(backend);
             info.points = engine::PointsPath::splat;
             info.frames_in_flight = n;

@@ -12,6 +12,8 @@ namespace cuvk::interop {
 struct CudaDeviceList {
     std::vector<CudaDeviceSummary> devices;
     std::string unavailable; // why CUDA offers no device (no driver, built without CUDA, ...); empty when it answered
+    int driver_version = 0;  // cudaDriverGetVersion (e.g. 13000 for 13.0), 0 when unknown
+    int runtime_version = 0; // cudaRuntimeGetVersion, 0 when unknown
 };
 
 // Every CUDA device the runtime sees (honours CUDA_VISIBLE_DEVICES). Never throws for a missing driver or device.

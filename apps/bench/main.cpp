@@ -1,0 +1,74 @@
+// cuvk-bench: the engine's frame rate, per stage, for samples x sizes x backends x modes, each repeated; writes
+// bench.json, bench.md and plots under --out. Exit 0 when it ran, 1 on a failure, 2 on a usage error.
+
+#include "../common/app_common.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/core/text.hpp"
+#include "cuvk/engine/bench.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+namespace {
+constexpr const char* kApp = "cuvk-bench";
+}
+
+int main(int argc, char** argv) {
+    using namespace cuvk;
+    CLI::App app{"cuvk-bench: frames per second and per-stage times of the samples through each backend"};
+    engine::BenchOptions options;
+    bool quick = false;
+    std::string out_dir = "bench-out";
+    std::vector<std::string> sizes, backends;
+    app.add_flag("--quick", quick, "the cpu backend at 320x180 and 640x360, 32 frames, 2 repetitions (CI, lavapipe)");
+    app.add_option("--sample", options.samples, "samples to run (default: gray-scott fluid)");
+    app.add_option("--size", sizes, "sizes WxH (default: 1280x720 1920x1080 3840x2160 7680x4320)");
+    app.add_option("--backend", backends, "backends: interop, staging, cpu (default: interop staging)")
+        ->check(CLI::IsMember({"interop", "staging", "cpu"}));
+    app.add_option("--frames", options.frames, "frames per run (a quarter, at most 2N, is warm-up)")
+        ->capture_default_str();
+    app.add_option("--repetitions", options.repetitions, "runs per configuration")->capture_default_str();
+    app.add_option("--out", out_dir, "directory for bench.json, bench.md and fps-<sample>.png")->capture_default_str();
+    app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
+    app.add_flag("--validation", options.validation, "the Khronos validation layer (slow; for checking, not timing)");
+    if (const auto status = apps::parse_command_line(app, nullptr, argc, argv, kApp))
+        return *status;
+    try {
+        if (quick) {
+            const auto q = engine::quick_bench_options();
+            if (sizes.empty())
+                options.sizes = q.sizes;
+            if (backends.empty())
+                options.backends = q.backends;
+            if (app.count("--frames") == 0)
+                options.frames = q.frames;
+            if (app.count("--repetitions") == 0)
+                options.repetitions = q.repetitions;
+        }
+        if (!sizes.empty()) {
+            options.sizes.clear();
+            for (const auto& s : sizes)
+                options.sizes.push_back(core::parse_extent(s));
+        }
+        if (!backends.empty()) {
+            options.backends.clear();
+            for (const auto& b : backends)
+                options.backends.push_back(engine::parse_backend(b));
+        }
+        engine::check_bench_output(out_dir);
+        options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+        apps::install_stop_handlers();
+        options.stop = &apps::stop_requested;
+        const auto report = engine::run_bench(options);
+        engine::write_bench_outputs(report, out_dir);
+        std::printf("%s", report.markdown().c_str());
+        std::printf("cuvk-bench: wrote %s/bench.json, bench.md and the plots%s\n", out_dir.c_str(),
+                    report.stopped ? " (stopped early: what ran)" : "");
+        return report.stopped ? apps::stop_status() : 0;
+    } catch (const core::Error& e) {
+        return apps::report(e, false, kApp);
+    } catch (const std::exception& e) {
+        apps::print_error(kApp, e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,85 @@
+#pragma once
+// cuvk::engine::run_bench — what cuvk-bench measures: the same samples at several sizes through several backends,
+// each in latency mode (one frame in flight, one frame per submission) and throughput mode (a deep ring, frames
+// batched per submission), every configuration repeated, every figure kept as min / median / max over the
+// repetitions, each backend's frame rate shown as a ratio to interop's. Frames are produced and drawn by the engine's
+// own loop (run_headless) into an offscreen target, so the figures are those of the library as users get it.
+// write_bench_outputs() writes bench.json (the machine, the GPU, the driver, the CUDA and Vulkan versions and every
+// figure), bench.md (a table for the README) and one PNG plot per sample (fps against size per backend and mode).
+// Needs: a Vulkan device (and a matching CUDA device for interop and staging; a configuration that cannot run here is
+// kept in the report with the reason). Throws core::Error: usage errors for bad options, failures otherwise.
+
+#include "cuvk/core/types.hpp"
+#include "cuvk/engine/backend.hpp"
+#include "cuvk/engine/timings.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cuvk::engine {
+
+struct BenchMode {
+    std::string name;                   // "latency", "throughput"
+    std::uint32_t frames_in_flight = 1; // ring slots N
+    std::uint32_t batch = 1;            // frames per submission B (<= N)
+};
+
+struct BenchOptions {
+    std::vector<std::string> samples = {"gray-scott", "fluid"};
+    std::vector<core::Extent2D> sizes = {{1280, 720}, {1920, 1080}, {3840, 2160}, {7680, 4320}};
+    std::vector<Backend> backends = {Backend::interop, Backend::staging};
+    std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
+    std::uint32_t frames = 300;                            // per run, the first quarter (at most 2N) a warm-up
+    std::uint32_t repetitions = 3;                         // runs per configuration
+    std::string device;                                    // Vulkan device selector
+    bool validation = false;                               // the Khronos validation layer (a message fails the run)
+    std::function<void(const std::string& line)> progress; // one line per run, for a progress display
+    const std::atomic<bool>* stop = nullptr;               // read between runs: stop early, keep what ran
+};
+
+// The quick set for CI and lavapipe: the cpu backend, 320x180 and 640x360, 32 frames, 2 repetitions.
+BenchOptions quick_bench_options();
+
+// min / median / max of one figure over the repetitions.
+struct Figure {
+    double min = 0, median = 0, max = 0;
+    static Figure of(std::vector<double> values);
+};
+
+struct BenchCase {
+    std::string sample;
+    core::Extent2D size;
+    Backend backend = Backend::cpu;
+    BenchMode mode;
+    std::string not_run; // why this configuration could not run here; empty when it ran
+    Figure fps, frame_ms;
+    Figure simulation_ms, simulation_p99_ms;    // CUDA events around the step (cpu: host time)
+    Figure draw_ms, draw_p99_ms;                // Vulkan timestamps around the frame's commands
+    Figure host_ms, host_p99_ms;                // host time per frame
+    std::optional<double> fps_ratio_to_interop; // median fps over interop's for the same sample, size and mode
+};
+
+struct BenchReport {
+    std::string host, cpu, gpu, vulkan_driver, vulkan_api, cuda_driver, cuda_runtime;
+    std::uint32_t frames = 0, repetitions = 0;
+    std::vector<BenchCase> cases;
+    bool stopped = false;
+
+    std::string json() const;
+    std::string markdown() const; // one table per mode: rows sample x size, columns backends (fps, ratio)
+};
+
+BenchReport run_bench(const BenchOptions& options);
+
+// A usage error when `dir` could not be made or written: checked before a long run, without creating anything.
+void check_bench_output(const std::string& dir);
+
+// Writes bench.json, bench.md and fps-<sample>.png into `dir` (made if missing); each file appears whole or not at
+// all. Throws core::Error naming the file that could not be written.
+void write_bench_outputs(const BenchReport& report, const std::string& dir);
+
+} // namespace cuvk::engine

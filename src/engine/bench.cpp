@@ -1,0 +1,353 @@
+#include "cuvk/engine/bench.hpp"
+
+#include "cuvk/core/atomic_file.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/engine/headless_runner.hpp"
+#include "cuvk/engine/registry.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/extensions.hpp"
+#include "cuvk/interop/probe.hpp"
+#include "plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace cuvk::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string version_text(int v) { // CUDA's 13000 → "13.0"
+    return v <= 0 ? "none" : std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+}
+
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind("model name", 0) == 0)
+            if (const auto colon = line.find(':'); colon != std::string::npos)
+                return line.substr(line.find_first_not_of(' ', colon + 1));
+    return "unknown";
+}
+
+std::string host_name() {
+    char name[256] = {};
+    return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string("unknown");
+}
+
+// Why `backend` cannot run on `ctx`, or empty.
+std::string unavailable(const render::Context& ctx, Backend backend, const interop::ProbeResult& probe) {
+    std::string reasons;
+    for (const auto& r : probe.reasons)
+        reasons += (reasons.empty() ? "" : "; ") + r;
+    switch (backend) {
+    case Backend::interop:
+        return probe.available() ? "" : reasons;
+    case Backend::staging:
+        return probe.cuda_ordinal ? "" : "no CUDA device matches " + ctx.device_name() + ": " + reasons;
+    case Backend::cpu:
+        return "";
+    default:
+        return std::string("the bench runs interop, staging and cpu, not ") + to_string(backend);
+    }
+}
+
+nlohmann::json to_json(const Figure& f) {
+    return {{"min", f.min}, {"median", f.median}, {"max", f.max}};
+}
+
+std::string fixed(double v, int digits) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(digits);
+    out << v;
+    return out.str();
+}
+
+void write_file(const fs::path& path, std::string_view bytes) {
+    core::AtomicFile file(path.string());
+    file.write(bytes);
+    file.commit();
+}
+
+} // namespace
+
+Figure Figure::of(std::vector<double> values) {
+    if (values.empty())
+        return {};
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    const double median = n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+    return {values.front(), median, values.back()};
+}
+
+BenchOptions quick_bench_options() {
+    BenchOptions o;
+    o.sizes = {{320, 180}, {640, 360}};
+    o.backends = {Backend::cpu};
+    o.frames = 32;
+    o.repetitions = 2;
+    return o;
+}
+
+BenchReport run_bench(const BenchOptions& options) {
+    if (options.samples.empty() || options.sizes.empty() || options.backends.empty() || options.modes.empty())
+        core::fail_usage("cuvk-bench needs at least one sample, size, backend and mode");
+    if (options.repetitions < 1 || options.repetitions > 100)
+        core::fail_usage("--repetitions must be 1..100, not " + std::to_string(options.repetitions));
+    for (const auto& m : options.modes)
+        if (m.frames_in_flight < 1 || m.frames_in_flight > 8 || m.batch < 1 || m.batch > m.frames_in_flight)
+            core::fail_usage("the mode " + m.name + " needs 1..8 frames in flight and a batch of 1..N");
+    if (options.frames < 4 * std::max_element(
+                                 options.modes.begin(), options.modes.end(),
+                                 [](auto& a, auto& b) { return a.frames_in_flight < b.frames_in_flight; })
+                                 ->frames_in_flight)
+        core::fail_usage("--frames " + std::to_string(options.frames) +
+                         " is too few: a run needs at least 4 frames per frame in flight (a quarter is warm-up)");
+    const auto registry = Registry::with_builtins();
+    for (const auto& s : options.samples)
+        (void)registry.desc(s); // a usage error naming an unknown sample, before anything runs
+
+    const auto ctx = render::Context::create(interop::with_interop_extensions(
+        {.app_name = "cuvk-bench",
+         .validation = options.validation ? render::Validation::required : render::Validation::off,
+         .device = options.device}));
+    BenchReport report;
+    report.host = host_name();
+    report.cpu = cpu_model() + ", " + std::to_string(std::thread::hardware_concurrency()) + " threads";
+    report.gpu = ctx->device_name();
+    VkPhysicalDeviceDriverProperties driver{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceProperties2 props{.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, .pNext = &driver};
+    vkGetPhysicalDeviceProperties2(ctx->physical_device(), &props);
+    report.vulkan_driver = std::string(driver.driverName) + " " + driver.driverInfo;
+    const std::uint32_t api = ctx->properties().apiVersion;
+    report.vulkan_api = std::to_string(VK_API_VERSION_MAJOR(api)) + "." + std::to_string(VK_API_VERSION_MINOR(api)) +
+                        "." + std::to_string(VK_API_VERSION_PATCH(api));
+    const auto cuda = interop::list_cuda_devices();
+    report.cuda_driver = version_text(cuda.driver_version);
+    report.cuda_runtime = version_text(cuda.runtime_version);
+    report.frames = options.frames;
+    report.repetitions = options.repetitions;
+    const auto probe = interop::probe(*ctx);
+
+    const std::size_t total = options.samples.size() * options.sizes.size() * options.backends.size() *
+                              options.modes.size() * options.repetitions;
+    std::size_t done = 0;
+    for (const auto& sample : options.samples)
+        for (const auto& size : options.sizes)
+            for (const auto& mode : options.modes)
+                for (const Backend backend : options.backends) {
+                    if (report.stopped)
+                        break;
+                    BenchCase c{.sample = sample, .size = size, .backend = backend, .mode = mode};
+                    c.not_run = unavailable(*ctx, backend, probe);
+                    const RunInfo info{.params = resolve_params(registry.desc(sample), {}, true),
+                                       .backend = backend,
+                                       .extent = size,
+                                       .frames = options.frames,
+                                       .frames_in_flight = mode.frames_in_flight,
+                                       .batch = mode.batch};
+                    if (c.not_run.empty()) {
+                        try {
+                            (void)check_run(*ctx, *registry.make(sample), info); // e.g. a size beyond the device
+                        } catch (const core::Error& e) {
+                            if (!e.is_usage())
+                                throw;
+                            c.not_run = e.message();
+                        }
+                    }
+                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99;
+                    for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
+                        if (options.stop && options.stop->load()) {
+                            report.stopped = true;
+                            break;
+                        }
+                        const auto result = run_headless(*ctx, registry.make(sample), info);
+                        fps.push_back(result.fps);
+                        frame.push_back(result.fps > 0 ? 1000.0 / result.fps : 0.0);
+                        sim.push_back(result.simulation.mean_ms);
+                        sim99.push_back(result.simulation.p99_ms);
+                        draw.push_back(result.draw.mean_ms);
+                        draw99.push_back(result.draw.p99_ms);
+                        host.push_back(result.host_frame.mean_ms);
+                        host99.push_back(result.host_frame.p99_ms);
+                        ++done;
+                        if (options.progress)
+                            options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
+                                             " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
+                                             ": " + fixed(result.fps, 1) + " fps");
+                    }
+                    if (!c.not_run.empty()) {
+                        done += options.repetitions;
+                        if (options.progress)
+                            options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
+                                             " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
+                                             ": not run: " + c.not_run);
+                    }
+                    c.fps = Figure::of(fps);
+                    c.frame_ms = Figure::of(frame);
+                    c.simulation_ms = Figure::of(sim);
+                    c.simulation_p99_ms = Figure::of(sim99);
+                    c.draw_ms = Figure::of(draw);
+                    c.draw_p99_ms = Figure::of(draw99);
+                    c.host_ms = Figure::of(host);
+                    c.host_p99_ms = Figure::of(host99);
+                    if (c.not_run.empty() && fps.empty())
+                        c.not_run = "stopped before it ran";
+                    report.cases.push_back(std::move(c));
+                }
+    for (auto& c : report.cases) {
+        if (!c.not_run.empty())
+            continue;
+        for (const auto& i : report.cases)
+            if (i.backend == Backend::interop && i.not_run.empty() && i.sample == c.sample && i.size == c.size &&
+                i.mode.name == c.mode.name && i.fps.median > 0)
+                c.fps_ratio_to_interop = c.fps.median / i.fps.median;
+    }
+    return report;
+}
+
+std::string BenchReport::json() const {
+    nlohmann::json j;
+    j["tool"] = "cuvk-bench";
+    j["machine"] = {{"host", host}, {"cpu", cpu}};
+    j["gpu"] = gpu;
+    j["vulkan"] = {{"driver", vulkan_driver}, {"api", vulkan_api}};
+    j["cuda"] = {{"driver", cuda_driver}, {"runtime", cuda_runtime}};
+    j["frames_per_run"] = frames;
+    j["repetitions"] = repetitions;
+    j["stopped"] = stopped;
+    auto& out = j["cases"] = nlohmann::json::array();
+    for (const auto& c : cases) {
+        nlohmann::json e{{"sample", c.sample},
+                         {"size", core::to_string(c.size)},
+                         {"backend", to_string(c.backend)},
+                         {"mode", c.mode.name},
+                         {"frames_in_flight", c.mode.frames_in_flight},
+                         {"batch", c.mode.batch}};
+        if (!c.not_run.empty()) {
+            e["not_run"] = c.not_run;
+        } else {
+            e["fps"] = to_json(c.fps);
+            e["frame_ms"] = to_json(c.frame_ms);
+            e["simulation_ms"] = {{"mean", to_json(c.simulation_ms)}, {"p99", to_json(c.simulation_p99_ms)}};
+            e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
+            e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
+            if (c.fps_ratio_to_interop)
+                e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
+        }
+        out.push_back(e);
+    }
+    return j.dump(2) + "\n";
+}
+
+std::string BenchReport::markdown() const {
+    std::ostringstream out;
+    out << "cuvk-bench on " << gpu << " (Vulkan driver " << vulkan_driver << ", CUDA " << cuda_driver << "), " << frames
+        << " frames per run, median of " << repetitions << " runs.\n";
+    std::vector<std::string> modes;
+    std::vector<Backend> backends;
+    for (const auto& c : cases) {
+        if (std::find(modes.begin(), modes.end(), c.mode.name) == modes.end())
+            modes.push_back(c.mode.name);
+        if (std::find(backends.begin(), backends.end(), c.backend) == backends.end())
+            backends.push_back(c.backend);
+    }
+    for (const auto& mode : modes) {
+        const BenchCase* any = nullptr;
+        for (const auto& c : cases)
+            if (c.mode.name == mode)
+                any = any ? any : &c;
+        out << "\n**" << mode << "** (N=" << any->mode.frames_in_flight << ", B=" << any->mode.batch << "): fps";
+        out << "\n\n| sample | size |";
+        for (const Backend b : backends)
+            out << " " << to_string(b) << " |";
+        out << "\n|---|---|";
+        for (std::size_t i = 0; i < backends.size(); ++i)
+            out << "---:|";
+        out << "\n";
+        std::vector<std::pair<std::string, core::Extent2D>> rows;
+        for (const auto& c : cases)
+            if (c.mode.name == mode && std::find(rows.begin(), rows.end(), std::pair{c.sample, c.size}) == rows.end())
+                rows.emplace_back(c.sample, c.size);
+        for (const auto& [sample, size] : rows) {
+            out << "| " << sample << " | " << core::to_string(size) << " |";
+            for (const Backend b : backends) {
+                std::string cell = "—";
+                for (const auto& c : cases)
+                    if (c.mode.name == mode && c.sample == sample && c.size == size && c.backend == b) {
+                        if (!c.not_run.empty())
+                            cell = "not run";
+                        else
+                            cell = fixed(c.fps.median, 0) + (c.fps_ratio_to_interop && b != Backend::interop
+                                                                 ? " (" + fixed(*c.fps_ratio_to_interop, 2) + "x)"
+                                                                 : "");
+                    }
+                out << " " << cell << " |";
+            }
+            out << "\n";
+        }
+    }
+    return out.str();
+}
+
+void check_bench_output(const std::string& dir) {
+    std::error_code ec;
+    fs::path p = fs::absolute(dir, ec);
+    if (fs::exists(p, ec) && !fs::is_directory(p, ec))
+        core::fail_usage("--out " + dir + " exists and is not a directory");
+    while (!p.empty() && !fs::exists(p, ec) && p != p.parent_path())
+        p = p.parent_path(); // the nearest part that exists must be a directory we may write into
+    if (!fs::is_directory(p, ec) || ::access(p.c_str(), W_OK | X_OK) != 0)
+        core::fail_usage("cannot create the output directory " + dir + ": " + p.string() +
+                         " is not a writable directory");
+}
+
+void write_bench_outputs(const BenchReport& report, const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        core::fail_usage("cannot create the output directory " + dir + ": " + ec.message());
+    // One plot per sample: fps against size, a line per backend and mode.
+    std::vector<std::string> samples;
+    for (const auto& c : report.cases)
+        if (std::find(samples.begin(), samples.end(), c.sample) == samples.end())
+            samples.push_back(c.sample);
+    std::vector<std::pair<std::string, render::Pixels>> plots;
+    for (const auto& sample : samples) {
+        PlotInfo info{.title = sample + ": frames per second on " + report.gpu, .y_label = "fps (log)"};
+        std::vector<core::Extent2D> sizes;
+        for (const auto& c : report.cases)
+            if (c.sample == sample && std::find(sizes.begin(), sizes.end(), c.size) == sizes.end())
+                sizes.push_back(c.size);
+        for (const auto& s : sizes)
+            info.x_ticks.push_back(core::to_string(s));
+        std::vector<PlotSeries> series;
+        for (const auto& c : report.cases) {
+            if (c.sample != sample)
+                continue;
+            const std::string label = std::string(to_string(c.backend)) + " " + c.mode.name;
+            auto it = std::find_if(series.begin(), series.end(), [&](auto& s) { return s.label == label; });
+            if (it == series.end()) {
+                series.push_back({label, std::vector<double>(sizes.size(), std::nan(""))});
+                it = series.end() - 1;
+            }
+            const auto i = std::size_t(std::find(sizes.begin(), sizes.end(), c.size) - sizes.begin());
+            if (c.not_run.empty())
+                it->values[i] = c.fps.median;
+        }
+        plots.emplace_back("fps-" + sample + ".png", plot_lines(info, series));
+    }
+    write_file(fs::path(dir) / "bench.json", report.json());
+    write_file(fs::path(dir) / "bench.md", report.markdown());
+    for (const auto& [name, pixels] : plots)
+        render::write_png((fs::path(dir) / name).string(), pixels);
+}
+
+} // namespace cuvk::engine

@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""cuvk-bench from the command line (lavapipe in CI): --help, usage errors (exit 2, one line, nothing written), a
+--quick run that writes bench.json (every configuration, figures as min/median/max, the machine and versions),
+bench.md and a plot per sample, and prints the table; an output directory that cannot be made (exit 2).
+Each check prints one line; the first failure exits 1 naming it.
+
+    bench_cli_test.py BENCH OUT_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+BENCH, OUT = os.path.abspath(sys.argv[1]), sys.argv[2]
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
+
+
+def run(*args, timeout=600):
+    return subprocess.run([BENCH, *args], capture_output=True, text=True, timeout=timeout, cwd=OUT)
+
+
+def check(name, ok, detail=""):
+    if not ok:
+        print(f"FAILED: {name}\n{detail}", flush=True)
+        sys.exit(1)
+    print(f"ok: {name}", flush=True)
+
+
+r = run("--help")
+check("--help lists the options", r.returncode == 0 and "--repetitions" in r.stdout and "--out" in r.stdout, r.stdout)
+
+for args, why in [(["--backend", "opengl"], "an unknown backend"), (["--frames", "3"], "too few frames"),
+                  (["--size", "0x10", "--quick"], "a zero size"), (["--sample", "nope", "--quick"], "an unknown sample"),
+                  (["--repetitions", "0", "--quick"], "no repetitions")]:
+    r = run(*args, "--out", "never")
+    check(f"{why} is a usage error: exit 2, one line, nothing written",
+          r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and not os.path.exists(os.path.join(OUT, "never")),
+          f"rc {r.returncode}\n{r.stderr}")
+
+r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "2", "--out", "quick")
+check("a quick run exits 0 and prints the table", r.returncode == 0 and "| gray-scott | 160x90 |" in r.stdout,
+      f"rc {r.returncode}\n{r.stdout}\n{r.stderr}")
+report = json.load(open(os.path.join(OUT, "quick", "bench.json")))
+cases = report["cases"]
+check("bench.json names the machine, the GPU and the versions",
+      all(k in report for k in ("machine", "gpu", "vulkan", "cuda")) and report["repetitions"] == 2, str(report)[:400])
+check("every configuration is there: one size, two modes, the cpu backend", len(cases) == 2 and
+      {c["mode"] for c in cases} == {"latency", "throughput"}, json.dumps(cases)[:400])
+check("each figure is min <= median <= max with frames per second above zero",
+      all(0 < c["fps"]["min"] <= c["fps"]["median"] <= c["fps"]["max"] for c in cases), json.dumps(cases)[:600])
+check("bench.md and the plot are written", os.path.getsize(os.path.join(OUT, "quick", "bench.md")) > 0 and
+      open(os.path.join(OUT, "quick", "fps-gray-scott.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n")
+check("progress lines go to stderr, one per run", r.stderr.count(" fps") == 4, r.stderr)
+
+open(os.path.join(OUT, "a-file"), "w").close()
+r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "1", "--out", "a-file/sub")
+check("an output directory that cannot be made: exit 2 naming it", r.returncode == 2 and "a-file/sub" in r.stderr,
+      f"rc {r.returncode}\n{r.stderr}")
+print("all cuvk-bench command-line checks passed")

@@ -1,0 +1,100 @@
+// cuvk-bench's measuring loop on this device (lavapipe in CI: the cpu backend; interop and staging are kept in the
+// report as not run, with the reason): every configuration repeated, figures as min/median/max, ratios to interop
+// only where interop ran, and the outputs written whole.
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/engine/bench.hpp"
+#include "cuvk/render/readback.hpp"
+#include "support/vk_fixture.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+using namespace cuvk;
+
+TEST(BenchFigure, MinMedianMax) {
+    const auto odd = engine::Figure::of({3, 1, 2});
+    EXPECT_EQ(odd.min, 1);
+    EXPECT_EQ(odd.median, 2);
+    EXPECT_EQ(odd.max, 3);
+    EXPECT_EQ(engine::Figure::of({4, 1, 2, 3}).median, 2.5);
+    EXPECT_EQ(engine::Figure::of({}).median, 0);
+}
+
+TEST(Bench, BadOptionsAreUsageErrors) {
+    auto usage = [](engine::BenchOptions o) {
+        try {
+            (void)engine::run_bench(o);
+        } catch (const core::Error& e) {
+            return e.is_usage();
+        }
+        return false;
+    };
+    auto o = engine::quick_bench_options();
+    o.repetitions = 0;
+    EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.frames = 8; // throughput mode has 8 frames in flight
+    EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.samples = {"no-such-sample"};
+    EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.modes = {{"deep", 9, 1}};
+    EXPECT_TRUE(usage(o));
+}
+
+class BenchTest : public test::VulkanTest {};
+
+TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
+    auto o = engine::quick_bench_options();
+    o.samples = {"gray-scott"};
+    o.sizes = {{160, 90}, {16385, 16}}; // the second is wider than lavapipe's images may be
+    o.backends = {engine::Backend::cpu, engine::Backend::interop};
+    o.repetitions = 2;
+    const bool lavapipe = ctx().device_name().find("llvmpipe") != std::string::npos;
+    std::vector<std::string> lines;
+    o.progress = [&](const std::string& line) { lines.push_back(line); };
+    const auto report = engine::run_bench(o);
+    ASSERT_EQ(report.cases.size(), 2u * 2u * 2u); // sizes x modes x backends
+    std::size_t expected_lines = 0;
+    for (const auto& c : report.cases)
+        expected_lines += c.not_run.empty() ? o.repetitions : 1;
+    EXPECT_EQ(lines.size(), expected_lines) << "a progress line per run, and one per configuration not run";
+    for (const auto& c : report.cases) {
+        SCOPED_TRACE(std::string(engine::to_string(c.backend)) + " " + c.mode.name + " " + core::to_string(c.size));
+        if (c.size.width > 16384 && lavapipe) {
+            EXPECT_NE(c.not_run, "") << "too wide for the device: reported, not run";
+            continue;
+        }
+        if (c.backend == engine::Backend::interop && lavapipe) {
+            EXPECT_NE(c.not_run.find("VK_KHR_external_semaphore_fd"), std::string::npos) << c.not_run;
+            continue;
+        }
+        if (!c.not_run.empty())
+            continue; // another device may lack CUDA
+        EXPECT_GT(c.fps.min, 0);
+        EXPECT_LE(c.fps.min, c.fps.median);
+        EXPECT_LE(c.fps.median, c.fps.max);
+        EXPECT_NEAR(c.frame_ms.median * c.fps.median, 1000.0, 1000.0 * (c.fps.max / c.fps.min - 1) + 1e-6);
+        EXPECT_GT(c.simulation_ms.median, 0);
+        EXPECT_EQ(c.fps_ratio_to_interop.has_value(), !lavapipe) << "a ratio only where interop ran";
+    }
+    // The outputs: whole, parseable, and saying what ran.
+    const auto dir = std::filesystem::path(::testing::TempDir()) / "bench-test";
+    std::filesystem::remove_all(dir);
+    engine::write_bench_outputs(report, dir.string());
+    std::ifstream json_file(dir / "bench.json");
+    const auto j = nlohmann::json::parse(json_file);
+    EXPECT_EQ(j["gpu"], ctx().device_name());
+    EXPECT_EQ(j["cases"].size(), report.cases.size());
+    EXPECT_EQ(j["cases"][0]["fps"]["median"].get<double>(), report.cases[0].fps.median);
+    std::ifstream md(dir / "bench.md");
+    const std::string table((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+    EXPECT_NE(table.find("| gray-scott | 160x90 |"), std::string::npos) << table;
+    const auto plot = render::read_png((dir / "fps-gray-scott.png").string());
+    EXPECT_EQ(plot.extent, (core::Extent2D{960, 540}));
+}
