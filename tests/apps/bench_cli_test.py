@@ -9,24 +9,16 @@ Each check prints one line; the first failure exits 1 naming it.
 import json
 import os
 import shutil
-import subprocess
 import sys
+
+from cli_check import check, runner
 
 BENCH, OUT = os.path.abspath(sys.argv[1]), sys.argv[2]
 shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
 
 
-def run(*args, timeout=600):
-    return subprocess.run([BENCH, *args], capture_output=True, text=True, timeout=timeout, cwd=OUT)
-
-
-def check(name, ok, detail=""):
-    if not ok:
-        print(f"FAILED: {name}\n{detail}", flush=True)
-        sys.exit(1)
-    print(f"ok: {name}", flush=True)
-
+run = runner(BENCH, OUT)
 
 r = run("--help")
 check("--help lists the options", r.returncode == 0 and "--repetitions" in r.stdout and "--out" in r.stdout, r.stdout)

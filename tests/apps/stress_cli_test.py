@@ -12,23 +12,15 @@ Each check prints one line; the first failure exits 1 naming it.
 """
 import json
 import os
-import subprocess
 import sys
+
+from cli_check import check, runner
 
 STRESS, OUT = os.path.abspath(sys.argv[1]), sys.argv[2]
 os.makedirs(OUT, exist_ok=True)
 
 
-def run(*args, timeout=600):
-    return subprocess.run([STRESS, *args], capture_output=True, text=True, timeout=timeout, cwd=OUT)
-
-
-def check(name, ok, detail=""):
-    if not ok:
-        print(f"FAILED: {name}\n{detail}", flush=True)
-        sys.exit(1)
-    print(f"ok: {name}", flush=True)
-
+run = runner(STRESS, OUT)
 
 def summary(stdout):
     lines = [line for line in stdout.splitlines() if line.startswith("cuvk-stress: seed") and ":" in line[18:]]

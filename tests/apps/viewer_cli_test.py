@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+from cli_check import check
+
 VIEWER, OUT = sys.argv[1], sys.argv[2]
 os.makedirs(OUT, exist_ok=True)
 NO_DISPLAY = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
@@ -21,13 +23,6 @@ NO_DISPLAY = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLA
 
 def run(*args, env=NO_DISPLAY, timeout=300):
     return subprocess.run([VIEWER, *args], env=env, capture_output=True, text=True, timeout=timeout, cwd=OUT)
-
-
-def check(name, ok, detail=""):
-    if not ok:
-        print(f"FAILED: {name}\n{detail}", flush=True)
-        sys.exit(1)
-    print(f"ok: {name}", flush=True)
 
 
 def one_line(stderr):
