@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
         std::printf("%s", report.markdown().c_str());
         std::printf("cuvk-bench: wrote %s/bench.json, bench.md and the plots%s\n", out_dir.c_str(),
                     report.stopped ? " (stopped early: what ran)" : "");
+        if (report.failures() > 0) {
+            apps::print_error(kApp, std::to_string(report.failures()) +
+                                        " configuration(s) failed while running; bench.json says how");
+            return 1;
+        }
         return report.stopped ? apps::stop_status() : 0;
     } catch (const core::Error& e) {
         return apps::report(e, false, kApp);

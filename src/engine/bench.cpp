@@ -163,12 +163,22 @@ BenchReport run_bench(const BenchOptions& options) {
                         }
                     }
                     std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99;
+                    std::uint32_t ran = 0; // runs counted in `done`
                     for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
                         if (options.stop && options.stop->load()) {
                             report.stopped = true;
                             break;
                         }
-                        const auto result = run_headless(*ctx, registry.make(sample), info);
+                        RunResult result;
+                        try {
+                            result = run_headless(*ctx, registry.make(sample), info);
+                        } catch (const core::Error& e) {
+                            if (e.is_interrupted())
+                                throw;
+                            c.failed = true;
+                            c.not_run = "failed: " + e.message();
+                            break;
+                        }
                         fps.push_back(result.fps);
                         frame.push_back(result.fps > 0 ? 1000.0 / result.fps : 0.0);
                         sim.push_back(result.simulation.mean_ms);
@@ -178,17 +188,18 @@ BenchReport run_bench(const BenchOptions& options) {
                         host.push_back(result.host_frame.mean_ms);
                         host99.push_back(result.host_frame.p99_ms);
                         ++done;
+                        ++ran;
                         if (options.progress)
                             options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
                                              " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
                                              ": " + fixed(result.fps, 1) + " fps");
                     }
                     if (!c.not_run.empty()) {
-                        done += options.repetitions;
+                        done += options.repetitions - ran;
                         if (options.progress)
                             options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
                                              " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
-                                             ": not run: " + c.not_run);
+                                             (c.failed ? ": " : ": not run: ") + c.not_run);
                     }
                     c.fps = Figure::of(fps);
                     c.frame_ms = Figure::of(frame);
@@ -213,6 +224,10 @@ BenchReport run_bench(const BenchOptions& options) {
     return report;
 }
 
+std::size_t BenchReport::failures() const {
+    return std::size_t(std::count_if(cases.begin(), cases.end(), [](const BenchCase& c) { return c.failed; }));
+}
+
 std::string BenchReport::json() const {
     nlohmann::json j;
     j["tool"] = "cuvk-bench";
@@ -232,7 +247,7 @@ std::string BenchReport::json() const {
                          {"frames_in_flight", c.mode.frames_in_flight},
                          {"batch", c.mode.batch}};
         if (!c.not_run.empty()) {
-            e["not_run"] = c.not_run;
+            e[c.failed ? "failed" : "not_run"] = c.not_run;
         } else {
             e["fps"] = to_json(c.fps);
             e["frame_ms"] = to_json(c.frame_ms);
@@ -283,7 +298,7 @@ std::string BenchReport::markdown() const {
                 for (const auto& c : cases)
                     if (c.mode.name == mode && c.sample == sample && c.size == size && c.backend == b) {
                         if (!c.not_run.empty())
-                            cell = "not run";
+                            cell = c.failed ? "failed" : "not run";
                         else
                             cell = fixed(c.fps.median, 0) + (c.fps_ratio_to_interop && b != Backend::interop
                                                                  ? " (" + fixed(*c.fps_ratio_to_interop, 2) + "x)"
@@ -313,7 +328,7 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec)
-        core::fail_usage("cannot create the output directory " + dir + ": " + ec.message());
+        core::fail("cannot create the output directory: " + ec.message(), dir);
     // One plot per sample: fps against size, a line per backend and mode.
     std::vector<std::string> samples;
     for (const auto& c : report.cases)

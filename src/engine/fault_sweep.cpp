@@ -130,10 +130,12 @@ FaultSweepResult run_fault_sweep(const FaultSweepInfo& info) {
             // The workload made fewer calls this time: past the sweep's end when it finished, but when it failed by
             // itself, what an earlier injected failure did broke the driver or the process for the runs after it.
             if (ended != "no error reached the caller")
-                result.problems.push_back("call " + std::to_string(n) + ": the run failed by itself (" +
-                                          ended.substr(0, 200) + ") after the injected failure at call " +
-                                          std::to_string(n - info.stride) + " (" + last_ended.substr(0, 200) +
-                                          "); the sweep stopped there");
+                result.problems.push_back(
+                    "call " + std::to_string(n) + ": the run failed by itself (" + ended.substr(0, 200) + ") " +
+                    (result.injected == 0 ? std::string("before any failure was injected")
+                                          : "after the injected failure at call " + std::to_string(n - info.stride) +
+                                                " (" + last_ended.substr(0, 200) + ")") +
+                    "; the sweep stopped there");
             break;
         }
         ++result.injected;

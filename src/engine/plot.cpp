@@ -31,8 +31,8 @@ std::string tick_text(double v) {
 render::Pixels plot_lines(const PlotInfo& info, const std::vector<PlotSeries>& series) {
     if (info.x_ticks.empty())
         core::fail("plot_lines: a plot needs at least one category", info.title);
-    if (info.extent.width < 320 || info.extent.height < 200 || info.extent.width > 4096 || info.extent.height > 4096)
-        core::fail("plot_lines: the size " + core::to_string(info.extent) + " is outside 320x200..4096x4096",
+    if (info.extent.width < 480 || info.extent.height < 200 || info.extent.width > 4096 || info.extent.height > 4096)
+        core::fail("plot_lines: the size " + core::to_string(info.extent) + " is outside 480x200..4096x4096",
                    info.title);
     const bool usable_log = info.log_y;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -58,7 +58,7 @@ render::Pixels plot_lines(const PlotInfo& info, const std::vector<PlotSeries>& s
         y1 = std::max(std::ceil(std::log10(hi)), y0 + 1);
     } else {
         y0 = std::min(0.0, lo);
-        y1 = hi > y0 ? hi * 1.1 : y0 + 1;
+        y1 = std::max(hi, 0.0) + 0.1 * (std::max(hi, 0.0) - y0) + (hi > y0 ? 0.0 : 1.0);
     }
     const auto W = int(info.extent.width), H = int(info.extent.height);
     const int left = 110, right = W - 260, top = 48, bottom = H - 52; // the plot area; the legend right of it

@@ -23,7 +23,7 @@ struct PlotInfo {
 };
 
 // Throws core::Error for no categories, a series whose value count differs from the categories', or an extent
-// outside 320x200..4096x4096.
+// outside 480x200..4096x4096.
 render::Pixels plot_lines(const PlotInfo& info, const std::vector<PlotSeries>& series);
 
 } // namespace cuvk::engine

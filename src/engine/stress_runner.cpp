@@ -123,6 +123,7 @@ void signal_sems(std::span<const cudaExternalSemaphore_t> sems, std::span<const 
 class StressRunner::PhaseRun {
 public:
     PhaseRun(const render::Context& ctx, const interop::CudaDevice& cuda, const StressRunInfo& info, StressJob job);
+    ~PhaseRun();
 
     bool done() const { return !o_ || k_ >= job_.phase.frames || stopped_; }
     // The next frame's slot is free without a host wait (its previous check has finished).
@@ -309,6 +310,18 @@ StressRunner::PhaseRun::PhaseRun(const render::Context& ctx, const interop::Cuda
         }
     }
     result_.ran = true;
+}
+
+// The phase's CUDA objects are released with their device current (DESIGN.md, Teardown), as they were made.
+StressRunner::PhaseRun::~PhaseRun() {
+    if (!o_)
+        return;
+    try {
+        const interop::ScopedCudaDevice current(cuda_.ordinal, name_);
+        o_.reset();
+    } catch (...) { // the device could not be made current: release anyway
+        o_.reset();
+    }
 }
 
 // The semaphores CUDA waits for before frame k (every consumer's) and signals after part i.
@@ -617,6 +630,7 @@ void StressRunner::PhaseRun::step() {
 void StressRunner::PhaseRun::unblock() noexcept {
     if (!o_ || !timeline_ || !job_.phase.wait_before_signal)
         return;
+    (void)cudaSetDevice(cuda_.ordinal); // best effort: this runs while an error unwinds
     (void)cudaStreamSynchronize(o_->main.get());
     for (std::uint32_t i = 0; i < P_; ++i) {
         std::uint64_t value = 0;
@@ -633,6 +647,7 @@ void StressRunner::PhaseRun::unblock() noexcept {
 StressPhaseResult StressRunner::PhaseRun::finish() {
     if (!o_)
         return result_;
+    const interop::ScopedCudaDevice current(cuda_.ordinal, name_);
     progress("phase: drain");
     for (auto& slot : o_->slots)
         if (slot.fence_pending)
@@ -713,9 +728,14 @@ void StressRunner::run_lanes(std::uint32_t lanes, const std::function<std::optio
             live.lanes.clear();
         }
     } unpublish{*live_};
+    // Lane l's phase leaves the watchdog's list before it is destroyed (its teardown may be where a hang shows).
+    auto retire = [&](std::uint32_t l) {
+        auto old = std::move(runs[l]);
+        publish();
+    };
     // Lane l takes jobs until one runs here (a phase that cannot run is done at once).
     auto refill = [&](std::uint32_t l) {
-        runs[l].reset();
+        retire(l);
         while (auto job = next()) {
             auto run = std::make_unique<PhaseRun>(ctx_, cuda_, info_, std::move(*job));
             if (run->done()) {
@@ -766,8 +786,7 @@ void StressRunner::run_lanes(std::uint32_t lanes, const std::function<std::optio
             if (runs[l]->done()) {
                 done(runs[l]->finish());
                 if (info_.stop && info_.stop()) {
-                    runs[l].reset();
-                    publish();
+                    retire(l);
                 } else {
                     refill(l);
                 }

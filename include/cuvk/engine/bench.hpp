@@ -7,7 +7,8 @@
 // write_bench_outputs() writes bench.json (the machine, the GPU, the driver, the CUDA and Vulkan versions and every
 // figure), bench.md (a table for the README) and one PNG plot per sample (fps against size per backend and mode).
 // Needs: a Vulkan device (and a matching CUDA device for interop and staging; a configuration that cannot run here is
-// kept in the report with the reason). Throws core::Error: usage errors for bad options, failures otherwise.
+// kept in the report with the reason, and one that fails while running with its error, so that one failure does not
+// lose the other figures). Throws core::Error: usage errors for bad options, failures outside the runs.
 
 #include "cuvk/core/types.hpp"
 #include "cuvk/engine/backend.hpp"
@@ -55,7 +56,8 @@ struct BenchCase {
     core::Extent2D size;
     Backend backend = Backend::cpu;
     BenchMode mode;
-    std::string not_run; // why this configuration could not run here; empty when it ran
+    std::string not_run; // why this configuration could not run here, or how it failed; empty when it ran
+    bool failed = false; // it was run and failed (not_run says how); the bench goes on with the others
     Figure fps, frame_ms;
     Figure simulation_ms, simulation_p99_ms;    // CUDA events around the step (cpu: host time)
     Figure draw_ms, draw_p99_ms;                // Vulkan timestamps around the frame's commands
@@ -68,6 +70,7 @@ struct BenchReport {
     std::uint32_t frames = 0, repetitions = 0;
     std::vector<BenchCase> cases;
     bool stopped = false;
+    std::size_t failures() const; // configurations that failed while running
 
     std::string json() const;
     std::string markdown() const; // one table per mode: rows sample x size, columns backends (fps, ratio)

@@ -55,7 +55,7 @@ struct StressPhaseResult {
     std::uint64_t frames = 0;    // frames produced and checked
     std::uint64_t pairs = 0;     // semaphore signal/wait pairs (each wait of a signalled value or binary signal)
     render::VerifyTotals verify; // this phase's verdicts
-    double seconds = 0;
+    double seconds = 0; // wall time from the first frame to the drain (with lanes, shared with the other phases)
 };
 
 struct StressTotals {
