@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
     std::string out_dir = "bench-out";
     std::vector<std::string> sizes, backends;
     app.add_flag("--quick", quick, "the cpu backend at 320x180 and 640x360, 32 frames, 2 repetitions (CI, lavapipe)");
-    app.add_option("--sample", options.samples, "samples to run (default: gray-scott fluid)");
+    app.add_option("--sample", options.samples, "samples to run (default: fill gray-scott fluid)");
     app.add_option("--size", sizes, "sizes WxH (default: 1280x720 1920x1080 3840x2160 7680x4320)");
     app.add_option("--backend", backends, "backends: interop, staging, cpu (default: interop staging)")
         ->check(CLI::IsMember({"interop", "staging", "cpu"}));

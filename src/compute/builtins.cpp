@@ -3,6 +3,7 @@
 #include "cuvk/compute/builtins.hpp"
 
 #include "cuvk/core/error.hpp"
+#include "fill.hpp"
 #include "fluid.hpp"
 #include "fractal.hpp"
 #include "gray_scott.hpp"
@@ -16,10 +17,10 @@
 namespace cuvk::compute {
 namespace {
 
-constexpr std::array<std::string_view, 5> kNames = {"gray-scott", "fluid", "particles", "waves", "fractal"};
+constexpr std::array<std::string_view, 6> kNames = {"gray-scott", "fluid", "particles", "waves", "fractal", "fill"};
 
 const SampleDef* def_of(std::string_view name) {
-    for (const SampleDef* d : {&kGrayScott, &kFluid, &kParticles, &kWaves, &kFractal})
+    for (const SampleDef* d : {&kGrayScott, &kFluid, &kParticles, &kWaves, &kFractal, &kFill})
         if (d->name == name)
             return d;
     return nullptr;

@@ -27,7 +27,8 @@ std::vector<Case> cases() {
             {"fluid", "fluid", {}},
             {"particles", "particles", {{"count", 1024.0f}}},
             {"waves", "waves", {{"grid", 32.0f}, {"rain", 2.0f}}}, // a drop every other step: the clock shows
-            {"fractal", "fractal", {}}};
+            {"fractal", "fractal", {}},
+            {"fill", "fill", {}}};
 }
 
 constexpr core::Extent2D kExtent{67, 45}; // not a multiple of any block

@@ -30,7 +30,7 @@ struct BenchMode {
 };
 
 struct BenchOptions {
-    std::vector<std::string> samples = {"gray-scott", "fluid"};
+    std::vector<std::string> samples = {"fill", "gray-scott", "fluid"};
     std::vector<core::Extent2D> sizes = {{1280, 720}, {1920, 1080}, {3840, 2160}, {7680, 4320}};
     std::vector<Backend> backends = {Backend::interop, Backend::staging};
     std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
