@@ -162,7 +162,7 @@ BenchReport run_bench(const BenchOptions& options) {
                             c.not_run = e.message();
                         }
                     }
-                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99;
+                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99;
                     std::uint32_t ran = 0; // runs counted in `done`
                     for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
                         if (options.stop && options.stop->load()) {
@@ -187,6 +187,8 @@ BenchReport run_bench(const BenchOptions& options) {
                         draw99.push_back(result.draw.p99_ms);
                         host.push_back(result.host_frame.mean_ms);
                         host99.push_back(result.host_frame.p99_ms);
+                        lat50.push_back(result.latency.p50_ms);
+                        lat99.push_back(result.latency.p99_ms);
                         ++done;
                         ++ran;
                         if (options.progress)
@@ -209,6 +211,8 @@ BenchReport run_bench(const BenchOptions& options) {
                     c.draw_p99_ms = Figure::of(draw99);
                     c.host_ms = Figure::of(host);
                     c.host_p99_ms = Figure::of(host99);
+                    c.latency_p50_ms = Figure::of(lat50);
+                    c.latency_p99_ms = Figure::of(lat99);
                     if (c.not_run.empty() && fps.empty())
                         c.not_run = "stopped before it ran";
                     report.cases.push_back(std::move(c));
@@ -254,6 +258,7 @@ std::string BenchReport::json() const {
             e["simulation_ms"] = {{"mean", to_json(c.simulation_ms)}, {"p99", to_json(c.simulation_p99_ms)}};
             e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
             e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
+            e["latency_ms"] = {{"p50", to_json(c.latency_p50_ms)}, {"p99", to_json(c.latency_p99_ms)}};
             if (c.fps_ratio_to_interop)
                 e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
         }
@@ -279,7 +284,9 @@ std::string BenchReport::markdown() const {
         for (const auto& c : cases)
             if (c.mode.name == mode)
                 any = any ? any : &c;
-        out << "\n**" << mode << "** (N=" << any->mode.frames_in_flight << ", B=" << any->mode.batch << "): fps";
+        out << "\n**" << mode << "** (N=" << any->mode.frames_in_flight << ", B=" << any->mode.batch
+            << "): fps (ratio to interop); frame latency p50 / p99, from the host starting a frame to the GPU "
+               "finishing it";
         out << "\n\n| sample | size |";
         for (const Backend b : backends)
             out << " " << to_string(b) << " |";
@@ -300,9 +307,13 @@ std::string BenchReport::markdown() const {
                         if (!c.not_run.empty())
                             cell = c.failed ? "failed" : "not run";
                         else
-                            cell = fixed(c.fps.median, 0) + (c.fps_ratio_to_interop && b != Backend::interop
-                                                                 ? " (" + fixed(*c.fps_ratio_to_interop, 2) + "x)"
-                                                                 : "");
+                            cell = fixed(c.fps.median, 0) +
+                                   (c.fps_ratio_to_interop && b != Backend::interop
+                                        ? " (" + fixed(*c.fps_ratio_to_interop, 2) + "x)"
+                                        : "") +
+                                   (c.latency_p50_ms.median > 0 ? "; " + fixed(c.latency_p50_ms.median, 2) + " / " +
+                                                                      fixed(c.latency_p99_ms.median, 2) + " ms"
+                                                                : "");
                     }
                 out << " " << cell << " |";
             }

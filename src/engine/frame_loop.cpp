@@ -67,6 +67,7 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
     }
     states_.assign(target.images().size(), TargetState{});
     timings_.resize(rings_.size());
+    started_ns_.assign(2 * std::size_t(rings_.front()->size()), 0); // unretired frames: N, plus a batch of at most N
 }
 
 FrameLoop::~FrameLoop() {
@@ -107,6 +108,8 @@ void FrameLoop::retire_through(core::FrameIndex k) {
                 timings_[r].simulation_ms.push_back(*ms);
             if (auto ms = panes_[r]->timestamps.read_ms(ring.slot_of(rj)))
                 timings_[r].draw_ms.push_back(*ms);
+            if (auto end = panes_[r]->timestamps.end_host_ns(ring.slot_of(rj)))
+                timings_[r].latency_ms.push_back(double(*end - started_ns_[j.value % started_ns_.size()]) * 1e-6);
         }
         target_.on_retired(j);
     }
@@ -140,9 +143,11 @@ void FrameLoop::advance(std::uint32_t count) {
     const core::FrameIndex first = next_;
     const core::FrameIndex last{first.value + count - 1};
     // 1. Produce the whole batch: the GPU orders CUDA after Vulkan's reads of the slots it reuses.
-    for (core::FrameIndex k = first; k <= last; k = k.next())
+    for (core::FrameIndex k = first; k <= last; k = k.next()) {
+        started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
         for (std::size_t r = 0; r < rings_.size(); ++r)
             rings_[r]->produce(local(r, k));
+    }
     next_ = last.next();
     // 2. Record and submit. A slot's command buffer is reused once its previous frame (k-N) has retired.
     const std::uint32_t n = rings_.front()->size();

@@ -13,9 +13,13 @@ StageStats summarize(std::vector<double> values) {
         return s;
     s.mean_ms = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
     std::sort(values.begin(), values.end());
-    // Nearest-rank percentile: the smallest value with at least 99% of the samples at or below it.
-    const auto rank = std::size_t(std::ceil(0.99 * double(values.size())));
-    s.p99_ms = values[std::min(values.size(), std::max<std::size_t>(rank, 1)) - 1];
+    // Nearest-rank percentile: the smallest value with at least p of the samples at or below it.
+    const auto percentile = [&](double p) {
+        const auto rank = std::size_t(std::ceil(p * double(values.size())));
+        return values[std::min(values.size(), std::max<std::size_t>(rank, 1)) - 1];
+    };
+    s.p50_ms = percentile(0.50);
+    s.p99_ms = percentile(0.99);
     return s;
 }
 

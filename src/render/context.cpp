@@ -350,7 +350,9 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
             list += (list.empty() ? "" : ", ") + m;
         core::fail("the Vulkan device lacks required extension(s): " + list, summary.name);
     }
-    for (const auto& e : info.optional_device_extensions)
+    std::vector<std::string> optional = info.optional_device_extensions;
+    optional.emplace_back(VK_EXT_CALIBRATED_TIMESTAMPS_EXTENSION_NAME); // Timestamps on the host's clock
+    for (const auto& e : optional)
         if (contains(device_available, e) && !contains(ctx->device_extensions_, e))
             ctx->device_extensions_.push_back(e);
     std::vector<const char*> device_ext_ptrs;

@@ -2,6 +2,10 @@
 
 #include "cuvk/render/check.hpp"
 
+#include <algorithm>
+#include <ctime>
+#include <vector>
+
 namespace cuvk::render {
 
 Timestamps Timestamps::create(const Context& ctx, std::uint32_t slots, const std::string& name) {
@@ -23,6 +27,24 @@ Timestamps Timestamps::create(const Context& ctx, std::uint32_t slots, const std
     CUVK_VK(vkCreateQueryPool(ctx.device(), &info, nullptr, &pool), name);
     t.pool_ = UniqueQueryPool(pool, {ctx.device()});
     ctx.set_name(VK_OBJECT_TYPE_QUERY_POOL, pool, name);
+    // Calibration needs both clocks among the device's time domains.
+    if (ctx.has_device_extension(VK_EXT_CALIBRATED_TIMESTAMPS_EXTENSION_NAME)) {
+        const auto domains_of = reinterpret_cast<PFN_vkGetPhysicalDeviceCalibrateableTimeDomainsEXT>(
+            vkGetInstanceProcAddr(ctx.instance(), "vkGetPhysicalDeviceCalibrateableTimeDomainsEXT"));
+        std::uint32_t n = 0;
+        if (domains_of && domains_of(ctx.physical_device(), &n, nullptr) == VK_SUCCESS) {
+            std::vector<VkTimeDomainEXT> domains(n);
+            if (domains_of(ctx.physical_device(), &n, domains.data()) == VK_SUCCESS) {
+                domains.resize(n);
+                auto has = [&](VkTimeDomainEXT d) {
+                    return std::find(domains.begin(), domains.end(), d) != domains.end();
+                };
+                if (has(VK_TIME_DOMAIN_DEVICE_EXT) && has(VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT))
+                    t.calibrate_ = reinterpret_cast<PFN_vkGetCalibratedTimestampsEXT>(
+                        ctx.device_proc("vkGetCalibratedTimestampsEXT"));
+            }
+        }
+    }
     // Queries must be reset before first use; host reset is core in 1.2 but optional as a feature, so reset on
     // the GPU inside record_begin instead.
     return t;
@@ -52,6 +74,31 @@ std::optional<double> Timestamps::read_ms(std::uint32_t slot) const {
         return std::nullopt;
     const std::uint64_t ticks = (values[1] - values[0]) & mask_;
     return double(ticks) * period_ns_ * 1e-6;
+}
+
+std::optional<std::int64_t> Timestamps::end_host_ns(std::uint32_t slot) const {
+    if (!pool_ || !calibrate_)
+        return std::nullopt;
+    std::uint64_t end = 0;
+    const VkResult r = CUVK_VK(vkGetQueryPoolResults(ctx_->device(), pool_.get(), slot * 2 + 1, 1, sizeof(end), &end,
+                                                     sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT),
+                               "timestamps");
+    if (r == VK_NOT_READY)
+        return std::nullopt;
+    const VkCalibratedTimestampInfoEXT infos[2] = {
+        {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, .timeDomain = VK_TIME_DOMAIN_DEVICE_EXT},
+        {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, .timeDomain = VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT}};
+    std::uint64_t now[2] = {}, deviation = 0;
+    CUVK_VK(calibrate_(ctx_->device(), 2, infos, now, &deviation), "timestamps calibration");
+    // The device counter wraps at its valid bits: how far back the end lies is taken modulo them.
+    const std::uint64_t ago_ticks = (now[0] - end) & mask_;
+    return std::int64_t(now[1]) - std::int64_t(double(ago_ticks) * period_ns_);
+}
+
+std::int64_t host_monotonic_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
 } // namespace cuvk::render

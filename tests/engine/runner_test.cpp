@@ -505,3 +505,20 @@ TEST_F(RunnerTest, ParticlesBySplatGiveTheRasterFrames) {
         lit += frames[1][3].bytes[i] | frames[1][3].bytes[i + 1] | frames[1][3].bytes[i + 2];
     EXPECT_GT(lit, 100u);
 }
+
+// Frame latency (host starting a frame → GPU done drawing it) is measured on one clock: never shorter than the frame's
+// own draw, and deeper rings with batches hold frames longer than one frame in flight.
+TEST_F(RunnerTest, FrameLatencyCoversTheDrawAndGrowsWithTheRing) {
+    auto info = small_run("fill", {320, 180}, 40);
+    const auto shallow = run("fill", info, ctx());
+    if (shallow.latency.samples == 0)
+        GTEST_SKIP() << ctx().device_name() << " offers no calibrated timestamps: no latency measured";
+    EXPECT_GE(shallow.latency.p50_ms, shallow.draw.p50_ms);
+    EXPECT_LE(shallow.latency.p50_ms, shallow.latency.p99_ms);
+    EXPECT_GT(shallow.latency.p50_ms, 0.0);
+    info.frames_in_flight = 8;
+    info.batch = 8;
+    const auto deep = run("fill", info, ctx());
+    EXPECT_GT(deep.latency.p50_ms, shallow.latency.p50_ms)
+        << "eight frames produced before any is drawn wait longer than one";
+}

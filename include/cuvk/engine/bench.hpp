@@ -62,6 +62,7 @@ struct BenchCase {
     Figure simulation_ms, simulation_p99_ms;    // CUDA events around the step (cpu: host time)
     Figure draw_ms, draw_p99_ms;                // Vulkan timestamps around the frame's commands
     Figure host_ms, host_p99_ms;                // host time per frame
+    Figure latency_p50_ms, latency_p99_ms;      // host starting a frame → GPU done drawing it (0 without calibration)
     std::optional<double> fps_ratio_to_interop; // median fps over interop's for the same sample, size and mode
 };
 

@@ -57,6 +57,9 @@ struct PaneView {
 struct RingTimings {
     std::vector<double> simulation_ms; // CUDA events around step() (cpu backend: host time of step())
     std::vector<double> draw_ms;       // Vulkan timestamps around the frame's commands
+    // From the host starting the frame (before its CUDA work is enqueued) to the GPU finishing its draw, both on the
+    // host's monotonic clock (render::Timestamps::end_host_ns); empty where the device lacks calibrated timestamps.
+    std::vector<double> latency_ms;
 };
 
 class FrameLoop {
@@ -98,9 +101,10 @@ private:
     std::vector<std::unique_ptr<Pane>> panes_;
     std::vector<TargetState> states_; // per target image
     std::vector<RingTimings> timings_;
-    std::vector<std::uint64_t> base_; // per ring: loop frame - ring frame
-    core::FrameIndex next_;           // next frame to produce
-    core::FrameIndex next_to_retire_; // frames before it have been retired
+    std::vector<std::uint64_t> base_;      // per ring: loop frame - ring frame
+    std::vector<std::int64_t> started_ns_; // when the host began loop frame j, at j mod its size (2N)
+    core::FrameIndex next_;                // next frame to produce
+    core::FrameIndex next_to_retire_;      // frames before it have been retired
 };
 
 } // namespace cuvk::engine

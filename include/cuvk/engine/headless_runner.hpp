@@ -53,6 +53,7 @@ struct RunResult {
     StageStats simulation;     // CUDA events around the step (cpu: host time of the CPU implementation)
     StageStats draw;           // Vulkan timestamps around the frame's commands
     StageStats host_frame;     // host time per frame (a batch's time over its frames)
+    StageStats latency;        // host starting a frame → GPU done drawing it (RingTimings::latency_ms; may be empty)
 };
 
 // Largest total of captured frames a run keeps in memory until it ends (usage error beyond).

@@ -1,5 +1,5 @@
 #pragma once
-// Per-frame timings and their summary (mean and 99th percentile).
+// Per-frame timings and their summary (mean, median and 99th percentile).
 
 #include <vector>
 
@@ -7,6 +7,7 @@ namespace cuvk::engine {
 
 struct StageStats {
     double mean_ms = 0.0;
+    double p50_ms = 0.0; // nearest-rank percentiles
     double p99_ms = 0.0;
     std::size_t samples = 0;
 };

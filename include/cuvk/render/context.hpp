@@ -35,10 +35,11 @@ struct ContextInfo {
     bool sync_validation = true;                         // also enable synchronization validation (missing barriers)
     std::vector<std::string> instance_extensions;        // e.g. what GLFW needs for a surface
     std::vector<std::string> required_device_extensions; // creation fails, naming them, when missing
-    std::vector<std::string> optional_device_extensions; // enabled when present; ask has_device_extension()
-    std::string device;                                  // "" = best (discrete first), else index, UUID hex or name
-    core::LogFn log = core::log_to_stderr;               // receives validation and driver messages
-    bool compute_queue = false;                          // also create a second queue (see Context::compute_queue)
+    // Enabled when present; ask has_device_extension(). VK_EXT_calibrated_timestamps always is (render::Timestamps).
+    std::vector<std::string> optional_device_extensions;
+    std::string device;                    // "" = best (discrete first), else index, UUID hex or name
+    core::LogFn log = core::log_to_stderr; // receives validation and driver messages
+    bool compute_queue = false;            // also create a second queue (see Context::compute_queue)
 };
 
 // One message the validation layer (or the loader, for errors) reported.

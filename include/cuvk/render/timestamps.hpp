@@ -1,6 +1,9 @@
 #pragma once
 // GPU timestamps around recorded work: two queries per slot, read back after the slot's work has completed.
-// Disabled (reads nothing) on a queue family without timestamp support.
+// Disabled (reads nothing) on a queue family without timestamp support. Where the device offers
+// VK_EXT_calibrated_timestamps with the device and CLOCK_MONOTONIC domains, the end of a slot's work can also be read
+// on the host's monotonic clock (host_monotonic_ns()), so that a frame's latency is measured from when the host began
+// it to when the GPU finished it, on one clock.
 
 #include "cuvk/render/context.hpp"
 #include "cuvk/render/handles.hpp"
@@ -26,12 +29,20 @@ public:
     void record_end(VkCommandBuffer cmd, std::uint32_t slot) const;
     // Milliseconds between the slot's two timestamps; call only once the slot's work completed.
     std::optional<double> read_ms(std::uint32_t slot) const;
+    // When the slot's work ended, on host_monotonic_ns()'s clock (calibrated at each call); call only once the slot's
+    // work completed. Empty without calibrated timestamps.
+    std::optional<std::int64_t> end_host_ns(std::uint32_t slot) const;
+    bool calibrated() const noexcept { return calibrate_ != nullptr; }
 
 private:
     const Context* ctx_ = nullptr;
     UniqueQueryPool pool_;
     double period_ns_ = 1.0;
     std::uint64_t mask_ = ~0ull;
+    PFN_vkGetCalibratedTimestampsEXT calibrate_ = nullptr;
 };
+
+// CLOCK_MONOTONIC in nanoseconds: the host clock end_host_ns() maps to.
+std::int64_t host_monotonic_ns();
 
 } // namespace cuvk::render
