@@ -70,6 +70,11 @@ std::string fixed(double v, int digits) {
     return out.str();
 }
 
+// "p50", "p99.9".
+std::string percentile_name(double p) {
+    return "p" + fixed(p, p == std::floor(p) ? 0 : 1);
+}
+
 void write_file(const fs::path& path, std::string_view bytes) {
     core::AtomicFile file(path.string());
     file.write(bytes);
@@ -162,7 +167,7 @@ BenchReport run_bench(const BenchOptions& options) {
                             c.not_run = e.message();
                         }
                     }
-                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99;
+                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99, latencies;
                     std::uint32_t ran = 0; // runs counted in `done`
                     for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
                         if (options.stop && options.stop->load()) {
@@ -189,6 +194,7 @@ BenchReport run_bench(const BenchOptions& options) {
                         host99.push_back(result.host_frame.p99_ms);
                         lat50.push_back(result.latency.p50_ms);
                         lat99.push_back(result.latency.p99_ms);
+                        latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
                         ++done;
                         ++ran;
                         if (options.progress)
@@ -213,6 +219,14 @@ BenchReport run_bench(const BenchOptions& options) {
                     c.host_p99_ms = Figure::of(host99);
                     c.latency_p50_ms = Figure::of(lat50);
                     c.latency_p99_ms = Figure::of(lat99);
+                    if (!latencies.empty()) { // nearest rank, as summarize() takes its percentiles
+                        std::sort(latencies.begin(), latencies.end());
+                        for (const double p : kLatencyPercentiles) {
+                            const auto rank = std::size_t(std::ceil(p / 100.0 * double(latencies.size())));
+                            c.latency_quantiles_ms.push_back(
+                                latencies[std::min(latencies.size(), std::max<std::size_t>(rank, 1)) - 1]);
+                        }
+                    }
                     if (c.not_run.empty() && fps.empty())
                         c.not_run = "stopped before it ran";
                     report.cases.push_back(std::move(c));
@@ -259,6 +273,12 @@ std::string BenchReport::json() const {
             e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
             e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
             e["latency_ms"] = {{"p50", to_json(c.latency_p50_ms)}, {"p99", to_json(c.latency_p99_ms)}};
+            if (!c.latency_quantiles_ms.empty()) {
+                nlohmann::json q = nlohmann::json::object();
+                for (std::size_t i = 0; i < c.latency_quantiles_ms.size(); ++i)
+                    q[percentile_name(kLatencyPercentiles[i])] = c.latency_quantiles_ms[i];
+                e["latency_percentiles_ms"] = q;
+            }
             if (c.fps_ratio_to_interop)
                 e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
         }
@@ -369,6 +389,23 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
                 it->values[i] = c.fps.median;
         }
         plots.emplace_back("fps-" + sample + ".png", plot_lines(info, series));
+        // The latency distribution at the largest size where anything was measured.
+        const BenchCase* largest = nullptr;
+        for (const auto& c : report.cases)
+            if (c.sample == sample && !c.latency_quantiles_ms.empty() &&
+                (!largest || c.size.pixels() > largest->size.pixels()))
+                largest = &c;
+        if (!largest)
+            continue;
+        PlotInfo latency{.title = sample + " " + core::to_string(largest->size) + ": frame latency by percentile",
+                         .y_label = "ms (log)"};
+        for (const double p : kLatencyPercentiles)
+            latency.x_ticks.push_back(percentile_name(p));
+        std::vector<PlotSeries> lines;
+        for (const auto& c : report.cases)
+            if (c.sample == sample && c.size == largest->size && !c.latency_quantiles_ms.empty())
+                lines.push_back({std::string(to_string(c.backend)) + " " + c.mode.name, c.latency_quantiles_ms});
+        plots.emplace_back("latency-" + sample + ".png", plot_lines(latency, lines));
     }
     write_file(fs::path(dir) / "bench.json", report.json());
     write_file(fs::path(dir) / "bench.md", report.markdown());

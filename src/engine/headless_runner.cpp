@@ -128,6 +128,7 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
     auto& timings = loop.timings().front();
     result.simulation = summarize(std::move(timings.simulation_ms));
     result.draw = summarize(std::move(timings.draw_ms));
+    result.latency_ms = timings.latency_ms;
     result.latency = summarize(std::move(timings.latency_ms));
     result.host_frame = summarize(std::move(host_ms));
     // Outside the timed loop: hand the captures over.

@@ -7,6 +7,7 @@
 #include "cuvk/render/readback.hpp"
 #include "support/vk_fixture.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -82,6 +83,12 @@ TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
         EXPECT_NEAR(c.frame_ms.median * c.fps.median, 1000.0, 1000.0 * (c.fps.max / c.fps.min - 1) + 1e-6);
         EXPECT_GT(c.simulation_ms.median, 0);
         EXPECT_EQ(c.fps_ratio_to_interop.has_value(), !lavapipe) << "a ratio only where interop ran";
+        if (!c.latency_quantiles_ms.empty()) { // the device calibrates timestamps (lavapipe does)
+            ASSERT_EQ(c.latency_quantiles_ms.size(), std::size(engine::kLatencyPercentiles));
+            EXPECT_TRUE(std::is_sorted(c.latency_quantiles_ms.begin(), c.latency_quantiles_ms.end()));
+            EXPECT_GT(c.latency_quantiles_ms.front(), 0.0);
+            EXPECT_LE(c.latency_p50_ms.min, c.latency_p99_ms.max);
+        }
     }
     // The outputs: whole, parseable, and saying what ran.
     const auto dir = std::filesystem::path(::testing::TempDir()) / "bench-test";
@@ -97,4 +104,8 @@ TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
     EXPECT_NE(table.find("| gray-scott | 160x90 |"), std::string::npos) << table;
     const auto plot = render::read_png((dir / "fps-gray-scott.png").string());
     EXPECT_EQ(plot.extent, (core::Extent2D{960, 540}));
+    const bool calibrated = !report.cases[0].latency_quantiles_ms.empty();
+    EXPECT_EQ(std::filesystem::exists(dir / "latency-gray-scott.png"), calibrated);
+    if (calibrated)
+        EXPECT_TRUE(j["cases"][0]["latency_percentiles_ms"].contains("p99.9")) << j["cases"][0].dump();
 }

@@ -5,7 +5,8 @@
 // repetitions, each backend's frame rate shown as a ratio to interop's. Frames are produced and drawn by the engine's
 // own loop (run_headless) into an offscreen target, so the figures are those of the library as users get it.
 // write_bench_outputs() writes bench.json (the machine, the GPU, the driver, the CUDA and Vulkan versions and every
-// figure), bench.md (a table for the README) and one PNG plot per sample (fps against size per backend and mode).
+// figure), bench.md (a table for the README) and PNG plots per sample: fps against size per backend and mode, and the
+// latency distribution (latency at each percentile) per backend and mode at the largest size measured.
 // Needs: a Vulkan device (and a matching CUDA device for interop and staging; a configuration that cannot run here is
 // kept in the report with the reason, and one that fails while running with its error, so that one failure does not
 // lose the other figures). Throws core::Error: usage errors for bad options, failures outside the runs.
@@ -45,6 +46,9 @@ struct BenchOptions {
 // The quick set for CI and lavapipe: the cpu backend, 320x180 and 640x360, 32 frames, 2 repetitions.
 BenchOptions quick_bench_options();
 
+// The percentiles of BenchCase::latency_quantiles_ms (and of the latency plot's x axis).
+inline constexpr double kLatencyPercentiles[] = {0, 10, 25, 50, 75, 90, 95, 99, 99.9, 100};
+
 // min / median / max of one figure over the repetitions.
 struct Figure {
     double min = 0, median = 0, max = 0;
@@ -64,6 +68,8 @@ struct BenchCase {
     Figure host_ms, host_p99_ms;                // host time per frame
     Figure latency_p50_ms, latency_p99_ms;      // host starting a frame → GPU done drawing it (0 without calibration)
     std::optional<double> fps_ratio_to_interop; // median fps over interop's for the same sample, size and mode
+    // Latency at kLatencyPercentiles over every measured frame of every repetition (empty without calibration).
+    std::vector<double> latency_quantiles_ms;
 };
 
 struct BenchReport {

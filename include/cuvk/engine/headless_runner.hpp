@@ -54,6 +54,7 @@ struct RunResult {
     StageStats draw;           // Vulkan timestamps around the frame's commands
     StageStats host_frame;     // host time per frame (a batch's time over its frames)
     StageStats latency;        // host starting a frame → GPU done drawing it (RingTimings::latency_ms; may be empty)
+    std::vector<double> latency_ms; // the measured frames' latencies, in frame order
 };
 
 // Largest total of captured frames a run keeps in memory until it ends (usage error beyond).
