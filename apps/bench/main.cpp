@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
     app.add_option("--frames", options.frames, "frames per run (a quarter, at most 2N, is warm-up)")
         ->capture_default_str();
     app.add_option("--repetitions", options.repetitions, "runs per configuration")->capture_default_str();
+    bool no_ring = false;
+    std::string ring_size;
+    app.add_flag("--no-ring", no_ring, "skip the sweep of frames in flight (fill, N = 1..8, batches of 1 and N)");
+    app.add_option("--ring-size", ring_size, "size of that sweep (default: 1920x1080; --quick: 320x180)");
     app.add_option("--out", out_dir, "directory for bench.json, bench.md and fps-<sample>.png")->capture_default_str();
     app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
     app.add_flag("--validation", options.validation, "the Khronos validation layer (slow; for checking, not timing)");
@@ -44,6 +48,8 @@ int main(int argc, char** argv) {
                 options.frames = q.frames;
             if (app.count("--repetitions") == 0)
                 options.repetitions = q.repetitions;
+            if (app.count("--ring-size") == 0)
+                options.ring_size = q.ring_size;
         }
         if (!sizes.empty()) {
             options.sizes.clear();
@@ -55,6 +61,9 @@ int main(int argc, char** argv) {
             for (const auto& b : backends)
                 options.backends.push_back(engine::parse_backend(b));
         }
+        options.ring = !no_ring;
+        if (!ring_size.empty())
+            options.ring_size = core::parse_extent(ring_size);
         engine::check_bench_output(out_dir);
         options.progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
         apps::install_stop_handlers();

@@ -98,6 +98,7 @@ BenchOptions quick_bench_options() {
     o.backends = {Backend::cpu};
     o.frames = 32;
     o.repetitions = 2;
+    o.ring_size = {320, 180};
     return o;
 }
 
@@ -141,96 +142,112 @@ BenchReport run_bench(const BenchOptions& options) {
     report.repetitions = options.repetitions;
     const auto probe = interop::probe(*ctx);
 
-    const std::size_t total = options.samples.size() * options.sizes.size() * options.backends.size() *
-                              options.modes.size() * options.repetitions;
+    // The sweep of frames in flight: the fill sample at ring_size, N = 1..8 with one frame per submission and with
+    // batches of N, through each backend.
+    std::vector<BenchMode> ring_modes;
+    if (options.ring)
+        for (std::uint32_t n = 1; n <= 8; ++n) {
+            ring_modes.push_back({"N=" + std::to_string(n) + " B=1", n, 1});
+            if (n > 1)
+                ring_modes.push_back({"N=" + std::to_string(n) + " B=" + std::to_string(n), n, n});
+        }
+    const std::size_t total =
+        (options.samples.size() * options.sizes.size() * options.modes.size() + ring_modes.size()) *
+        options.backends.size() * options.repetitions;
     std::size_t done = 0;
+    // One configuration, repeated.
+    auto measure = [&](const std::string& sample, core::Extent2D size, const BenchMode& mode, Backend backend) {
+        BenchCase c{.sample = sample, .size = size, .backend = backend, .mode = mode};
+        c.not_run = unavailable(*ctx, backend, probe);
+        const RunInfo info{.params = resolve_params(registry.desc(sample), {}, true),
+                           .backend = backend,
+                           .extent = size,
+                           .frames = options.frames,
+                           .frames_in_flight = mode.frames_in_flight,
+                           .batch = mode.batch};
+        if (c.not_run.empty()) {
+            try {
+                (void)check_run(*ctx, *registry.make(sample), info); // e.g. a size beyond the device
+            } catch (const core::Error& e) {
+                if (!e.is_usage())
+                    throw;
+                c.not_run = e.message();
+            }
+        }
+        std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99, latencies;
+        std::uint32_t ran = 0; // runs counted in `done`
+        for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
+            if (options.stop && options.stop->load()) {
+                report.stopped = true;
+                break;
+            }
+            RunResult result;
+            try {
+                result = run_headless(*ctx, registry.make(sample), info);
+            } catch (const core::Error& e) {
+                if (e.is_interrupted())
+                    throw;
+                c.failed = true;
+                c.not_run = "failed: " + e.message();
+                break;
+            }
+            fps.push_back(result.fps);
+            frame.push_back(result.fps > 0 ? 1000.0 / result.fps : 0.0);
+            sim.push_back(result.simulation.mean_ms);
+            sim99.push_back(result.simulation.p99_ms);
+            draw.push_back(result.draw.mean_ms);
+            draw99.push_back(result.draw.p99_ms);
+            host.push_back(result.host_frame.mean_ms);
+            host99.push_back(result.host_frame.p99_ms);
+            lat50.push_back(result.latency.p50_ms);
+            lat99.push_back(result.latency.p99_ms);
+            latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
+            ++done;
+            ++ran;
+            if (options.progress)
+                options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample + " " +
+                                 core::to_string(size) + " " + to_string(backend) + " " + mode.name + ": " +
+                                 fixed(result.fps, 1) + " fps");
+        }
+        if (!c.not_run.empty()) {
+            done += options.repetitions - ran;
+            if (options.progress)
+                options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample + " " +
+                                 core::to_string(size) + " " + to_string(backend) + " " + mode.name +
+                                 (c.failed ? ": " : ": not run: ") + c.not_run);
+        }
+        c.fps = Figure::of(fps);
+        c.frame_ms = Figure::of(frame);
+        c.simulation_ms = Figure::of(sim);
+        c.simulation_p99_ms = Figure::of(sim99);
+        c.draw_ms = Figure::of(draw);
+        c.draw_p99_ms = Figure::of(draw99);
+        c.host_ms = Figure::of(host);
+        c.host_p99_ms = Figure::of(host99);
+        c.latency_p50_ms = Figure::of(lat50);
+        c.latency_p99_ms = Figure::of(lat99);
+        if (!latencies.empty()) { // nearest rank, as summarize() takes its percentiles
+            std::sort(latencies.begin(), latencies.end());
+            for (const double p : kLatencyPercentiles) {
+                const auto rank = std::size_t(std::ceil(p / 100.0 * double(latencies.size())));
+                c.latency_quantiles_ms.push_back(
+                    latencies[std::min(latencies.size(), std::max<std::size_t>(rank, 1)) - 1]);
+            }
+        }
+        if (c.not_run.empty() && fps.empty())
+            c.not_run = "stopped before it ran";
+        return c;
+    };
     for (const auto& sample : options.samples)
         for (const auto& size : options.sizes)
             for (const auto& mode : options.modes)
-                for (const Backend backend : options.backends) {
-                    if (report.stopped)
-                        break;
-                    BenchCase c{.sample = sample, .size = size, .backend = backend, .mode = mode};
-                    c.not_run = unavailable(*ctx, backend, probe);
-                    const RunInfo info{.params = resolve_params(registry.desc(sample), {}, true),
-                                       .backend = backend,
-                                       .extent = size,
-                                       .frames = options.frames,
-                                       .frames_in_flight = mode.frames_in_flight,
-                                       .batch = mode.batch};
-                    if (c.not_run.empty()) {
-                        try {
-                            (void)check_run(*ctx, *registry.make(sample), info); // e.g. a size beyond the device
-                        } catch (const core::Error& e) {
-                            if (!e.is_usage())
-                                throw;
-                            c.not_run = e.message();
-                        }
-                    }
-                    std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99, latencies;
-                    std::uint32_t ran = 0; // runs counted in `done`
-                    for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
-                        if (options.stop && options.stop->load()) {
-                            report.stopped = true;
-                            break;
-                        }
-                        RunResult result;
-                        try {
-                            result = run_headless(*ctx, registry.make(sample), info);
-                        } catch (const core::Error& e) {
-                            if (e.is_interrupted())
-                                throw;
-                            c.failed = true;
-                            c.not_run = "failed: " + e.message();
-                            break;
-                        }
-                        fps.push_back(result.fps);
-                        frame.push_back(result.fps > 0 ? 1000.0 / result.fps : 0.0);
-                        sim.push_back(result.simulation.mean_ms);
-                        sim99.push_back(result.simulation.p99_ms);
-                        draw.push_back(result.draw.mean_ms);
-                        draw99.push_back(result.draw.p99_ms);
-                        host.push_back(result.host_frame.mean_ms);
-                        host99.push_back(result.host_frame.p99_ms);
-                        lat50.push_back(result.latency.p50_ms);
-                        lat99.push_back(result.latency.p99_ms);
-                        latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
-                        ++done;
-                        ++ran;
-                        if (options.progress)
-                            options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
-                                             " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
-                                             ": " + fixed(result.fps, 1) + " fps");
-                    }
-                    if (!c.not_run.empty()) {
-                        done += options.repetitions - ran;
-                        if (options.progress)
-                            options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample +
-                                             " " + core::to_string(size) + " " + to_string(backend) + " " + mode.name +
-                                             (c.failed ? ": " : ": not run: ") + c.not_run);
-                    }
-                    c.fps = Figure::of(fps);
-                    c.frame_ms = Figure::of(frame);
-                    c.simulation_ms = Figure::of(sim);
-                    c.simulation_p99_ms = Figure::of(sim99);
-                    c.draw_ms = Figure::of(draw);
-                    c.draw_p99_ms = Figure::of(draw99);
-                    c.host_ms = Figure::of(host);
-                    c.host_p99_ms = Figure::of(host99);
-                    c.latency_p50_ms = Figure::of(lat50);
-                    c.latency_p99_ms = Figure::of(lat99);
-                    if (!latencies.empty()) { // nearest rank, as summarize() takes its percentiles
-                        std::sort(latencies.begin(), latencies.end());
-                        for (const double p : kLatencyPercentiles) {
-                            const auto rank = std::size_t(std::ceil(p / 100.0 * double(latencies.size())));
-                            c.latency_quantiles_ms.push_back(
-                                latencies[std::min(latencies.size(), std::max<std::size_t>(rank, 1)) - 1]);
-                        }
-                    }
-                    if (c.not_run.empty() && fps.empty())
-                        c.not_run = "stopped before it ran";
-                    report.cases.push_back(std::move(c));
-                }
+                for (const Backend backend : options.backends)
+                    if (!report.stopped)
+                        report.cases.push_back(measure(sample, size, mode, backend));
+    for (const auto& mode : ring_modes)
+        for (const Backend backend : options.backends)
+            if (!report.stopped)
+                report.ring.push_back(measure("fill", options.ring_size, mode, backend));
     for (auto& c : report.cases) {
         if (!c.not_run.empty())
             continue;
@@ -242,8 +259,43 @@ BenchReport run_bench(const BenchOptions& options) {
     return report;
 }
 
+namespace {
+
+// One configuration as JSON: what ran, or why it did not.
+nlohmann::json case_json(const BenchCase& c) {
+    nlohmann::json e{{"sample", c.sample},
+                     {"size", core::to_string(c.size)},
+                     {"backend", to_string(c.backend)},
+                     {"mode", c.mode.name},
+                     {"frames_in_flight", c.mode.frames_in_flight},
+                     {"batch", c.mode.batch}};
+    if (!c.not_run.empty()) {
+        e[c.failed ? "failed" : "not_run"] = c.not_run;
+    } else {
+        e["fps"] = to_json(c.fps);
+        e["frame_ms"] = to_json(c.frame_ms);
+        e["simulation_ms"] = {{"mean", to_json(c.simulation_ms)}, {"p99", to_json(c.simulation_p99_ms)}};
+        e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
+        e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
+        e["latency_ms"] = {{"p50", to_json(c.latency_p50_ms)}, {"p99", to_json(c.latency_p99_ms)}};
+        if (!c.latency_quantiles_ms.empty()) {
+            nlohmann::json q = nlohmann::json::object();
+            for (std::size_t i = 0; i < c.latency_quantiles_ms.size(); ++i)
+                q[percentile_name(kLatencyPercentiles[i])] = c.latency_quantiles_ms[i];
+            e["latency_percentiles_ms"] = q;
+        }
+        if (c.fps_ratio_to_interop)
+            e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
+    }
+    return e;
+}
+
+} // namespace
+
 std::size_t BenchReport::failures() const {
-    return std::size_t(std::count_if(cases.begin(), cases.end(), [](const BenchCase& c) { return c.failed; }));
+    const auto failed = [](const BenchCase& c) { return c.failed; };
+    return std::size_t(std::count_if(cases.begin(), cases.end(), failed) +
+                       std::count_if(ring.begin(), ring.end(), failed));
 }
 
 std::string BenchReport::json() const {
@@ -257,33 +309,11 @@ std::string BenchReport::json() const {
     j["repetitions"] = repetitions;
     j["stopped"] = stopped;
     auto& out = j["cases"] = nlohmann::json::array();
-    for (const auto& c : cases) {
-        nlohmann::json e{{"sample", c.sample},
-                         {"size", core::to_string(c.size)},
-                         {"backend", to_string(c.backend)},
-                         {"mode", c.mode.name},
-                         {"frames_in_flight", c.mode.frames_in_flight},
-                         {"batch", c.mode.batch}};
-        if (!c.not_run.empty()) {
-            e[c.failed ? "failed" : "not_run"] = c.not_run;
-        } else {
-            e["fps"] = to_json(c.fps);
-            e["frame_ms"] = to_json(c.frame_ms);
-            e["simulation_ms"] = {{"mean", to_json(c.simulation_ms)}, {"p99", to_json(c.simulation_p99_ms)}};
-            e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
-            e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
-            e["latency_ms"] = {{"p50", to_json(c.latency_p50_ms)}, {"p99", to_json(c.latency_p99_ms)}};
-            if (!c.latency_quantiles_ms.empty()) {
-                nlohmann::json q = nlohmann::json::object();
-                for (std::size_t i = 0; i < c.latency_quantiles_ms.size(); ++i)
-                    q[percentile_name(kLatencyPercentiles[i])] = c.latency_quantiles_ms[i];
-                e["latency_percentiles_ms"] = q;
-            }
-            if (c.fps_ratio_to_interop)
-                e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
-        }
-        out.push_back(e);
-    }
+    for (const auto& c : cases)
+        out.push_back(case_json(c));
+    auto& ring_out = j["ring"] = nlohmann::json::array();
+    for (const auto& c : ring)
+        ring_out.push_back(case_json(c));
     return j.dump(2) + "\n";
 }
 
@@ -337,6 +367,33 @@ std::string BenchReport::markdown() const {
                     }
                 out << " " << cell << " |";
             }
+            out << "\n";
+        }
+    }
+    // The ring's cost per frame against frames in flight.
+    const auto ring_ms = [&](Backend b, std::uint32_t n, bool batched) -> std::string {
+        for (const auto& c : ring)
+            if (c.backend == b && c.mode.frames_in_flight == n && (c.mode.batch > 1) == batched)
+                return c.not_run.empty() ? fixed(c.frame_ms.median, 3) : (c.failed ? "failed" : "not run");
+        return "—";
+    };
+    if (!ring.empty()) {
+        std::vector<Backend> ring_backends;
+        for (const auto& c : ring)
+            if (std::find(ring_backends.begin(), ring_backends.end(), c.backend) == ring_backends.end())
+                ring_backends.push_back(c.backend);
+        out << "\n**ring** (fill at " << core::to_string(ring.front().size)
+            << "): ms per frame with N frames in flight, one frame per submission / batches of N\n\n| N |";
+        for (const Backend b : ring_backends)
+            out << " " << to_string(b) << " |";
+        out << "\n|---|";
+        for (std::size_t i = 0; i < ring_backends.size(); ++i)
+            out << "---:|";
+        out << "\n";
+        for (std::uint32_t n = 1; n <= 8; ++n) {
+            out << "| " << n << " |";
+            for (const Backend b : ring_backends)
+                out << " " << ring_ms(b, n, false) << (n > 1 ? " / " + ring_ms(b, n, true) : std::string()) << " |";
             out << "\n";
         }
     }
@@ -406,6 +463,29 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
             if (c.sample == sample && c.size == largest->size && !c.latency_quantiles_ms.empty())
                 lines.push_back({std::string(to_string(c.backend)) + " " + c.mode.name, c.latency_quantiles_ms});
         plots.emplace_back("latency-" + sample + ".png", plot_lines(latency, lines));
+    }
+    if (!report.ring.empty()) { // ms per frame against frames in flight
+        PlotInfo info{.title = "fill " + core::to_string(report.ring.front().size) +
+                               ": ms per frame against frames in flight",
+                      .y_label = "ms (log)",
+                      .x_ticks = {"1", "2", "3", "4", "5", "6", "7", "8"}};
+        std::vector<PlotSeries> series;
+        for (const auto& c : report.ring) {
+            const bool batched = c.mode.batch > 1 || c.mode.frames_in_flight == 1;
+            for (const bool line_batched : {false, true}) {
+                if (c.mode.frames_in_flight > 1 && batched != line_batched)
+                    continue;
+                const std::string label = std::string(to_string(c.backend)) + (line_batched ? " B=N" : " B=1");
+                auto it = std::find_if(series.begin(), series.end(), [&](auto& s) { return s.label == label; });
+                if (it == series.end()) {
+                    series.push_back({label, std::vector<double>(8, std::nan(""))});
+                    it = series.end() - 1;
+                }
+                if (c.not_run.empty())
+                    it->values[c.mode.frames_in_flight - 1] = c.frame_ms.median;
+            }
+        }
+        plots.emplace_back("ring.png", plot_lines(info, series));
     }
     write_file(fs::path(dir) / "bench.json", report.json());
     write_file(fs::path(dir) / "bench.md", report.markdown());

@@ -31,7 +31,7 @@ for args, why in [(["--backend", "opengl"], "an unknown backend"), (["--frames",
           r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and not os.path.exists(os.path.join(OUT, "never")),
           f"rc {r.returncode}\n{r.stderr}")
 
-r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "2", "--out", "quick")
+r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "2", "--no-ring", "--out", "quick")
 check("a quick run exits 0 and prints the table", r.returncode == 0 and "| gray-scott | 160x90 |" in r.stdout,
       f"rc {r.returncode}\n{r.stdout}\n{r.stderr}")
 report = json.load(open(os.path.join(OUT, "quick", "bench.json")))
@@ -46,8 +46,17 @@ check("bench.md and the plot are written", os.path.getsize(os.path.join(OUT, "qu
       open(os.path.join(OUT, "quick", "fps-gray-scott.png"), "rb").read(8) == b"\x89PNG\r\n\x1a\n")
 check("progress lines go to stderr, one per run", r.stderr.count(" fps") == 4, r.stderr)
 
+r = run("--quick", "--sample", "fill", "--size", "160x90", "--repetitions", "1", "--ring-size", "96x64", "--out", "ring")
+ring = json.load(open(os.path.join(OUT, "ring", "bench.json")))["ring"]
+check("the ring sweep: N = 1..8, batches of 1 and of N, at --ring-size, with a table and a plot",
+      r.returncode == 0 and len(ring) == 15 and {c["size"] for c in ring} == {"96x64"} and
+      sorted({(c["frames_in_flight"], c["batch"]) for c in ring}) ==
+      sorted({(n, 1) for n in range(1, 9)} | {(n, n) for n in range(2, 9)}) and "**ring**" in r.stdout and
+      os.path.exists(os.path.join(OUT, "ring", "ring.png")), f"rc {r.returncode}\n{r.stdout}\n{r.stderr}")
+
 open(os.path.join(OUT, "a-file"), "w").close()
-r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "1", "--out", "a-file/sub")
+r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "1", "--no-ring", "--out",
+        "a-file/sub")
 check("an output directory that cannot be made: exit 2 naming it", r.returncode == 2 and "a-file/sub" in r.stderr,
       f"rc {r.returncode}\n{r.stderr}")
 print("all cuvk-bench command-line checks passed")

@@ -56,6 +56,7 @@ TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
     o.sizes = {{160, 90}, {16385, 16}}; // the second is wider than lavapipe's images may be
     o.backends = {engine::Backend::cpu, engine::Backend::interop};
     o.repetitions = 2;
+    o.ring = false; // RingSweep below
     const bool lavapipe = ctx().device_name().find("llvmpipe") != std::string::npos;
     std::vector<std::string> lines;
     o.progress = [&](const std::string& line) { lines.push_back(line); };
@@ -108,4 +109,26 @@ TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
     EXPECT_EQ(std::filesystem::exists(dir / "latency-gray-scott.png"), calibrated);
     if (calibrated)
         EXPECT_TRUE(j["cases"][0]["latency_percentiles_ms"].contains("p99.9")) << j["cases"][0].dump();
+}
+
+TEST_F(BenchTest, TheRingSweepCoversEveryDepthWithAndWithoutBatches) {
+    auto o = engine::quick_bench_options();
+    o.samples = {"fill"};
+    o.sizes = {{64, 48}};
+    o.modes = {{"latency", 1, 1}};
+    o.repetitions = 1;
+    o.ring_size = {96, 64};
+    const auto report = engine::run_bench(o);
+    ASSERT_EQ(report.ring.size(), 15u); // N = 1..8 with B = 1, and N = 2..8 with B = N
+    for (const auto& c : report.ring) {
+        EXPECT_EQ(c.sample, "fill");
+        EXPECT_EQ(c.size, (core::Extent2D{96, 64}));
+        EXPECT_TRUE(c.not_run.empty()) << c.not_run;
+        EXPECT_TRUE(c.mode.batch == 1 || c.mode.batch == c.mode.frames_in_flight) << c.mode.name;
+        EXPECT_GT(c.frame_ms.median, 0.0);
+    }
+    const auto table = report.markdown();
+    EXPECT_NE(table.find("**ring**"), std::string::npos);
+    EXPECT_NE(table.find("| 8 | "), std::string::npos) << table;
+    EXPECT_EQ(table.find("| 1 | —"), std::string::npos) << "N=1 is measured, not missing\n" << table;
 }

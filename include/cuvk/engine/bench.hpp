@@ -35,8 +35,11 @@ struct BenchOptions {
     std::vector<core::Extent2D> sizes = {{1280, 720}, {1920, 1080}, {3840, 2160}, {7680, 4320}};
     std::vector<Backend> backends = {Backend::interop, Backend::staging};
     std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
-    std::uint32_t frames = 300;                            // per run, the first quarter (at most 2N) a warm-up
-    std::uint32_t repetitions = 3;                         // runs per configuration
+    std::uint32_t frames = 300;    // per run, the first quarter (at most 2N) a warm-up
+    std::uint32_t repetitions = 3; // runs per configuration
+    // The ring's cost against frames in flight: the fill sample at ring_size with N = 1..8, batches of 1 and of N.
+    bool ring = true;
+    core::Extent2D ring_size{1920, 1080};
     std::string device;                                    // Vulkan device selector
     bool validation = false;                               // the Khronos validation layer (a message fails the run)
     std::function<void(const std::string& line)> progress; // one line per run, for a progress display
@@ -76,6 +79,7 @@ struct BenchReport {
     std::string host, cpu, gpu, vulkan_driver, vulkan_api, cuda_driver, cuda_runtime;
     std::uint32_t frames = 0, repetitions = 0;
     std::vector<BenchCase> cases;
+    std::vector<BenchCase> ring; // the sweep of frames in flight (BenchOptions::ring)
     bool stopped = false;
     std::size_t failures() const; // configurations that failed while running
 
