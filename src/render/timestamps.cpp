@@ -85,14 +85,27 @@ std::optional<std::int64_t> Timestamps::end_host_ns(std::uint32_t slot) const {
                                "timestamps");
     if (r == VK_NOT_READY)
         return std::nullopt;
-    const VkCalibratedTimestampInfoEXT infos[2] = {
-        {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, .timeDomain = VK_TIME_DOMAIN_DEVICE_EXT},
-        {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, .timeDomain = VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT}};
-    std::uint64_t now[2] = {}, deviation = 0;
-    CUVK_VK(calibrate_(ctx_->device(), 2, infos, now, &deviation), "timestamps calibration");
-    // The device counter wraps at its valid bits: how far back the end lies is taken modulo them.
-    const std::uint64_t ago_ticks = (now[0] - end) & mask_;
-    return std::int64_t(now[1]) - std::int64_t(double(ago_ticks) * period_ns_);
+    // One calibration serves the frames retired within kRecalibrate of it (the two clocks drift by far less than a
+    // microsecond in that time), so the frame loop does not sample both clocks for every frame.
+    constexpr std::int64_t kRecalibrate = 100'000'000; // ns
+    if (host_monotonic_ns() - calibrated_host_ns_ > kRecalibrate) {
+        const VkCalibratedTimestampInfoEXT infos[2] = {
+            {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, .timeDomain = VK_TIME_DOMAIN_DEVICE_EXT},
+            {.sType = VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT,
+             .timeDomain = VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT}};
+        std::uint64_t now[2] = {}, deviation = 0;
+        CUVK_VK(calibrate_(ctx_->device(), 2, infos, now, &deviation), "timestamps calibration");
+        calibrated_device_ = now[0];
+        calibrated_host_ns_ = std::int64_t(now[1]);
+    }
+    // The device counter wraps at its valid bits: the end's distance from the calibration is taken modulo them, as a
+    // signed number of ticks (the end may lie before or after it).
+    std::uint64_t ticks = (end - calibrated_device_) & mask_;
+    const bool before = ticks > mask_ / 2;
+    if (before)
+        ticks = (calibrated_device_ - end) & mask_;
+    const auto ns = std::int64_t(double(ticks) * period_ns_);
+    return calibrated_host_ns_ + (before ? -ns : ns);
 }
 
 std::int64_t host_monotonic_ns() {

@@ -8,6 +8,7 @@
 #include "cuvk/render/context.hpp"
 #include "cuvk/render/handles.hpp"
 
+#include <limits>
 #include <optional>
 
 namespace cuvk::render {
@@ -29,8 +30,8 @@ public:
     void record_end(VkCommandBuffer cmd, std::uint32_t slot) const;
     // Milliseconds between the slot's two timestamps; call only once the slot's work completed.
     std::optional<double> read_ms(std::uint32_t slot) const;
-    // When the slot's work ended, on host_monotonic_ns()'s clock (calibrated at each call); call only once the slot's
-    // work completed. Empty without calibrated timestamps.
+    // When the slot's work ended, on host_monotonic_ns()'s clock (both clocks sampled together at most every 100 ms);
+    // call only once the slot's work completed. Empty without calibrated timestamps.
     std::optional<std::int64_t> end_host_ns(std::uint32_t slot) const;
     bool calibrated() const noexcept { return calibrate_ != nullptr; }
 
@@ -40,6 +41,9 @@ private:
     double period_ns_ = 1.0;
     std::uint64_t mask_ = ~0ull;
     PFN_vkGetCalibratedTimestampsEXT calibrate_ = nullptr;
+    // The last calibration: the device counter and CLOCK_MONOTONIC sampled together (end_host_ns() refreshes it).
+    mutable std::uint64_t calibrated_device_ = 0;
+    mutable std::int64_t calibrated_host_ns_ = std::numeric_limits<std::int64_t>::min() / 2;
 };
 
 // CLOCK_MONOTONIC in nanoseconds: the host clock end_host_ns() maps to.
