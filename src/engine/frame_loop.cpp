@@ -40,12 +40,12 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
             core::fail_usage("every simulation of a frame loop needs the same number of frames in flight");
     // A ring may have run under an earlier loop (or been resized, or just been made to replace another): the loop
     // goes on from the furthest ring's next frame, and each ring from its own (loop frame k is ring frame k - base).
-    next_ = rings_.front()->next_frame();
+    next_ = rings_.front()->next_to_submit();
     for (const auto* r : rings_)
-        next_ = std::max(next_, r->next_frame());
+        next_ = std::max(next_, r->next_to_submit());
     next_to_retire_ = next_;
     for (const auto* r : rings_)
-        base_.push_back(next_.value - r->next_frame().value);
+        base_.push_back(next_.value - r->next_to_submit().value);
     if (info_.batch < 1 || info_.batch > n)
         core::fail_usage("--batch " + std::to_string(info_.batch) + " must be between 1 and --frames-in-flight (" +
                          std::to_string(n) + "): a batch holds one ring slot per frame");
@@ -67,7 +67,11 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
     }
     states_.assign(target.images().size(), TargetState{});
     timings_.resize(rings_.size());
-    started_ns_.assign(2 * std::size_t(rings_.front()->size()), 0); // unretired frames: N, plus a batch of at most N
+    // Frames produced and not retired: N submitted, plus at most N produced (a batch and the lookahead). Frames an
+    // earlier loop produced count from now.
+    started_ns_.assign(2 * std::size_t(n), render::host_monotonic_ns());
+    if (std::any_of(rings_.begin(), rings_.end(), [](const FrameRing* r) { return r->produces_ahead(); }))
+        lookahead_ = n - info_.batch;
 }
 
 FrameLoop::~FrameLoop() {
@@ -142,12 +146,22 @@ void FrameLoop::advance(std::uint32_t count) {
         core::fail("FrameLoop::advance: count must be 1..batch (" + std::to_string(info_.batch) + ")", info_.name);
     const core::FrameIndex first = next_;
     const core::FrameIndex last{first.value + count - 1};
-    // 1. Produce the whole batch: the GPU orders CUDA after Vulkan's reads of the slots it reuses.
-    for (core::FrameIndex k = first; k <= last; k = k.next()) {
-        started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
-        for (std::size_t r = 0; r < rings_.size(); ++r)
-            rings_[r]->produce(local(r, k));
-    }
+    if (info_.frames > 0 && last.value >= info_.frames)
+        core::fail("FrameLoop::advance: frame " + std::to_string(last.value) + " is beyond FrameLoopInfo::frames",
+                   info_.name);
+    // 1. Produce the whole batch and the lookahead beyond it (what is not produced yet): the GPU orders CUDA after
+    //    Vulkan's reads of the slots it reuses. Frames [first, ahead] hold at most B + L <= N slots.
+    std::uint64_t ahead = last.value + lookahead_;
+    if (info_.frames > 0)
+        ahead = std::min<std::uint64_t>(ahead, info_.frames - 1);
+    for (core::FrameIndex k = first; k.value <= ahead; k = k.next())
+        for (std::size_t r = 0; r < rings_.size(); ++r) {
+            auto& ring = *rings_[r];
+            if (ring.next_frame() > local(r, k))
+                continue;
+            started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
+            ring.produce(local(r, k));
+        }
     next_ = last.next();
     // 2. Record and submit. A slot's command buffer is reused once its previous frame (k-N) has retired.
     const std::uint32_t n = rings_.front()->size();

@@ -195,7 +195,7 @@ void FrameRing::produce(core::FrameIndex k) {
     const std::uint32_t n = size();
     const bool in_use = slot_in_use(k, n);
     CUVK_ASSERT(k == next_frame_, "frames are produced in order, once each");
-    CUVK_ASSERT(!in_use || (last_submitted_ && previous_in_slot(k, n) <= *last_submitted_),
+    CUVK_ASSERT(!in_use || previous_in_slot(k, n) < next_to_submit(),
                 "a frame is produced at most N frames after the last submitted one");
     if (in_use && producer_->writes_host_memory() &&
         wait(previous_in_slot(k, n), kTeardownTimeout * 4) == render::WaitOutcome::timeout)
@@ -237,7 +237,7 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
                        std::span<const render::SemaphoreSubmit> extra_waits,
                        std::span<const render::SemaphoreSubmit> extra_signals) {
     CUVK_ASSERT(first <= last && last.value - first.value < size(), "a submission holds at most N frames");
-    CUVK_ASSERT(!last_submitted_ || first == last_submitted_->next(), "frames are submitted in order, once each");
+    CUVK_ASSERT(first == next_to_submit() && last < next_frame_, "frames are submitted in order, once each, produced");
     std::vector<VkCommandBuffer> cmds;
     std::vector<std::uint32_t> slots;
     for (core::FrameIndex k = first; k <= last; k = k.next()) {
@@ -266,6 +266,14 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
     for (const std::uint32_t s : slots)
         fence_of_slot_[s] = f;
     last_submitted_ = last;
+}
+
+core::FrameIndex FrameRing::next_to_submit() const noexcept {
+    return std::max(last_submitted_ ? last_submitted_->next() : core::FrameIndex{}, dropped_to_);
+}
+
+bool FrameRing::produces_ahead() const {
+    return producer_->produces_ahead();
 }
 
 render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds timeout) {
@@ -302,7 +310,11 @@ void FrameRing::resize(core::Extent2D extent) {
     next.extent = extent;
     next.params = params_;
     auto outputs = validate(ctx_, *simulation_, next);
+    // Semaphores would wait forever for a dropped frame's consumed value; host-paced backends have none.
+    CUVK_ASSERT(next_to_submit() == next_frame_ || producer_->writes_host_memory(),
+                "resize a ring with semaphores only once every frame it produced has been submitted");
     finish();
+    dropped_to_ = next_frame_; // a frame produced and not submitted lived in a slot that is about to go
     info_.extent = extent;
     outputs_ = std::move(outputs);
     producer_->resize(outputs_, {.extent = info_.extent, .params = params_, .seed = info_.seed});

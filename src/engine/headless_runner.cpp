@@ -72,7 +72,8 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
          .on_capture = [&](core::FrameIndex k, render::Pixels&& p) { captures.emplace_back(k.value, std::move(p)); },
          .name = name + ".target"});
     FrameRing* rings[] = {&ring};
-    FrameLoop loop(ctx, target, rings, {.batch = info.batch, .points = info.points, .name = name});
+    FrameLoop loop(ctx, target, rings,
+                   {.batch = info.batch, .frames = info.frames, .points = info.points, .name = name});
     // The loop and the ring leak what they own when a failure leaves GPU work that never finishes; the target,
     // destroyed between them, must too.
     struct AbandonTargetIfHung {

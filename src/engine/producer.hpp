@@ -44,6 +44,8 @@ public:
     // True when produce() writes memory the host sees (cpu, staging): the ring then waits on the host until the
     // slot's previous frame has retired. False when the GPU orders the reuse itself (interop).
     virtual bool writes_host_memory() const = 0;
+    // True when frames produced ahead of the submitted one overlap with the host's waits (FrameRing::produces_ahead).
+    virtual bool produces_ahead() const { return false; }
     virtual void produce(const Handoff& frame) = 0;
     // Host work before the submission that draws `slots` (staging: wait for those frames' D2H copies).
     virtual void prepare_submit(std::span<const std::uint32_t> slots) { (void)slots; }

@@ -563,15 +563,19 @@ public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
         : UploadProducer(ctx, info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
         stream_ = compute::create_stream(info.name + ".stream");
+        copy_stream_ = compute::create_stream(info.name + ".copy");
         make_outputs();
         events_.emplace(info.slots, info.name);
-        for (std::uint32_t s = 0; s < info.slots; ++s)
+        for (std::uint32_t s = 0; s < info.slots; ++s) {
+            simulated_.push_back(compute::create_event(info.name + ".simulated"));
             copied_.push_back(compute::create_event(info.name + ".copied"));
+        }
         start_simulation(*info.simulation, info.start, stream_.get());
         started_ = true;
     }
 
     ~StagingProducer() override {
+        (void)cudaStreamSynchronize(copy_stream_.get());
         (void)cudaStreamSynchronize(stream_.get());
         if (started_) {
             info_.simulation->stop();
@@ -579,10 +583,20 @@ public:
         }
     }
 
+    bool produces_ahead() const override { return true; }
+
+    // Two streams, so that frame k's D2H overlaps frame k+1's simulation: the simulation writes CUDA's copy of the
+    // slot on stream_ once the slot's previous D2H is done (copied_[s]); the copy stream takes it from there once
+    // the simulation has written it (simulated_[s]). The ring has waited for Vulkan's last read of the staging
+    // memory (frame k-N) on the host before this.
     void produce(const Handoff& h) override {
-        cudaStream_t stream = stream_.get();
         const std::uint32_t s = h.slot;
-        step_simulation(*info_.simulation, h, views_of(outputs_, s), stream, *events_);
+        // (Before the slot's first copy the event was never recorded, and the wait is a no-op.)
+        CUVK_CUDA(cudaStreamWaitEvent(stream_.get(), copied_[s].get(), 0), "staging: slot free on the device");
+        step_simulation(*info_.simulation, h, views_of(outputs_, s), stream_.get(), *events_);
+        CUVK_CUDA(cudaEventRecord(simulated_[s].get(), stream_.get()), "staging: frame simulated");
+        cudaStream_t stream = copy_stream_.get();
+        CUVK_CUDA(cudaStreamWaitEvent(stream, simulated_[s].get(), 0), "staging: copy after the simulation");
         for (std::size_t o = 0; o < outputs_.size(); ++o) {
             const auto& out = outputs_[o].spec();
             auto* host = static_cast<std::byte*>(copy_targets_[o][s]);
@@ -614,8 +628,13 @@ public:
     }
 
     std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
-    void finish() override { compute::synchronize(stream_.get(), "staging stream"); }
-    bool drain(std::chrono::nanoseconds timeout) override { return drain_stream(stream_.get(), timeout); }
+    void finish() override {
+        compute::synchronize(copy_stream_.get(), "staging copy stream");
+        compute::synchronize(stream_.get(), "staging stream");
+    }
+    bool drain(std::chrono::nanoseconds timeout) override {
+        return drain_stream(copy_stream_.get(), timeout) && drain_stream(stream_.get(), timeout);
+    }
 
     void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
         finish();
@@ -664,13 +683,14 @@ private:
     // Creation order (after the base's uploads_); the destructor synchronizes the stream and stops the simulation
     // first. Registrations die before the Vulkan memory of the base.
     interop::CudaDevice cuda_;
-    compute::UniqueStream stream_;
+    compute::UniqueStream stream_;      // the simulation
+    compute::UniqueStream copy_stream_; // D2H into the staging memory
     std::vector<UniqueRegistration> registrations_;
     std::vector<UniquePinned> bounce_;
     std::vector<std::vector<void*>> copy_targets_; // [output][slot]: the registered staging memory, or its bounce
     std::vector<CudaOutput> outputs_;
     std::optional<FrameEvents> events_;
-    std::vector<compute::UniqueEvent> copied_;
+    std::vector<compute::UniqueEvent> simulated_, copied_; // per slot, recorded on stream_ and on copy_stream_
     bool started_ = false;
 };
 

@@ -1,8 +1,8 @@
 // On a GPU whose CUDA device matches the Vulkan device: for every sample, the interop backend (timeline and binary
 // semaphores) and the staging backend draw the same frames as the CPU reference within the sample's tolerance —
 // every frame, for every ring size 1..8, one frame per submission and in batches of N. A ring whose CUDA side
-// skips the `consumed` wait must be caught; particles drawn by the compute splat match too. Skips with the probe's
-// reasons elsewhere.
+// skips the `consumed` wait must be caught; particles drawn by the compute splat match too; staging rings are
+// produced ahead of the batch drawn. Skips with the probe's reasons elsewhere.
 
 #include "cuvk/compute/builtins.hpp"
 #include "cuvk/engine/frame_loop.hpp"
@@ -107,6 +107,31 @@ TEST_P(BackendsGpuTest, InteropAndStagingMatchTheCpuReferenceInEveryFrameForEver
                                  << " batch=" << c.batch << ": " << why;
         EXPECT_GT(result.simulation.samples, 0u);
     }
+}
+
+// A staging ring runs up to N - B frames ahead of the batch drawn, so that CUDA simulates and copies the next frames
+// while the host waits for this batch's copies; an interop ring is never produced ahead (CUDA waits on the GPU).
+// The frames stay those of the CPU reference (the test above, for every N and batch).
+TEST_P(BackendsGpuTest, StagingProducesAheadAndInteropDoesNot) {
+    if (GetParam() != "fill")
+        GTEST_SKIP() << "one sample shows it: fill";
+    for (const auto backend : {engine::Backend::staging, engine::Backend::interop})
+        for (const auto& [n, batch] : {std::pair{1u, 1u}, std::pair{4u, 1u}, std::pair{8u, 4u}, std::pair{8u, 8u}}) {
+            engine::FrameRing ring(ctx(), registry().make(GetParam()),
+                                   {.backend = backend, .extent = kExtent, .frames_in_flight = n});
+            engine::OffscreenTarget target(ctx(), {.extent = kExtent});
+            engine::FrameRing* rings[] = {&ring};
+            engine::FrameLoop loop(ctx(), target, rings, {.batch = batch, .frames = 3 * n});
+            const std::uint32_t ahead = backend == engine::Backend::staging ? n - batch : 0;
+            EXPECT_EQ(loop.lookahead(), ahead) << engine::to_string(backend) << " N=" << n << " B=" << batch;
+            loop.advance(batch);
+            EXPECT_EQ(ring.next_frame().value, batch + ahead) << engine::to_string(backend) << " N=" << n;
+            EXPECT_EQ(ring.next_to_submit().value, batch);
+            while (loop.next_frame().value < 3 * n)
+                loop.advance(batch);
+            EXPECT_EQ(ring.next_frame().value, 3 * n) << "nothing is produced beyond FrameLoopInfo::frames";
+            loop.finish();
+        }
 }
 
 // Points drawn by the compute splat read the slot's vertex buffer as storage at the compute stage: the ring's

@@ -463,6 +463,50 @@ TEST_F(RunnerTest, ResizeRecreatesTheSlotsAndFramesGoOn) {
     }
 }
 
+// Frames a ring produced ahead of the ones submitted (as a staging ring does under a FrameLoop) are drawn by the next
+// loop, in order, and a resize drops them with their slots: the loop after it goes on from the next frame produced.
+// A cpu ring is not produced ahead by a loop itself.
+TEST_F(RunnerTest, FramesProducedAheadAreDrawnByTheNextLoopOrDroppedByResize) {
+    engine::FrameRing ring(ctx(), std::make_unique<Stripes>(), {.extent = {40, 4}, .frames_in_flight = 3});
+    std::vector<std::pair<core::FrameIndex, render::Pixels>> frames;
+    auto draw = [&](core::Extent2D extent, std::uint32_t count, std::uint64_t first) {
+        engine::OffscreenTarget target(
+            ctx(),
+            {.extent = extent,
+             .readbacks = 3,
+             .capture = [](core::FrameIndex) { return true; },
+             .on_capture = [&](core::FrameIndex k, render::Pixels&& p) { frames.emplace_back(k, std::move(p)); }});
+        engine::FrameRing* rings[] = {&ring};
+        engine::FrameLoop loop(ctx(), target, rings);
+        EXPECT_EQ(loop.lookahead(), 0u) << "a cpu ring gains nothing from frames produced ahead";
+        EXPECT_EQ(loop.next_frame().value, first);
+        for (std::uint32_t i = 0; i < count; ++i)
+            loop.advance();
+        loop.finish();
+    };
+    ring.produce({0});
+    ring.produce({1});
+    EXPECT_EQ(ring.next_to_submit().value, 0u);
+    draw({40, 4}, 3, 0); // frames 0 and 1 as produced before the loop, then 2
+    EXPECT_EQ(ring.next_to_submit().value, 3u);
+    ring.produce({3});
+    ring.resize({24, 4}); // frame 3 lived in a slot that is gone
+    EXPECT_EQ(ring.next_frame().value, 4u);
+    EXPECT_EQ(ring.next_to_submit().value, 4u);
+    draw({24, 4}, 2, 4);
+    ASSERT_EQ(frames.size(), 5u);
+    const std::uint64_t expected[] = {0, 1, 2, 4, 5};
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+        const auto& [k, p] = frames[i];
+        ASSERT_EQ(k.value, expected[i]);
+        for (std::uint32_t x = 0; x < p.extent.width; ++x) {
+            std::uint32_t got = 0;
+            std::memcpy(&got, p.bytes.data() + (p.extent.width + x) * 4, 4);
+            ASSERT_EQ(got, Stripes::expected(x, k.value, 4)) << "frame " << k.value << " x " << x;
+        }
+    }
+}
+
 // A stop request ends a run between batches with an interrupted error; nothing is captured.
 TEST_F(RunnerTest, AStopRequestEndsTheRunBetweenBatches) {
     std::atomic<bool> stop{true};

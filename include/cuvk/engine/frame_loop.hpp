@@ -10,6 +10,8 @@
 // reuses), then records them and submits them in one submission per ring, so the GPU switches between the CUDA
 // and Vulkan contexts once per batch. The host waits only where it must: before re-recording a slot's command
 // buffer (for the frame N earlier) and, in the cpu and staging backends, before writing a slot's host memory.
+// A staging ring (FrameRing::produces_ahead) is also produced up to L = N - B frames beyond the batch, so that CUDA
+// simulates and copies the next frames while the host waits for this batch's copies to land in host memory.
 // Timings (CUDA events, Vulkan timestamps) and captures are read as frames retire, without stalling.
 //
 // Owns: the drawing of each pane (compositor or raster pass, per-slot timestamps). Needs: the Context, the Target
@@ -36,6 +38,8 @@ const char* to_string(PointsPath path);
 
 struct FrameLoopInfo {
     std::uint32_t batch = 1; // most frames per submission (1..N); several rings need 1
+    // Loop frames that will be drawn in all (frames 0..frames-1); nothing is produced ahead beyond them. 0: no end.
+    std::uint64_t frames = 0;
     PointsPath points = PointsPath::raster;
     std::string name = "loop";
 };
@@ -70,10 +74,13 @@ public:
     FrameLoop(const FrameLoop&) = delete;
     FrameLoop& operator=(const FrameLoop&) = delete;
 
-    // The next frame advance() produces. A loop starts at the largest of its rings' next_frame() (a ring may outlive
-    // a loop, and a new ring may join ones that ran before): loop frame k is frame k - base(i) of ring i.
+    // The next frame advance() draws. A loop starts at the largest of its rings' next_to_submit() (a ring may outlive
+    // a loop, and a new ring may join ones that ran before): loop frame k is frame k - base(i) of ring i. Frames a
+    // ring produced ahead under an earlier loop are drawn by this one.
     core::FrameIndex next_frame() const noexcept { return next_; }
-    // Produces, draws and submits the next `count` frames (1..batch) of every ring.
+    // How many frames beyond the batch the rings are produced ahead (0, or N - B for staging rings).
+    std::uint32_t lookahead() const noexcept { return lookahead_; }
+    // Produces (what is not produced yet), draws and submits the next `count` frames (1..batch) of every ring.
     void advance(std::uint32_t count = 1);
     // Waits for every submitted frame, retires them (timings, captures) and lets CUDA finish.
     void finish();
@@ -103,8 +110,9 @@ private:
     std::vector<RingTimings> timings_;
     std::vector<std::uint64_t> base_;      // per ring: loop frame - ring frame
     std::vector<std::int64_t> started_ns_; // when the host began loop frame j, at j mod its size (2N)
-    core::FrameIndex next_;                // next frame to produce
-    core::FrameIndex next_to_retire_;      // frames before it have been retired
+    std::uint32_t lookahead_ = 0;
+    core::FrameIndex next_;           // next frame to draw and submit
+    core::FrameIndex next_to_retire_; // frames before it have been retired
 };
 
 } // namespace cuvk::engine

@@ -96,6 +96,11 @@ public:
     std::uint32_t slot_of(core::FrameIndex k) const noexcept { return std::uint32_t(k.value % size()); }
     // The frame produce() takes next (frames are produced in order, from 0, also across resize()).
     core::FrameIndex next_frame() const noexcept { return next_frame_; }
+    // The first frame not submitted yet (frames before it have been submitted, or dropped by resize()).
+    core::FrameIndex next_to_submit() const noexcept;
+    // True when the backend gains from frames produced ahead of the one submitted (staging: CUDA simulates and
+    // copies the next frames while the host waits for this one's copy); a FrameLoop then runs up to N - B ahead.
+    bool produces_ahead() const;
     // What Vulkan draws from slot s: output `output`, by default the displayed one.
     const SlotOutput& slot(std::uint32_t s) const { return slot(s, info_.display_output); }
     const SlotOutput& slot(std::uint32_t s, std::size_t output) const;
@@ -129,8 +134,9 @@ public:
     // Steps taken by the frames produced so far (FrameContext::time is this times the time step).
     std::uint64_t steps_taken() const noexcept { return steps_taken_; }
     // A new display size: waits for the ring's work (finish()), re-creates every slot for the simulation's outputs
-    // at that size and calls Simulation::on_resize on the ring's stream. Frame numbering goes on. A FrameLoop that
-    // draws this ring holds views of the old slots: make a new one after resizing.
+    // at that size and calls Simulation::on_resize on the ring's stream. Frame numbering goes on; frames produced
+    // and not submitted (a staging ring's frames produced ahead) are dropped, their slots being gone. A FrameLoop
+    // that draws this ring holds views of the old slots: make a new one after resizing.
     void resize(core::Extent2D extent);
     // Pointer input over the displayed output (the viewer's mouse), for the frames produced next.
     void pointer(const compute::PointerEvent& event);
@@ -153,6 +159,7 @@ private:
     std::vector<std::optional<std::uint32_t>> fence_of_slot_; // the fence of the submission that last drew the slot
     std::vector<bool> fence_pending_;                         // submitted and not yet reset
     std::optional<core::FrameIndex> last_submitted_;
+    core::FrameIndex dropped_to_; // resize() dropped the unsubmitted frames before this one
     core::FrameIndex next_frame_;
     std::uint32_t steps_ = 1;
     std::uint64_t steps_taken_ = 0;
