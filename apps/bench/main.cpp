@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
     std::string ring_size;
     app.add_flag("--no-ring", no_ring, "skip the sweep of frames in flight (fill, N = 1..8, batches of 1 and N)");
     app.add_option("--ring-size", ring_size, "size of that sweep (default: 1920x1080; --quick: 320x180)");
+    bool no_micro = false, micro_only = false;
+    app.add_flag("--no-micro", no_micro, "skip the micro-benchmarks (bandwidth, PCIe, context switch, handoff, waits)");
+    app.add_flag("--micro-only", micro_only, "only the micro-benchmarks")->excludes("--no-micro");
     app.add_option("--out", out_dir, "directory for bench.json, bench.md and fps-<sample>.png")->capture_default_str();
     app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
     app.add_flag("--validation", options.validation, "the Khronos validation layer (slow; for checking, not timing)");
@@ -50,7 +53,11 @@ int main(int argc, char** argv) {
                 options.repetitions = q.repetitions;
             if (app.count("--ring-size") == 0)
                 options.ring_size = q.ring_size;
+            options.micro_options = q.micro_options;
         }
+        options.micro = !no_micro;
+        if (micro_only)
+            options.samples.clear();
         if (!sizes.empty()) {
             options.sizes.clear();
             for (const auto& s : sizes)

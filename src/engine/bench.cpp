@@ -92,6 +92,13 @@ Figure Figure::of(std::vector<double> values) {
     return {values.front(), median, values.back()};
 }
 
+void check_micro_options(const MicroOptions& options) {
+    if (options.iterations < 1 || options.bytes == 0 || options.bytes % (64u << 10) != 0)
+        core::fail_usage("the micro-benchmarks need at least one iteration and a multiple of 64 KiB to move, not " +
+                         std::to_string(options.iterations) + " iterations of " + std::to_string(options.bytes) +
+                         " bytes");
+}
+
 BenchOptions quick_bench_options() {
     BenchOptions o;
     o.sizes = {{320, 180}, {640, 360}};
@@ -99,12 +106,18 @@ BenchOptions quick_bench_options() {
     o.frames = 32;
     o.repetitions = 2;
     o.ring_size = {320, 180};
+    o.micro_options = {.iterations = 20, .bytes = 16u << 20};
     return o;
 }
 
 BenchReport run_bench(const BenchOptions& options) {
-    if (options.samples.empty() || options.sizes.empty() || options.backends.empty() || options.modes.empty())
-        core::fail_usage("cuvk-bench needs at least one sample, size, backend and mode");
+    const bool samples = !options.samples.empty();
+    if (samples && (options.sizes.empty() || options.backends.empty() || options.modes.empty()))
+        core::fail_usage("cuvk-bench needs at least one size, backend and mode for its samples");
+    if (!samples && !options.micro)
+        core::fail_usage("cuvk-bench has nothing to run: no sample and no micro-benchmarks");
+    if (options.micro)
+        check_micro_options(options.micro_options);
     if (options.repetitions < 1 || options.repetitions > 100)
         core::fail_usage("--repetitions must be 1..100, not " + std::to_string(options.repetitions));
     for (const auto& m : options.modes)
@@ -145,7 +158,7 @@ BenchReport run_bench(const BenchOptions& options) {
     // The sweep of frames in flight: the fill sample at ring_size, N = 1..8 with one frame per submission and with
     // batches of N, through each backend.
     std::vector<BenchMode> ring_modes;
-    if (options.ring)
+    if (options.ring && samples)
         for (std::uint32_t n = 1; n <= 8; ++n) {
             ring_modes.push_back({"N=" + std::to_string(n) + " B=1", n, 1});
             if (n > 1)
@@ -253,6 +266,11 @@ BenchReport run_bench(const BenchOptions& options) {
         for (const Backend backend : options.backends)
             if (!report.stopped)
                 report.ring.push_back(measure("fill", options.ring_size, mode, backend, false));
+    if (options.micro && !report.stopped) {
+        if (options.progress)
+            options.progress("micro-benchmarks");
+        report.micro = run_micro_benchmarks(*ctx, options.micro_options);
+    }
     for (auto& c : report.cases) {
         if (!c.not_run.empty())
             continue;
@@ -295,6 +313,32 @@ nlohmann::json case_json(const BenchCase& c) {
     return e;
 }
 
+nlohmann::json micro_json(const MicroReport& m) {
+    nlohmann::json j = nlohmann::json::object();
+    if (!m.not_run.empty())
+        j["not_run"] = m.not_run;
+    auto& results = j["results"] = nlohmann::json::array();
+    for (const auto& r : m.results) {
+        nlohmann::json e{{"group", r.group}, {"name", r.name}};
+        if (!r.not_run.empty()) {
+            e["not_run"] = r.not_run;
+        } else {
+            e["iterations"] = r.iterations;
+            e["us"] = {{"p50", r.p50_us}, {"p99", r.p99_us}, {"mean", r.mean_us}};
+            e["cpu_us"] = r.cpu_us;
+            if (r.bytes > 0) {
+                e["bytes"] = r.bytes;
+                e["gb_per_s"] = r.gb_per_s();
+            }
+        }
+        results.push_back(e);
+    }
+    auto& derived = j["derived"] = nlohmann::json::array();
+    for (const auto& d : m.derived)
+        derived.push_back({{"name", d.name}, {"value", d.value}, {"unit", d.unit}, {"how", d.how}});
+    return j;
+}
+
 } // namespace
 
 std::size_t BenchReport::failures() const {
@@ -319,6 +363,8 @@ std::string BenchReport::json() const {
     auto& ring_out = j["ring"] = nlohmann::json::array();
     for (const auto& c : ring)
         ring_out.push_back(case_json(c));
+    if (micro)
+        j["micro"] = micro_json(*micro);
     return j.dump(2) + "\n";
 }
 
@@ -405,6 +451,26 @@ std::string BenchReport::markdown() const {
                 out << " " << ring_ms(b, n, false) << (n > 1 ? " / " + ring_ms(b, n, true) : std::string()) << " |";
             out << "\n";
         }
+    }
+    if (micro) {
+        out << "\n**micro-benchmarks** (time per iteration, p50 / p99; CPU time of the calling thread per iteration)";
+        if (!micro->not_run.empty())
+            out << ": not run: " << micro->not_run << "\n";
+        else
+            out << "\n\n| group | what | p50 us | p99 us | CPU us | GB/s |\n|---|---|---:|---:|---:|---:|\n";
+        for (const auto& r : micro->results) {
+            if (!r.not_run.empty()) {
+                out << "| " << r.group << " | " << r.name << " | not run: " << r.not_run << " | | | |\n";
+                continue;
+            }
+            out << "| " << r.group << " | " << r.name << " | " << fixed(r.p50_us, 1) << " | " << fixed(r.p99_us, 1)
+                << " | " << fixed(r.cpu_us, 1) << " | " << (r.bytes > 0 ? fixed(r.gb_per_s(), 1) : "") << " |\n";
+        }
+        for (const auto& d : micro->derived)
+            out << "\n- " << d.name << ": **" << fixed(d.value, d.unit == "x" ? 2 : 1)
+                << (d.unit == "x" ? "x" : " " + d.unit) << "** (" << d.how << ")";
+        if (!micro->derived.empty())
+            out << "\n";
     }
     return out.str();
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """cuvk-bench from the command line (lavapipe in CI): --help, usage errors (exit 2, one line, nothing written), a
 --quick run that writes bench.json (every configuration, figures as min/median/max, the machine and versions),
-bench.md and a plot per sample, and prints the table; an output directory that cannot be made (exit 2).
+bench.md and a plot per sample, and prints the table; the ring sweep; --micro-only; an output directory that cannot be
+made (exit 2).
 Each check prints one line; the first failure exits 1 naming it.
 
     bench_cli_test.py BENCH OUT_DIR
@@ -53,6 +54,15 @@ check("the ring sweep: N = 1..8, batches of 1 and of N, at --ring-size, with a t
       sorted({(c["frames_in_flight"], c["batch"]) for c in ring}) ==
       sorted({(n, 1) for n in range(1, 9)} | {(n, n) for n in range(2, 9)}) and "**ring**" in r.stdout and
       os.path.exists(os.path.join(OUT, "ring", "ring.png")), f"rc {r.returncode}\n{r.stdout}\n{r.stderr}")
+
+r = run("--quick", "--micro-only", "--out", "micro")
+micro = json.load(open(os.path.join(OUT, "micro", "bench.json")))
+check("--micro-only runs no sample and reports the micro-benchmarks (here: why they cannot run)",
+      r.returncode == 0 and micro["cases"] == [] and micro["ring"] == [] and "micro" in micro and
+      "**micro-benchmarks**" in r.stdout and (micro["micro"].get("not_run") or micro["micro"]["results"]),
+      f"rc {r.returncode}\n{r.stdout}\n{r.stderr}")
+r = run("--micro-only", "--no-micro", "--out", "never")
+check("--micro-only with --no-micro is a usage error", r.returncode == 2 and "--no-micro" in r.stderr, r.stderr)
 
 open(os.path.join(OUT, "a-file"), "w").close()
 r = run("--quick", "--sample", "gray-scott", "--size", "160x90", "--repetitions", "1", "--no-ring", "--out",

@@ -8,6 +8,7 @@
 #include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/headless_runner.hpp"
 #include "cuvk/engine/image_diff.hpp"
+#include "cuvk/engine/micro_bench.hpp"
 #include "cuvk/engine/registry.hpp"
 #include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/render/commands.hpp"
@@ -251,4 +252,34 @@ TEST_P(BackendsGpuTest, SplitModeMatchesTheCpuReference) {
             EXPECT_TRUE(why.empty()) << engine::to_string(sync) << " N=" << n << ": " << why;
             EXPECT_NE(result.backend_note.find("split"), std::string::npos) << result.backend_note;
         }
+}
+
+// The micro-benchmarks on the GPU: every one runs, times are positive and ordered (p50 <= p99), bandwidths are
+// plausible for a GPU (above 10 GB/s), imported memory within a factor of two of CUDA's own (the bench reports the
+// exact share), and the derived figures are there.
+class MicroBenchGpu : public test::VulkanTest {};
+
+TEST_F(MicroBenchGpu, EveryMeasurementRunsAndIsPlausible) {
+    if (auto why = test::interop_skip_reason(ctx()); !why.empty())
+        GTEST_SKIP() << "interop unavailable: " << why;
+    const auto report = engine::run_micro_benchmarks(ctx(), {.iterations = 40, .bytes = 64u << 20});
+    ASSERT_TRUE(report.not_run.empty()) << report.not_run;
+    ASSERT_GE(report.results.size(), 15u);
+    for (const auto& r : report.results) {
+        ASSERT_TRUE(r.not_run.empty()) << r.group << " / " << r.name << ": " << r.not_run;
+        EXPECT_GT(r.p50_us, 0) << r.name;
+        EXPECT_LE(r.p50_us, r.p99_us) << r.name;
+        EXPECT_GE(r.cpu_us, 0) << r.name;
+        if (r.bytes > 0)
+            EXPECT_GT(r.gb_per_s(), 10.0) << r.name;
+    }
+    std::map<std::string, double> derived;
+    for (const auto& d : report.derived)
+        derived[d.name] = d.value;
+    ASSERT_EQ(derived.count("imported buffer bandwidth, share of cudaMalloc's"), 1u);
+    EXPECT_GT(derived["imported buffer bandwidth, share of cudaMalloc's"], 50.0);
+    EXPECT_GT(derived["imported image bandwidth, share of cudaArray's"], 50.0);
+    EXPECT_EQ(derived.count("context switch, one way"), 1u);
+    EXPECT_EQ(derived.count("round trip / alternating without semaphores"), 1u);
+    EXPECT_EQ(derived.count("graph host time / stream host time"), 1u);
 }

@@ -46,6 +46,13 @@ TEST(Bench, BadOptionsAreUsageErrors) {
     o = engine::quick_bench_options();
     o.modes = {{"deep", 9, 1}};
     EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.micro_options.bytes = 1000; // not a multiple of 64 KiB
+    EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.samples.clear();
+    o.micro = false; // nothing left to run
+    EXPECT_TRUE(usage(o));
 }
 
 class BenchTest : public test::VulkanTest {};
@@ -56,7 +63,8 @@ TEST_F(BenchTest, EveryConfigurationIsMeasuredOrSaysWhyNot) {
     o.sizes = {{160, 90}, {16385, 16}}; // the second is wider than lavapipe's images may be
     o.backends = {engine::Backend::cpu, engine::Backend::interop};
     o.repetitions = 2;
-    o.ring = false; // RingSweep below
+    o.ring = false;  // RingSweep below
+    o.micro = false; // MicroBenchmarks... below
     const bool lavapipe = ctx().device_name().find("llvmpipe") != std::string::npos;
     std::vector<std::string> lines;
     o.progress = [&](const std::string& line) { lines.push_back(line); };
@@ -131,4 +139,24 @@ TEST_F(BenchTest, TheRingSweepCoversEveryDepthWithAndWithoutBatches) {
     EXPECT_NE(table.find("**ring**"), std::string::npos);
     EXPECT_NE(table.find("| 8 | "), std::string::npos) << table;
     EXPECT_EQ(table.find("| 1 | —"), std::string::npos) << "N=1 is measured, not missing\n" << table;
+}
+
+// Where no CUDA device matches (lavapipe), the micro-benchmarks are in the report as not run, with the probe's reasons,
+// in bench.json and in the table; a micro-only run measures no sample.
+TEST_F(BenchTest, MicroBenchmarksSayWhyTheyCannotRunHere) {
+    auto o = engine::quick_bench_options();
+    o.samples.clear();
+    const auto report = engine::run_bench(o);
+    EXPECT_TRUE(report.cases.empty());
+    EXPECT_TRUE(report.ring.empty());
+    ASSERT_TRUE(report.micro.has_value());
+    if (!test::interop_skip_reason(ctx()).empty()) {
+        EXPECT_FALSE(report.micro->not_run.empty());
+        EXPECT_TRUE(report.micro->results.empty());
+        EXPECT_NE(report.markdown().find("not run: " + report.micro->not_run), std::string::npos) << report.markdown();
+        EXPECT_EQ(nlohmann::json::parse(report.json())["micro"]["not_run"], report.micro->not_run);
+    } else {
+        EXPECT_TRUE(report.micro->not_run.empty()) << report.micro->not_run;
+        EXPECT_FALSE(report.micro->results.empty());
+    }
 }

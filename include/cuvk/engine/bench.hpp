@@ -13,6 +13,7 @@
 
 #include "cuvk/core/types.hpp"
 #include "cuvk/engine/backend.hpp"
+#include "cuvk/engine/micro_bench.hpp"
 #include "cuvk/engine/timings.hpp"
 
 #include <atomic>
@@ -40,13 +41,17 @@ struct BenchOptions {
     // The ring's cost against frames in flight: the fill sample at ring_size with N = 1..8, batches of 1 and of N.
     bool ring = true;
     core::Extent2D ring_size{1920, 1080};
+    // The micro-benchmarks (micro_bench.hpp) after the samples; without a matching CUDA device the report says why.
+    bool micro = true;
+    MicroOptions micro_options;
     std::string device;                                    // Vulkan device selector
     bool validation = false;                               // the Khronos validation layer (a message fails the run)
     std::function<void(const std::string& line)> progress; // one line per run, for a progress display
     const std::atomic<bool>* stop = nullptr;               // read between runs: stop early, keep what ran
 };
 
-// The quick set for CI and lavapipe: the cpu backend, 320x180 and 640x360, 32 frames, 2 repetitions.
+// The quick set for CI and lavapipe: the cpu backend, 320x180 and 640x360, 32 frames, 2 repetitions; micro-benchmarks
+// of 20 iterations over 16 MiB.
 BenchOptions quick_bench_options();
 
 // The percentiles of BenchCase::latency_quantiles_ms (and of the latency plot's x axis).
@@ -80,11 +85,13 @@ struct BenchReport {
     std::uint32_t frames = 0, repetitions = 0;
     std::vector<BenchCase> cases;
     std::vector<BenchCase> ring; // the sweep of frames in flight (BenchOptions::ring)
+    std::optional<MicroReport> micro;
     bool stopped = false;
     std::size_t failures() const; // configurations that failed while running
 
     std::string json() const;
-    std::string markdown() const; // one table per mode: rows sample x size, columns backends (fps, ratio)
+    std::string markdown() const; // one table per mode: rows sample x size, columns backends (fps, ratio); the
+                                  // ring sweep; the micro-benchmarks
 };
 
 BenchReport run_bench(const BenchOptions& options);

@@ -1,0 +1,61 @@
+#pragma once
+// cuvk::engine::run_micro_benchmarks — what the hardware charges, one effect at a time, so that the frame loop's
+// figures can be read against them (cuvk-bench runs them beside the samples; docs/performance.md explains them):
+//  - bandwidth: a kernel writing imported Vulkan memory against cudaMalloc memory (linear buffers), and surface
+//    writes into an imported Vulkan image against a cudaArray;
+//  - pcie: pinned D2H and H2D copies alone, and both directions at once (what bounds the staging backend);
+//  - switch: the smallest CUDA work and the smallest Vulkan work, each waited for on the host, alone and alternating
+//    (the difference is what the GPU charges for switching between the two contexts; no semaphores);
+//  - handoff: a round trip Vulkan -> CUDA -> Vulkan through exported timeline semaphores;
+//  - graph: the same external wait + kernel + external signal as stream calls and as one CUDA graph launch whose
+//    semaphore values are patched per launch (host time per frame);
+//  - wait: each way the host can wait for the GPU (Vulkan fence, spinning on a timeline counter, spinning then
+//    blocking, cudaEventSynchronize spinning and with blocking sync, and vkWaitSemaphores on a value CUDA signals).
+// Every result keeps the time per iteration (p50, p99, mean over the iterations) and the calling thread's CPU time
+// per iteration; derived figures relate them (imported / cudaMalloc bandwidth, the cost of one context switch, ...).
+// Needs: a Context whose device has a matching CUDA device (results that cannot run here keep the reason).
+// Throws core::Error for Vulkan or CUDA failures while measuring.
+
+#include "cuvk/render/context.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cuvk::engine {
+
+struct MicroResult {
+    std::string group; // bandwidth, pcie, switch, handoff, graph, wait
+    std::string name;
+    std::uint32_t iterations = 0;
+    double p50_us = 0, p99_us = 0, mean_us = 0; // time per iteration
+    double cpu_us = 0;                          // the calling thread's CPU time per iteration
+    double bytes = 0;                           // moved per iteration (bandwidth, pcie), else 0
+    std::string not_run;                        // why it could not run here; empty when it ran
+    double gb_per_s() const { return bytes > 0 && p50_us > 0 ? bytes / (p50_us * 1e3) : 0.0; } // at the median
+};
+
+// A figure computed from the results (a ratio, a difference), with how.
+struct MicroFigure {
+    std::string name;
+    double value = 0;
+    std::string unit; // "%", "us", "x"
+    std::string how;
+};
+
+struct MicroReport {
+    std::vector<MicroResult> results;
+    std::vector<MicroFigure> derived;
+    std::string not_run; // why none could run here (no CUDA device matching the Vulkan device, ...)
+};
+
+struct MicroOptions {
+    std::uint32_t iterations = 200; // per result (bandwidth and the ~10 ms waits take fewer)
+    std::size_t bytes = 256u << 20; // per bandwidth iteration (a multiple of 64 KiB)
+};
+
+MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options = {});
+// A usage error for options run_micro_benchmarks refuses (no iterations, bytes not a multiple of 64 KiB).
+void check_micro_options(const MicroOptions& options);
+
+} // namespace cuvk::engine

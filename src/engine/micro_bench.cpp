@@ -1,0 +1,550 @@
+// The micro-benchmarks (micro_bench.hpp), CUDA builds. Each one times `iterations` repetitions of one thing after a
+// few untimed ones, on the display GPU's CUDA device; GPU-side times come from CUDA events, host-side ones from the
+// steady clock, CPU time from the calling thread's CPU clock.
+
+#include "cuvk/engine/micro_bench.hpp"
+
+#include "cuvk/compute/check.hpp"
+#include "cuvk/compute/handles.hpp"
+#include "cuvk/compute/micro_kernels.hpp"
+#include "cuvk/compute/stream.hpp"
+#include "cuvk/core/error.hpp"
+#include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/probe.hpp"
+#include "cuvk/interop/shared_buffer.hpp"
+#include "cuvk/interop/shared_image.hpp"
+#include "cuvk/interop/shared_semaphore.hpp"
+#include "cuvk/render/buffer.hpp"
+#include "cuvk/render/check.hpp"
+#include "cuvk/render/commands.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <numeric>
+
+namespace cuvk::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::uint32_t kWarmup = 3;
+constexpr auto kGpuTimeout = std::chrono::seconds(10);
+
+struct DeviceFree {
+    void operator()(void* p) const noexcept { (void)cudaFree(p); }
+};
+struct HostFree {
+    void operator()(void* p) const noexcept { (void)cudaFreeHost(p); }
+};
+struct ArrayFree {
+    void operator()(cudaArray_t a) const noexcept { (void)cudaFreeArray(a); }
+};
+using DeviceBuffer = core::Unique<void*, DeviceFree>;
+using PinnedBuffer = core::Unique<void*, HostFree>;
+using UniqueArray = core::Unique<cudaArray_t, ArrayFree>;
+
+DeviceBuffer device_buffer(std::size_t bytes, const std::string& name) {
+    void* p = nullptr;
+    CUVK_CUDA(cudaMalloc(&p, bytes), name);
+    return DeviceBuffer(p);
+}
+
+PinnedBuffer pinned_buffer(std::size_t bytes, const std::string& name) {
+    void* p = nullptr;
+    CUVK_CUDA(cudaMallocHost(&p, bytes), name);
+    return PinnedBuffer(p);
+}
+
+double thread_cpu_us() {
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e6 + double(t.tv_nsec) * 1e-3;
+}
+
+// Nearest rank, as the bench's other percentiles.
+double percentile(const std::vector<double>& sorted, double p) {
+    const auto rank = std::size_t(std::ceil(p / 100.0 * double(sorted.size())));
+    return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
+}
+
+MicroResult summarize(std::string group, std::string name, std::vector<double> us, double cpu_us, double bytes = 0) {
+    MicroResult r{.group = std::move(group), .name = std::move(name), .iterations = std::uint32_t(us.size())};
+    if (us.empty())
+        return r;
+    std::sort(us.begin(), us.end());
+    r.p50_us = percentile(us, 50);
+    r.p99_us = percentile(us, 99);
+    r.mean_us = std::accumulate(us.begin(), us.end(), 0.0) / double(us.size());
+    r.cpu_us = cpu_us / double(us.size());
+    r.bytes = bytes;
+    return r;
+}
+
+// Runs `once` kWarmup + n times; `once` returns the iteration's time in µs.
+MicroResult repeat(std::string group, std::string name, std::uint32_t n, const std::function<double()>& once,
+                   double bytes = 0) {
+    for (std::uint32_t i = 0; i < kWarmup; ++i)
+        (void)once();
+    std::vector<double> us;
+    us.reserve(n);
+    const double cpu0 = thread_cpu_us();
+    for (std::uint32_t i = 0; i < n; ++i)
+        us.push_back(once());
+    return summarize(std::move(group), std::move(name), std::move(us), thread_cpu_us() - cpu0, bytes);
+}
+
+double since_us(Clock::time_point start) {
+    return std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+}
+
+// GPU time of what `enqueue` puts on `stream`, between two timing events, waited for with the stream.
+class EventTimer {
+public:
+    explicit EventTimer(cudaStream_t stream)
+        : stream_(stream), start_(compute::create_event("micro.start", true)),
+          end_(compute::create_event("micro.end", true)) {}
+    double operator()(const std::function<void()>& enqueue) const {
+        CUVK_CUDA(cudaEventRecord(start_.get(), stream_), "micro timing");
+        enqueue();
+        CUVK_CUDA(cudaEventRecord(end_.get(), stream_), "micro timing");
+        CUVK_CUDA(cudaEventSynchronize(end_.get()), "micro timing");
+        float ms = 0;
+        CUVK_CUDA(cudaEventElapsedTime(&ms, start_.get(), end_.get()), "micro timing");
+        return double(ms) * 1e3;
+    }
+
+private:
+    cudaStream_t stream_;
+    compute::UniqueEvent start_, end_;
+};
+
+// The smallest Vulkan work: one command buffer filling 4 bytes of a small device buffer, recorded once and
+// submitted again and again, each time with a fence (and optionally semaphores).
+class VulkanTick {
+public:
+    explicit VulkanTick(const render::Context& ctx)
+        : ctx_(ctx), o_(new Objects{render::CommandPool::create(ctx, "micro.pool"),
+                                    render::Buffer::create(ctx, {.size = 256,
+                                                                 .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                                                 .name = "micro.vulkan-tick"}),
+                                    render::create_fence(ctx, "micro.fence")}) {
+        cmd_ = o_->pool.allocate("micro.vulkan-tick");
+        // Simultaneous use: the handoff submits it again while an earlier submission may still be pending.
+        const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+                                             .flags = VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT};
+        CUVK_VK(vkBeginCommandBuffer(cmd_, &begin), "micro.vulkan-tick");
+        vkCmdFillBuffer(cmd_, o_->buffer.get(), 0, 4, 1u);
+        CUVK_VK(vkEndCommandBuffer(cmd_), "micro.vulkan-tick");
+    }
+    // Waits (bounded) for every submission so far; if the GPU never finishes them (a CUDA fault left a semaphore
+    // unsignalled), leaks the command buffer, the buffer and the fences rather than destroy them in use.
+    ~VulkanTick() {
+        bool idle = false;
+        try {
+            auto last = render::create_fence(ctx_, "micro.teardown");
+            render::submit(ctx_, {.fence = last.get(), .name = "micro.teardown"});
+            idle = render::wait_fence(ctx_, last.get(), kGpuTimeout, "micro.teardown") == render::WaitOutcome::reached;
+            if (!idle)
+                (void)last.release();
+        } catch (...) {
+        }
+        if (!idle)
+            (void)o_.release();
+    }
+    VulkanTick(const VulkanTick&) = delete;
+    VulkanTick& operator=(const VulkanTick&) = delete;
+
+    // Submits the tick; `fenced` signals the fence (wait for it and reset it with wait_fence()).
+    void submit(std::span<const render::SemaphoreSubmit> waits = {},
+                std::span<const render::SemaphoreSubmit> signals = {}, bool fenced = true) const {
+        render::submit(ctx_, {.commands = {&cmd_, 1},
+                              .waits = waits,
+                              .signals = signals,
+                              .fence = fenced ? o_->fence.get() : VK_NULL_HANDLE,
+                              .name = "micro.vulkan-tick"});
+    }
+    void wait_fence() const {
+        const VkFence f = o_->fence.get();
+        if (render::wait_fence(ctx_, f, kGpuTimeout, "micro.fence") == render::WaitOutcome::timeout)
+            core::fail("the Vulkan tick did not finish within 10 s", "micro.fence");
+        CUVK_VK(vkResetFences(ctx_.device(), 1, &f), "micro.fence");
+    }
+
+private:
+    struct Objects { // creation order
+        render::CommandPool pool;
+        render::Buffer buffer;
+        render::UniqueFence fence;
+    };
+    const render::Context& ctx_;
+    std::unique_ptr<Objects> o_;
+    VkCommandBuffer cmd_ = VK_NULL_HANDLE;
+};
+
+void add(MicroReport& report, MicroResult r) {
+    report.results.push_back(std::move(r));
+}
+
+const MicroResult* find(const MicroReport& report, const std::string& name) {
+    for (const auto& r : report.results)
+        if (r.name == name && r.not_run.empty() && r.p50_us > 0)
+            return &r;
+    return nullptr;
+}
+
+void bandwidth(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
+               MicroReport& report) {
+    const std::size_t bytes = o.bytes;
+    const std::uint32_t n = std::max<std::uint32_t>(o.iterations / 8, 5);
+    const EventTimer time(stream);
+    std::uint32_t value = 0;
+    {
+        const auto plain = device_buffer(bytes, "micro.cudaMalloc");
+        add(report, repeat(
+                        "bandwidth", "kernel writes cudaMalloc memory", n,
+                        [&] { return time([&] { compute::launch_write_words(plain.get(), bytes, ++value, stream); }); },
+                        double(bytes)));
+    }
+    {
+        const auto shared = interop::SharedBuffer::create(ctx, cuda, {.size = bytes, .name = "micro.imported-buffer"});
+        add(report,
+            repeat(
+                "bandwidth", "kernel writes imported Vulkan buffer", n,
+                [&] { return time([&] { compute::launch_write_words(shared.cuda_ptr(), bytes, ++value, stream); }); },
+                double(bytes)));
+    }
+    // Images of 32-bit texels, 8192 wide, as many rows as the bytes give.
+    const core::Extent2D extent{8192, std::uint32_t(bytes / (8192 * 4))};
+    {
+        const cudaChannelFormatDesc format = cudaCreateChannelDesc(8, 8, 8, 8, cudaChannelFormatKindUnsigned);
+        cudaArray_t raw = nullptr;
+        CUVK_CUDA(cudaMallocArray(&raw, &format, extent.width, extent.height, cudaArraySurfaceLoadStore),
+                  "micro.cudaArray");
+        const UniqueArray array(raw);
+        cudaResourceDesc res{};
+        res.resType = cudaResourceTypeArray;
+        res.res.array.array = array.get();
+        cudaSurfaceObject_t surface = 0;
+        CUVK_CUDA(cudaCreateSurfaceObject(&surface, &res), "micro.cudaArray surface");
+        const compute::UniqueSurface owned(surface);
+        add(report, repeat(
+                        "bandwidth", "surface writes cudaArray", n,
+                        [&] {
+                            return time([&] { compute::launch_write_surface({surface, extent}, ++value, stream); });
+                        },
+                        double(extent.width) * extent.height * 4));
+    }
+    {
+        const auto image = interop::SharedImage::create(
+            ctx, cuda, {.extent = extent, .format = VK_FORMAT_R8G8B8A8_UNORM, .name = "micro.imported-image"});
+        add(report, repeat(
+                        "bandwidth", "surface writes imported Vulkan image", n,
+                        [&] { return time([&] { compute::launch_write_surface(image.surface(), ++value, stream); }); },
+                        double(extent.width) * extent.height * 4));
+    }
+    compute::synchronize(stream, "micro bandwidth");
+    const auto ratio = [&](const char* imported, const char* plain, const char* figure) {
+        const auto *a = find(report, imported), *b = find(report, plain);
+        if (a && b)
+            report.derived.push_back({figure, 100.0 * a->gb_per_s() / b->gb_per_s(), "%",
+                                      std::string(imported) + " / " + plain + ", GB/s at the median"});
+    };
+    ratio("kernel writes imported Vulkan buffer", "kernel writes cudaMalloc memory",
+          "imported buffer bandwidth, share of cudaMalloc's");
+    ratio("surface writes imported Vulkan image", "surface writes cudaArray",
+          "imported image bandwidth, share of cudaArray's");
+}
+
+void pcie(const MicroOptions& o, cudaStream_t stream, MicroReport& report) {
+    const std::size_t bytes = o.bytes;
+    const std::uint32_t n = std::max<std::uint32_t>(o.iterations / 8, 5);
+    const auto host_a = pinned_buffer(bytes, "micro.pinned"), host_b = pinned_buffer(bytes, "micro.pinned");
+    const auto dev_a = device_buffer(bytes, "micro.device"), dev_b = device_buffer(bytes, "micro.device");
+    const EventTimer time(stream);
+    add(report, repeat(
+                    "pcie", "pinned D2H", n,
+                    [&] {
+                        return time([&] {
+                            CUVK_CUDA(cudaMemcpyAsync(host_a.get(), dev_a.get(), bytes, cudaMemcpyDeviceToHost, stream),
+                                      "D2H");
+                        });
+                    },
+                    double(bytes)));
+    add(report, repeat(
+                    "pcie", "pinned H2D", n,
+                    [&] {
+                        return time([&] {
+                            CUVK_CUDA(cudaMemcpyAsync(dev_a.get(), host_a.get(), bytes, cudaMemcpyHostToDevice, stream),
+                                      "H2D");
+                        });
+                    },
+                    double(bytes)));
+    // Both directions at once: H2D on a second stream that forks from and joins the timed one.
+    const auto side = compute::create_stream("micro.side");
+    const auto fork = compute::create_event("micro.fork"), join = compute::create_event("micro.join");
+    add(report,
+        repeat(
+            "pcie", "pinned D2H + H2D at once", n,
+            [&] {
+                return time([&] {
+                    CUVK_CUDA(cudaEventRecord(fork.get(), stream), "fork");
+                    CUVK_CUDA(cudaStreamWaitEvent(side.get(), fork.get(), 0), "fork");
+                    CUVK_CUDA(cudaMemcpyAsync(host_a.get(), dev_a.get(), bytes, cudaMemcpyDeviceToHost, stream), "D2H");
+                    CUVK_CUDA(cudaMemcpyAsync(dev_b.get(), host_b.get(), bytes, cudaMemcpyHostToDevice, side.get()),
+                              "H2D");
+                    CUVK_CUDA(cudaEventRecord(join.get(), side.get()), "join");
+                    CUVK_CUDA(cudaStreamWaitEvent(stream, join.get(), 0), "join");
+                });
+            },
+            2.0 * double(bytes)));
+}
+
+void context_switch(const render::Context& ctx, const MicroOptions& o, cudaStream_t stream, std::uint32_t* counter,
+                    MicroReport& report) {
+    const VulkanTick vk(ctx);
+    const auto done = compute::create_event("micro.done");
+    const auto cuda_tick = [&] {
+        compute::launch_tick(counter, stream);
+        CUVK_CUDA(cudaEventRecord(done.get(), stream), "micro.done");
+        CUVK_CUDA(cudaEventSynchronize(done.get()), "micro.done");
+    };
+    const auto vulkan_tick = [&] {
+        vk.submit();
+        vk.wait_fence();
+    };
+    const auto cycle = [&](const std::function<void()>& f) {
+        return [f] {
+            const auto start = Clock::now();
+            f();
+            return since_us(start);
+        };
+    };
+    add(report, repeat("switch", "CUDA kernel, waited for (CUDA only)", o.iterations, cycle(cuda_tick)));
+    add(report, repeat("switch", "Vulkan submit, waited for (Vulkan only)", o.iterations, cycle(vulkan_tick)));
+    add(report, repeat("switch", "CUDA kernel then Vulkan submit, each waited for", o.iterations, cycle([&] {
+                           cuda_tick();
+                           vulkan_tick();
+                       })));
+    const auto *cu = find(report, "CUDA kernel, waited for (CUDA only)"),
+               *vu = find(report, "Vulkan submit, waited for (Vulkan only)"),
+               *both = find(report, "CUDA kernel then Vulkan submit, each waited for");
+    if (cu && vu && both)
+        report.derived.push_back({"context switch, one way", (both->p50_us - cu->p50_us - vu->p50_us) / 2, "us",
+                                  "(alternating cycle - CUDA-only cycle - Vulkan-only cycle) / 2, medians"});
+}
+
+void handoff(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
+             std::uint32_t* counter, MicroReport& report) {
+    const VulkanTick vk(ctx);
+    const auto to_cuda = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-cuda");
+    const auto to_vulkan = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-vulkan");
+    std::uint64_t v = 0;
+    add(report, repeat("handoff", "round trip Vulkan -> CUDA -> Vulkan (timeline semaphores)", o.iterations, [&] {
+            const auto start = Clock::now();
+            ++v;
+            const render::SemaphoreSubmit signal = to_cuda.vk_signal({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+            vk.submit({}, {&signal, 1}, false);
+            to_cuda.cuda_wait(stream, {v});
+            compute::launch_tick(counter, stream);
+            to_vulkan.cuda_signal(stream, {v});
+            const render::SemaphoreSubmit wait = to_vulkan.vk_wait({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+            vk.submit({&wait, 1});
+            vk.wait_fence();
+            return since_us(start);
+        }));
+    const auto *rt = find(report, "round trip Vulkan -> CUDA -> Vulkan (timeline semaphores)"),
+               *alt = find(report, "CUDA kernel then Vulkan submit, each waited for");
+    if (rt && alt)
+        report.derived.push_back({"round trip / alternating without semaphores", rt->p50_us / alt->p50_us, "x",
+                                  "handoff round trip over the switch group's alternating cycle, medians"});
+}
+
+// The ring's CUDA side per frame: wait for a timeline value, a kernel, signal the next value. As stream calls, and as
+// a graph captured once whose semaphore nodes get each frame's values (cudaGraphExec*NodeSetParams).
+void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o,
+                     cudaStream_t stream, std::uint32_t* counter, MicroReport& report) {
+    const auto timeline = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.graph-timeline");
+    std::uint64_t v = 0;
+    // Host time to enqueue one frame; the GPU catches up at the end of each block of frames.
+    const auto frames = [&](const std::function<void()>& frame) {
+        return [&, frame] {
+            const auto start = Clock::now();
+            frame();
+            const double us = since_us(start);
+            if (v % 64 == 0)
+                compute::synchronize(stream, "micro.graph");
+            return us;
+        };
+    };
+    add(report, repeat("graph", "stream calls: external wait, kernel, external signal (host enqueue)", o.iterations,
+                       frames([&] {
+                           timeline.cuda_wait(stream, {v});
+                           compute::launch_tick(counter, stream);
+                           timeline.cuda_signal(stream, {++v});
+                       })));
+    compute::synchronize(stream, "micro.graph");
+    cudaGraph_t raw = nullptr;
+    CUVK_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "micro.graph capture");
+    timeline.cuda_wait(stream, {v});
+    compute::launch_tick(counter, stream);
+    timeline.cuda_signal(stream, {v + 1});
+    CUVK_CUDA(cudaStreamEndCapture(stream, &raw), "micro.graph capture");
+    const compute::UniqueGraph graph(raw);
+    std::size_t count = 0;
+    CUVK_CUDA(cudaGraphGetNodes(graph.get(), nullptr, &count), "micro.graph nodes");
+    std::vector<cudaGraphNode_t> nodes(count);
+    CUVK_CUDA(cudaGraphGetNodes(graph.get(), nodes.data(), &count), "micro.graph nodes");
+    cudaGraphNode_t wait_node = nullptr, signal_node = nullptr;
+    for (const auto node : nodes) {
+        cudaGraphNodeType type{};
+        CUVK_CUDA(cudaGraphNodeGetType(node, &type), "micro.graph nodes");
+        if (type == cudaGraphNodeTypeExtSemaphoreWait)
+            wait_node = node;
+        if (type == cudaGraphNodeTypeExtSemaphoreSignal)
+            signal_node = node;
+    }
+    if (!wait_node || !signal_node)
+        core::fail("stream capture gave no external-semaphore nodes", "micro.graph");
+    cudaGraphExec_t raw_exec = nullptr;
+    CUVK_CUDA(cudaGraphInstantiate(&raw_exec, graph.get(), 0), "micro.graph instantiate");
+    const compute::UniqueGraphExec exec(raw_exec);
+    cudaExternalSemaphore_t sem = timeline.cuda();
+    add(report, repeat("graph", "graph launch, semaphore values patched (host enqueue)", o.iterations, frames([&] {
+                           cudaExternalSemaphoreWaitParams wait{};
+                           wait.params.fence.value = v;
+                           const cudaExternalSemaphoreWaitNodeParams wp{&sem, &wait, 1};
+                           CUVK_CUDA(cudaGraphExecExternalSemaphoresWaitNodeSetParams(exec.get(), wait_node, &wp),
+                                     "micro.graph wait");
+                           cudaExternalSemaphoreSignalParams signal{};
+                           signal.params.fence.value = ++v;
+                           const cudaExternalSemaphoreSignalNodeParams sp{&sem, &signal, 1};
+                           CUVK_CUDA(cudaGraphExecExternalSemaphoresSignalNodeSetParams(exec.get(), signal_node, &sp),
+                                     "micro.graph signal");
+                           CUVK_CUDA(cudaGraphLaunch(exec.get(), stream), "micro.graph launch");
+                       })));
+    compute::synchronize(stream, "micro.graph");
+    const auto *s = find(report, "stream calls: external wait, kernel, external signal (host enqueue)"),
+               *g = find(report, "graph launch, semaphore values patched (host enqueue)");
+    if (s && g)
+        report.derived.push_back({"graph host time / stream host time", g->mean_us / s->mean_us, "x",
+                                  "mean host time to enqueue one frame's CUDA side"});
+}
+
+void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, bool semaphores, const MicroOptions& o,
+                   cudaStream_t stream, std::uint32_t* counter, MicroReport& report) {
+    const VulkanTick vk(ctx);
+    const auto counter_semaphore = render::create_timeline_semaphore(ctx, 0, "micro.counter");
+    std::uint64_t v = 0;
+    const auto counter_value = [&] {
+        std::uint64_t value = 0;
+        CUVK_VK(vkGetSemaphoreCounterValue(ctx.device(), counter_semaphore.get(), &value), "micro.counter");
+        return value;
+    };
+    const auto submit_counted = [&] {
+        const render::SemaphoreSubmit signal{counter_semaphore.get(), ++v, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT};
+        vk.submit({}, {&signal, 1}, false);
+        return Clock::now();
+    };
+    const auto timed = [](const std::function<void()>& f) {
+        return [f] {
+            const auto start = Clock::now();
+            f();
+            return since_us(start);
+        };
+    };
+    add(report, repeat("wait", "Vulkan fence (vkWaitForFences)", o.iterations, timed([&] {
+                           vk.submit();
+                           vk.wait_fence();
+                       })));
+    add(report, repeat("wait", "Vulkan timeline counter, spinning", o.iterations, timed([&] {
+                           const auto start = submit_counted();
+                           while (counter_value() < v)
+                               if (Clock::now() - start > kGpuTimeout)
+                                   core::fail("the Vulkan tick did not finish within 10 s", "micro.counter");
+                       })));
+    add(report,
+        repeat("wait", "Vulkan timeline counter, spinning 200 us then vkWaitSemaphores", o.iterations, timed([&] {
+                   const auto start = submit_counted();
+                   while (counter_value() < v && Clock::now() - start < std::chrono::microseconds(200)) {
+                   }
+                   const VkSemaphore s = counter_semaphore.get();
+                   const VkSemaphoreWaitInfo info{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+                                                  .semaphoreCount = 1,
+                                                  .pSemaphores = &s,
+                                                  .pValues = &v};
+                   CUVK_VK(vkWaitSemaphores(ctx.device(), &info,
+                                            std::uint64_t(std::chrono::nanoseconds(kGpuTimeout).count())),
+                           "micro.counter");
+               })));
+    for (const bool blocking : {false, true}) {
+        cudaEvent_t raw = nullptr;
+        CUVK_CUDA(cudaEventCreateWithFlags(&raw, cudaEventDisableTiming | (blocking ? cudaEventBlockingSync : 0)),
+                  "micro.event");
+        const compute::UniqueEvent event(raw);
+        add(report,
+            repeat("wait", blocking ? "cudaEventSynchronize, blocking-sync event" : "cudaEventSynchronize, spinning",
+                   o.iterations, timed([&] {
+                       compute::launch_tick(counter, stream);
+                       CUVK_CUDA(cudaEventRecord(event.get(), stream), "micro.event");
+                       CUVK_CUDA(cudaEventSynchronize(event.get()), "micro.event");
+                   })));
+    }
+    if (!semaphores) {
+        report.results.push_back({.group = "wait",
+                                  .name = "vkWaitSemaphores on a value CUDA signals",
+                                  .not_run = "the device cannot export timeline semaphores to CUDA"});
+        return;
+    }
+    const auto shared = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.cuda-signalled");
+    std::uint64_t w = 0;
+    add(report, repeat("wait", "vkWaitSemaphores on a value CUDA signals",
+                       std::max<std::uint32_t>(o.iterations / 10, 5), timed([&] {
+                           compute::launch_tick(counter, stream);
+                           shared.cuda_signal(stream, {++w});
+                           const VkSemaphore s = shared.vk();
+                           const VkSemaphoreWaitInfo info{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+                                                          .semaphoreCount = 1,
+                                                          .pSemaphores = &s,
+                                                          .pValues = &w};
+                           CUVK_VK(vkWaitSemaphores(ctx.device(), &info,
+                                                    std::uint64_t(std::chrono::nanoseconds(kGpuTimeout).count())),
+                                   "micro.cuda-signalled");
+                       })));
+    compute::synchronize(stream, "micro.wait");
+}
+
+} // namespace
+
+MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
+    check_micro_options(options);
+    MicroReport report;
+    const auto probe = interop::probe(ctx);
+    if (!probe.cuda_ordinal || !probe.memory) {
+        for (const auto& r : probe.reasons)
+            report.not_run += (report.not_run.empty() ? "" : "; ") + r;
+        return report;
+    }
+    const auto cuda = interop::select_cuda_device(ctx);
+    const auto stream = compute::create_stream("micro.stream");
+    const auto counter = device_buffer(sizeof(std::uint32_t), "micro.counter");
+    auto* count = static_cast<std::uint32_t*>(counter.get());
+    bandwidth(ctx, cuda, options, stream.get(), report);
+    pcie(options, stream.get(), report);
+    context_switch(ctx, options, stream.get(), count, report);
+    if (probe.timeline_semaphores) {
+        handoff(ctx, cuda, options, stream.get(), count, report);
+        graph_vs_stream(ctx, cuda, options, stream.get(), count, report);
+    } else {
+        for (const char* group : {"handoff", "graph"})
+            report.results.push_back(
+                {.group = group, .name = group, .not_run = "the device cannot export timeline semaphores to CUDA"});
+    }
+    wait_policies(ctx, cuda, probe.timeline_semaphores, options, stream.get(), count, report);
+    compute::synchronize(stream.get(), "micro.stream");
+    return report;
+}
+
+} // namespace cuvk::engine
