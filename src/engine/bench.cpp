@@ -182,7 +182,8 @@ BenchReport run_bench(const BenchOptions& options) {
                            .extent = size,
                            .frames = options.frames,
                            .frames_in_flight = mode.frames_in_flight,
-                           .batch = mode.batch};
+                           .batch = mode.batch,
+                           .capture_last = false}; // no readback among the timed frames
         if (c.not_run.empty()) {
             try {
                 (void)check_run(*ctx, *registry.make(sample), info); // e.g. a size beyond the device
@@ -192,7 +193,8 @@ BenchReport run_bench(const BenchOptions& options) {
                 c.not_run = e.message();
             }
         }
-        std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99, latencies;
+        std::vector<double> fps, frame, sim, sim99, draw, draw99, host, host99, lat50, lat99, latencies, floor;
+        const bool with_floor = fastest && backend == Backend::interop;
         std::uint32_t ran = 0; // runs counted in `done`
         for (std::uint32_t r = 0; r < options.repetitions && c.not_run.empty(); ++r) {
             if (options.stop && options.stop->load()) {
@@ -220,12 +222,26 @@ BenchReport run_bench(const BenchOptions& options) {
             lat50.push_back(result.latency.p50_ms);
             lat99.push_back(result.latency.p99_ms);
             latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
+            std::string floor_text;
+            if (with_floor && c.floor_not_run.empty()) {
+                const auto f = run_floor(*ctx, registry.make(sample),
+                                         {.extent = size,
+                                          .params = info.params,
+                                          .frames_in_flight = mode.frames_in_flight,
+                                          .batch = mode.batch,
+                                          .frames = options.frames});
+                c.floor_not_run = f.not_run;
+                if (f.not_run.empty()) {
+                    floor.push_back(f.fps);
+                    floor_text = " (floor " + fixed(f.fps, 1) + ")";
+                }
+            }
             ++done;
             ++ran;
             if (options.progress)
                 options.progress("[" + std::to_string(done) + "/" + std::to_string(total) + "] " + sample + " " +
                                  core::to_string(size) + " " + to_string(backend) + " " + mode.name + ": " +
-                                 fixed(result.fps, 1) + " fps");
+                                 fixed(result.fps, 1) + " fps" + floor_text);
         }
         if (!c.not_run.empty()) {
             done += options.repetitions - ran;
@@ -244,6 +260,9 @@ BenchReport run_bench(const BenchOptions& options) {
         c.host_p99_ms = Figure::of(host99);
         c.latency_p50_ms = Figure::of(lat50);
         c.latency_p99_ms = Figure::of(lat99);
+        c.floor_fps = Figure::of(floor);
+        if (!floor.empty() && c.floor_fps.median > 0)
+            c.share_of_floor = c.fps.median / c.floor_fps.median;
         if (!latencies.empty()) { // nearest rank, as summarize() takes its percentiles
             std::sort(latencies.begin(), latencies.end());
             for (const double p : kLatencyPercentiles) {
@@ -309,6 +328,10 @@ nlohmann::json case_json(const BenchCase& c) {
         }
         if (c.fps_ratio_to_interop)
             e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
+        if (c.share_of_floor)
+            e["floor"] = {{"fps", to_json(c.floor_fps)}, {"share", *c.share_of_floor}};
+        else if (!c.floor_not_run.empty())
+            e["floor"] = {{"not_run", c.floor_not_run}};
     }
     return e;
 }
@@ -390,7 +413,8 @@ std::string BenchReport::markdown() const {
                     staging_batch = ", staging B=" + std::to_string(c.mode.batch);
             }
         out << "\n**" << mode << "** (N=" << any->mode.frames_in_flight << ", B=" << any->mode.batch << staging_batch
-            << "): fps (ratio to interop); frame latency p50 / p99, from the host starting a frame to the GPU "
+            << "): fps (ratio to interop; for interop, its share of the floor: the same GPU work through a minimal "
+               "ring of raw semaphores); frame latency p50 / p99, from the host starting a frame to the GPU "
                "finishing it";
         out << "\n\n| sample | size |";
         for (const Backend b : backends)
@@ -416,6 +440,9 @@ std::string BenchReport::markdown() const {
                                    (c.fps_ratio_to_interop && b != Backend::interop
                                         ? " (" + fixed(*c.fps_ratio_to_interop, 2) + "x)"
                                         : "") +
+                                   (c.share_of_floor ? " (" + fixed(100.0 * *c.share_of_floor, 0) + "% of floor " +
+                                                           fixed(c.floor_fps.median, 0) + ")"
+                                                     : "") +
                                    (c.latency_p50_ms.median > 0 ? "; " + fixed(c.latency_p50_ms.median, 2) + " / " +
                                                                       fixed(c.latency_p99_ms.median, 2) + " ms"
                                                                 : "");

@@ -14,6 +14,10 @@ constexpr auto kRetireTimeout = std::chrono::seconds(20);
 
 } // namespace
 
+bool drawn_by_raster(compute::OutputKind kind, PointsPath points) {
+    return kind == compute::OutputKind::mesh || (kind == compute::OutputKind::points && points == PointsPath::raster);
+}
+
 // One to three rings: side by side, in columns; four: a 2x2 grid (row-major). Panes cover the target.
 VkRect2D FrameLoop::pane_rect(core::Extent2D target, std::size_t count, std::size_t i) {
     const std::uint32_t cols = count == 4 ? 2 : std::uint32_t(count), rows = count == 4 ? 2 : 1;
@@ -58,6 +62,9 @@ FrameLoop::FrameLoop(const render::Context& ctx, Target& target, std::span<Frame
             core::fail_usage("the target " + core::to_string(extent) + " is too small for " +
                              std::to_string(rings_.size()) + " panes");
         auto& ring = *rings_[i];
+        if (!target.raster() && drawn_by_raster(ring.output().kind, info_.points))
+            core::fail_usage(ring.name() + " is drawn by a raster pass, and the target was made without colour "
+                                           "attachment usage (OffscreenTargetInfo::raster)");
         std::vector<SlotOutput> slots;
         for (std::uint32_t s = 0; s < ring.size(); ++s)
             slots.push_back(ring.slot(s));

@@ -27,12 +27,12 @@ RingInfo ring_info(const RunInfo& info) {
 }
 
 bool captured(const RunInfo& info, std::uint64_t k) {
-    return k + 1 == info.frames || (info.capture_every > 0 && k % info.capture_every == 0);
+    return (info.capture_last && k + 1 == info.frames) || (info.capture_every > 0 && k % info.capture_every == 0);
 }
 
 std::uint64_t captured_count(const RunInfo& info) {
     if (info.capture_every == 0)
-        return 1;
+        return info.capture_last ? 1 : 0;
     return (info.frames - 1) / info.capture_every + 1 + ((info.frames - 1) % info.capture_every != 0 ? 1 : 0);
 }
 
@@ -70,6 +70,8 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
          .readbacks = info.capture_every > 0 ? info.frames_in_flight : 1,
          .capture = [&](core::FrameIndex k) { return captured(info, k.value); },
          .on_capture = [&](core::FrameIndex k, render::Pixels&& p) { captures.emplace_back(k.value, std::move(p)); },
+         // Only what the draw needs: an image output is composited by compute into a storage-only target.
+         .raster = drawn_by_raster(ring.output().kind, info.points),
          .name = name + ".target"});
     FrameRing* rings[] = {&ring};
     FrameLoop loop(ctx, target, rings,

@@ -16,12 +16,12 @@ OffscreenTarget::OffscreenTarget(const render::Context& ctx, const OffscreenTarg
     if (info_.readbacks < 1 || info_.readbacks > 16)
         core::fail("OffscreenTarget: readbacks must be 1..16", info_.name);
     render::check_image_extent(ctx, info_.extent, "target");
-    owned_->image =
-        render::Image::create(ctx, {.extent = info_.extent,
-                                    .format = VK_FORMAT_R8G8B8A8_UNORM,
-                                    .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT |
-                                             VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
-                                    .name = info_.name});
+    owned_->image = render::Image::create(ctx, {.extent = info_.extent,
+                                                .format = VK_FORMAT_R8G8B8A8_UNORM,
+                                                .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                                                         VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                                                         (info_.raster ? VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT : 0u),
+                                                .name = info_.name});
     image_ptr_ = &owned_->image;
     if (info_.capture)
         owned_->captures = Captures(ctx, info_.extent, info_.readbacks, info_.name);

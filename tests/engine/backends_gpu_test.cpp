@@ -283,3 +283,25 @@ TEST_F(MicroBenchGpu, EveryMeasurementRunsAndIsPlausible) {
     EXPECT_EQ(derived.count("round trip / alternating without semaphores"), 1u);
     EXPECT_EQ(derived.count("graph host time / stream host time"), 1u);
 }
+
+// The floor ring runs the samples with one image output (fill, gray-scott) at every depth and batch, and refuses
+// what it cannot draw with a reason.
+TEST_F(MicroBenchGpu, TheFloorRingRunsTheSamplesItCanDraw) {
+    if (auto why = test::interop_skip_reason(ctx()); !why.empty())
+        GTEST_SKIP() << "interop unavailable: " << why;
+    for (const std::string sample : {"fill", "gray-scott"})
+        for (const auto& [n, batch] : {std::pair{1u, 1u}, std::pair{3u, 1u}, std::pair{8u, 8u}}) {
+            const auto r = engine::run_floor(ctx(), registry().make(sample),
+                                             {.extent = kExtent,
+                                              .params = engine::resolve_params(registry().desc(sample), {}, true),
+                                              .frames_in_flight = n,
+                                              .batch = batch,
+                                              .frames = 64});
+            EXPECT_TRUE(r.not_run.empty()) << sample << ": " << r.not_run;
+            EXPECT_GT(r.fps, 0) << sample << " N=" << n << " B=" << batch;
+        }
+    const auto particles = engine::run_floor(
+        ctx(), registry().make("particles"),
+        {.extent = kExtent, .params = engine::resolve_params(registry().desc("particles"), kSets, true)});
+    EXPECT_NE(particles.not_run, "");
+}

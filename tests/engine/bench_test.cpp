@@ -4,6 +4,7 @@
 
 #include "cuvk/core/error.hpp"
 #include "cuvk/engine/bench.hpp"
+#include "cuvk/engine/registry.hpp"
 #include "cuvk/render/readback.hpp"
 #include "support/vk_fixture.hpp"
 
@@ -158,5 +159,23 @@ TEST_F(BenchTest, MicroBenchmarksSayWhyTheyCannotRunHere) {
     } else {
         EXPECT_TRUE(report.micro->not_run.empty()) << report.micro->not_run;
         EXPECT_FALSE(report.micro->results.empty());
+    }
+}
+
+// Without interop (lavapipe) the floor says why it cannot run; bad depths are usage errors.
+TEST_F(BenchTest, TheFloorSaysWhyItCannotRunHere) {
+    const auto registry = engine::Registry::with_builtins();
+    try {
+        (void)engine::run_floor(ctx(), registry.make("fill"), {.frames_in_flight = 9});
+        ADD_FAILURE() << "9 frames in flight were accepted";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+    }
+    if (!test::interop_skip_reason(ctx()).empty()) {
+        const auto r = engine::run_floor(
+            ctx(), registry.make("fill"),
+            {.extent = {64, 32}, .params = engine::resolve_params(registry.desc("fill"), {}, true), .frames = 16});
+        EXPECT_FALSE(r.not_run.empty());
+        EXPECT_EQ(r.fps, 0);
     }
 }

@@ -507,6 +507,53 @@ TEST_F(RunnerTest, FramesProducedAheadAreDrawnByTheNextLoopOrDroppedByResize) {
     }
 }
 
+// A target made without colour-attachment usage takes images and splatted points, and refuses a raster pass with a
+// usage error naming the setting.
+TEST_F(RunnerTest, AStorageOnlyTargetRefusesRasterPasses) {
+    const auto registry = engine::Registry::with_builtins();
+    engine::OffscreenTarget target(ctx(), {.extent = {64, 36}, .raster = false});
+    engine::FrameRing image(ctx(), registry.make("fill"), {.extent = {64, 36}});
+    const std::vector<std::string> few = {"count=1024"};
+    engine::FrameRing points(
+        ctx(), registry.make("particles"),
+        {.extent = {64, 36}, .params = engine::resolve_params(registry.desc("particles"), few, true)});
+    {
+        engine::FrameRing* rings[] = {&image};
+        engine::FrameLoop loop(ctx(), target, rings);
+        loop.advance();
+        loop.finish();
+    }
+    {
+        engine::FrameRing* rings[] = {&points};
+        engine::FrameLoop loop(ctx(), target, rings, {.points = engine::PointsPath::splat});
+        loop.advance();
+        loop.finish();
+    }
+    try {
+        engine::FrameRing* rings[] = {&points};
+        engine::FrameLoop loop(ctx(), target, rings);
+        ADD_FAILURE() << "points by raster were accepted into a storage-only target";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+        EXPECT_NE(std::string(e.what()).find("OffscreenTargetInfo::raster"), std::string::npos) << e.what();
+    }
+}
+
+// capture_last = false (what cuvk-bench runs): nothing is read back, not even the final frame.
+TEST_F(RunnerTest, WithoutCaptureLastNothingIsReadBack) {
+    const auto registry = engine::Registry::with_builtins();
+    int captured = 0;
+    const auto result = engine::run_headless(ctx(), registry.make("fill"),
+                                             {.backend = engine::Backend::cpu,
+                                              .extent = {32, 16},
+                                              .frames = 8,
+                                              .capture_last = false,
+                                              .on_capture = [&](std::uint64_t, const render::Pixels&) { ++captured; }});
+    EXPECT_EQ(captured, 0);
+    EXPECT_TRUE(result.last_frame.bytes.empty());
+    EXPECT_GT(result.fps, 0);
+}
+
 // A stop request ends a run between batches with an interrupted error; nothing is captured.
 TEST_F(RunnerTest, AStopRequestEndsTheRunBetweenBatches) {
     std::atomic<bool> stop{true};

@@ -76,6 +76,11 @@ struct BenchCase {
     Figure host_ms, host_p99_ms;                // host time per frame
     Figure latency_p50_ms, latency_p99_ms;      // host starting a frame → GPU done drawing it (0 without calibration)
     std::optional<double> fps_ratio_to_interop; // median fps over interop's for the same sample, size and mode
+    // interop in the sample modes: the floor (run_floor) for the same work, run after each repetition, and cuvk's
+    // median fps as a share of the floor's; floor_not_run says why it could not run.
+    Figure floor_fps;
+    std::optional<double> share_of_floor;
+    std::string floor_not_run;
     // Latency at kLatencyPercentiles over every measured frame of every repetition (empty without calibration).
     std::vector<double> latency_quantiles_ms;
 };

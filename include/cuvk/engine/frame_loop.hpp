@@ -35,6 +35,9 @@ namespace cuvk::engine {
 // the same pixels (bit for bit on lavapipe; where several points meet, blending may round by a level elsewhere).
 enum class PointsPath { raster, splat };
 const char* to_string(PointsPath path);
+// True when an output of `kind` is drawn by a raster pass (points by raster, meshes): its target then needs colour
+// attachment usage (Target::raster); images and splatted points are drawn by compute.
+bool drawn_by_raster(compute::OutputKind kind, PointsPath points);
 
 struct FrameLoopInfo {
     std::uint32_t batch = 1; // most frames per submission (1..N); several rings need 1

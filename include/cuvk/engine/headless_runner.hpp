@@ -36,6 +36,9 @@ struct RunInfo {
     PointsPath points = PointsPath::raster; // how point outputs are drawn (FrameLoopInfo)
     std::uint32_t seed = 1;
     std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)
+    // Read back the final frame (RunResult::last_frame). A benchmark turns it off: the readback (a copy to host
+    // memory, then into Pixels) falls inside the timed frames and costs a 7680x4320 run ~30 ms.
+    bool capture_last = true;
     // Called for each captured frame, in frame order, on the calling thread, after the run.
     std::function<void(std::uint64_t frame, const render::Pixels&)> on_capture;
     std::size_t display_output = 0; // which output of the simulation is drawn

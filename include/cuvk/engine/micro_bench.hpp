@@ -16,9 +16,11 @@
 // Needs: a Context whose device has a matching CUDA device (results that cannot run here keep the reason).
 // Throws core::Error for Vulkan or CUDA failures while measuring.
 
+#include "cuvk/compute/simulation.hpp"
 #include "cuvk/render/context.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,5 +59,25 @@ struct MicroOptions {
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options = {});
 // A usage error for options run_micro_benchmarks refuses (no iterations, bytes not a multiple of 64 KiB).
 void check_micro_options(const MicroOptions& options);
+
+// The floor: the interop frame loop's GPU work with nothing of the engine around it, so that cuvk's frame rate can be
+// shown as a share of what the hardware allows. A minimal ring of N imported images and two exported timelines:
+// frame k's CUDA side waits consumed >= k+1-N, steps the simulation into slot k mod N and signals produced = k+1;
+// per batch of B frames one Vulkan submission of per-slot command buffers recorded once (acquire from CUDA, the
+// compositor drawing the slot over the whole target, release to CUDA) waits produced and signals consumed and a
+// fence; the host waits only on the fence of a slot's previous submission. No timing queries, no captures, no
+// per-frame recording. Frames per second over the frames after a warm-up (a quarter, at most 2N), as run_headless.
+struct FloorInfo {
+    core::Extent2D extent{1920, 1080};
+    std::vector<float> params; // the simulation's, every one
+    std::uint32_t frames_in_flight = 1, batch = 1;
+    std::uint32_t frames = 300;
+};
+struct FloorResult {
+    double fps = 0;
+    std::string not_run; // why it could not run (no interop, a simulation that is not one image of one level)
+};
+FloorResult run_floor(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
+                      const FloorInfo& info);
 
 } // namespace cuvk::engine
