@@ -149,6 +149,8 @@ void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uin
 }
 
 void FrameLoop::advance(std::uint32_t count) {
+    if (in_frame_)
+        core::fail("FrameLoop::advance: a frame begun with begin_frame() has not ended", info_.name);
     if (count < 1 || count > info_.batch)
         core::fail("FrameLoop::advance: count must be 1..batch (" + std::to_string(info_.batch) + ")", info_.name);
     const core::FrameIndex first = next_;
@@ -170,7 +172,12 @@ void FrameLoop::advance(std::uint32_t count) {
             ring.produce(local(r, k));
         }
     next_ = last.next();
-    // 2. Record and submit. A slot's command buffer is reused once its previous frame (k-N) has retired.
+    submit(first, last);
+}
+
+void FrameLoop::submit(core::FrameIndex first, core::FrameIndex last) {
+    // Record and submit frames [first, last], produced. A slot's command buffer is reused once its previous frame
+    // (k-N) has retired.
     const std::uint32_t n = rings_.front()->size();
     const bool batched = rings_.size() == 1;
     std::vector<render::SemaphoreSubmit> waits, signals;
@@ -203,6 +210,41 @@ void FrameLoop::advance(std::uint32_t count) {
     if (batched)
         for (core::FrameIndex k = first; k <= last; k = k.next())
             target_.end_frame(k);
+}
+
+void FrameLoop::begin_frame() {
+    if (in_frame_)
+        core::fail("FrameLoop::begin_frame: the frame begun before has not ended", info_.name);
+    const core::FrameIndex k = next_;
+    if (info_.frames > 0 && k.value >= info_.frames)
+        core::fail("FrameLoop::begin_frame: frame " + std::to_string(k.value) + " is beyond FrameLoopInfo::frames",
+                   info_.name);
+    for (std::size_t r = 0; r < rings_.size(); ++r)
+        if (rings_[r]->next_frame() != local(r, k))
+            core::fail("FrameLoop::begin_frame: a ring holds frames produced ahead; draw them with advance() first",
+                       rings_[r]->name());
+    started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
+    for (std::size_t r = 0; r < rings_.size(); ++r) {
+        try {
+            rings_[r]->begin_produce(local(r, k));
+        } catch (...) { // the rings begun before stay begun: end them, so that they stay usable
+            for (std::size_t e = 0; e < r; ++e)
+                rings_[e]->end_produce(local(e, k));
+            throw;
+        }
+    }
+    in_frame_ = true;
+}
+
+void FrameLoop::end_frame() {
+    if (!in_frame_)
+        core::fail("FrameLoop::end_frame: no frame was begun", info_.name);
+    const core::FrameIndex k = next_;
+    in_frame_ = false;
+    for (std::size_t r = 0; r < rings_.size(); ++r)
+        rings_[r]->end_produce(local(r, k));
+    next_ = k.next();
+    submit(k, k);
 }
 
 void FrameLoop::finish() {

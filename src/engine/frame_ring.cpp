@@ -192,23 +192,41 @@ const SlotOutput& FrameRing::slot(std::uint32_t s, std::size_t output) const {
 }
 
 void FrameRing::produce(core::FrameIndex k) {
+    begin_produce(k);
+    end_produce(k);
+}
+
+Handoff FrameRing::handoff(core::FrameIndex k) const {
     const std::uint32_t n = size();
     const bool in_use = slot_in_use(k, n);
-    CUVK_ASSERT(k == next_frame_, "frames are produced in order, once each");
+    const bool skip_wait = info_.fault == RingFault::skip_consumed_wait;
+    return {.frame = k,
+            .slot = slot_of(k),
+            .slot_in_use = in_use && !skip_wait,
+            .wait_consumed = in_use ? consumed_by(previous_in_slot(k, n)) : core::TimelineValue{},
+            .signal_produced = produced_by(k),
+            .time = double(steps_taken_) * info_.time_step,
+            .steps = steps_,
+            .params = params_};
+}
+
+void FrameRing::begin_produce(core::FrameIndex k) {
+    const std::uint32_t n = size();
+    const bool in_use = slot_in_use(k, n);
+    CUVK_ASSERT(k == next_frame_ && !producing_, "frames are produced in order, once each");
     CUVK_ASSERT(!in_use || previous_in_slot(k, n) < next_to_submit(),
                 "a frame is produced at most N frames after the last submitted one");
     if (in_use && producer_->writes_host_memory() &&
         wait(previous_in_slot(k, n), kTeardownTimeout * 4) == render::WaitOutcome::timeout)
         core::fail("frame " + std::to_string(k.value - n) + " did not finish on the GPU within 20 s", info_.name);
-    const bool skip_wait = info_.fault == RingFault::skip_consumed_wait;
-    producer_->produce({.frame = k,
-                        .slot = slot_of(k),
-                        .slot_in_use = in_use && !skip_wait,
-                        .wait_consumed = in_use ? consumed_by(previous_in_slot(k, n)) : core::TimelineValue{},
-                        .signal_produced = produced_by(k),
-                        .time = double(steps_taken_) * info_.time_step,
-                        .steps = steps_,
-                        .params = params_});
+    producer_->begin_produce(handoff(k));
+    producing_ = k;
+}
+
+void FrameRing::end_produce(core::FrameIndex k) {
+    CUVK_ASSERT(producing_ == k, "end_produce(k) follows begin_produce(k)");
+    producer_->end_produce(handoff(k));
+    producing_.reset();
     steps_taken_ += steps_;
     next_frame_ = k.next();
 }

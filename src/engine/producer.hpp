@@ -46,7 +46,16 @@ public:
     virtual bool writes_host_memory() const = 0;
     // True when frames produced ahead of the submitted one overlap with the host's waits (FrameRing::produces_ahead).
     virtual bool produces_ahead() const { return false; }
-    virtual void produce(const Handoff& frame) = 0;
+    // Frame h in two halves: begin_produce() waits (on the GPU, or the host for host memory) until the slot is free
+    // and steps the simulation into it; the slot's outputs may then still be written on the ring's stream (the C ABI's
+    // writers do) until end_produce() hands them to Vulkan (signals produced, or copies them to the host). Called in
+    // pairs, with the same h, one frame at a time.
+    virtual void begin_produce(const Handoff& h) = 0;
+    virtual void end_produce(const Handoff& h) = 0;
+    void produce(const Handoff& h) {
+        begin_produce(h);
+        end_produce(h);
+    }
     // Host work before the submission that draws `slots` (staging: wait for those frames' D2H copies).
     virtual void prepare_submit(std::span<const std::uint32_t> slots) { (void)slots; }
     // Semaphores of that submission: wait for `produced` (timeline value, or each slot's binary), signal `consumed`.

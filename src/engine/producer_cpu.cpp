@@ -23,8 +23,8 @@ public:
 
     ~CpuProducer() override { info_.simulation->stop(); }
 
-    void produce(const Handoff& h) override {
-        const auto start = std::chrono::steady_clock::now();
+    void begin_produce(const Handoff& h) override {
+        started_ = std::chrono::steady_clock::now();
         std::vector<compute::OutputView> views;
         for (std::size_t o = 0; o < uploads_.size(); ++o)
             views.push_back({.spec = info_.outputs[o],
@@ -33,8 +33,10 @@ public:
         compute::FrameContext frame{
             .frame = h.frame, .time = h.time, .steps = h.steps, .params = h.params, .outputs = views};
         info_.simulation->step(frame);
+    }
+    void end_produce(const Handoff& h) override {
         times_[h.frame.value % times_.size()] =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
     }
 
     std::optional<double> simulation_ms(core::FrameIndex k) override { return times_[k.value % times_.size()]; }
@@ -48,7 +50,8 @@ public:
     }
 
 private:
-    std::vector<double> times_; // host ms per frame, the last 2N frames
+    std::vector<double> times_;                     // host ms per frame, the last 2N frames
+    std::chrono::steady_clock::time_point started_; // of the frame begun
 };
 
 } // namespace

@@ -60,13 +60,16 @@ private:
     std::vector<Pair> pairs_;
 };
 
-// Steps the simulation into `outputs` on `stream`, between frame k's timing events.
+// Steps the simulation into `outputs` on `stream` after frame k's first timing event; end_step() records the second
+// once the frame's outputs are written (after anything written between the two halves of a produce).
 void step_simulation(compute::Simulation& sim, const Handoff& h, std::span<const compute::OutputView> outputs,
                      cudaStream_t stream, const FrameEvents& events) {
     CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
     compute::FrameContext frame{
         .stream = stream, .frame = h.frame, .time = h.time, .steps = h.steps, .params = h.params, .outputs = outputs};
     sim.step(frame);
+}
+void end_step(const Handoff& h, cudaStream_t stream, const FrameEvents& events) {
     CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
 }
 
@@ -296,6 +299,7 @@ public:
         const std::uint32_t s = h.slot;
         CUVK_CUDA(cudaStreamWaitEvent(stream, ready, 0), "split: wait for the display GPU");
         step_simulation(*info_.simulation, h, views_of(outputs_, s), stream, *events_);
+        end_step(h, stream, *events_);
         for (std::size_t o = 0; o < outputs_.size(); ++o) {
             const auto& out = outputs_[o].spec();
             if (const auto* image = shared[o].image(s)) {
@@ -413,7 +417,7 @@ public:
     const SlotOutput& slot(std::uint32_t s, std::size_t output) const override { return outputs_.at(output).slot(s); }
     bool writes_host_memory() const override { return false; }
 
-    void produce(const Handoff& h) override {
+    void begin_produce(const Handoff& h) override {
         cudaStream_t stream = stream_.get();
         const std::uint32_t s = h.slot;
         if (h.slot_in_use) { // Vulkan must have finished reading the slot's previous frame
@@ -432,10 +436,16 @@ public:
                 views.push_back(o.view(s));
             step_simulation(*info_.simulation, h, views, stream, *events_);
         }
+    }
+
+    void end_produce(const Handoff& h) override {
+        cudaStream_t stream = stream_.get();
+        if (!remote_)
+            end_step(h, stream, *events_);
         if (produced_)
             produced_->cuda_signal(stream, h.signal_produced);
         else
-            produced_binary_[s].cuda_signal(stream);
+            produced_binary_[h.slot].cuda_signal(stream);
     }
 
     // Vulkan waits at every stage that reads an output of the slots.
@@ -589,11 +599,16 @@ public:
     // slot on stream_ once the slot's previous D2H is done (copied_[s]); the copy stream takes it from there once
     // the simulation has written it (simulated_[s]). The ring has waited for Vulkan's last read of the staging
     // memory (frame k-N) on the host before this.
-    void produce(const Handoff& h) override {
+    void begin_produce(const Handoff& h) override {
         const std::uint32_t s = h.slot;
         // (Before the slot's first copy the event was never recorded, and the wait is a no-op.)
         CUVK_CUDA(cudaStreamWaitEvent(stream_.get(), copied_[s].get(), 0), "staging: slot free on the device");
         step_simulation(*info_.simulation, h, views_of(outputs_, s), stream_.get(), *events_);
+    }
+
+    void end_produce(const Handoff& h) override {
+        const std::uint32_t s = h.slot;
+        end_step(h, stream_.get(), *events_);
         CUVK_CUDA(cudaEventRecord(simulated_[s].get(), stream_.get()), "staging: frame simulated");
         cudaStream_t stream = copy_stream_.get();
         CUVK_CUDA(cudaStreamWaitEvent(stream, simulated_[s].get(), 0), "staging: copy after the simulation");

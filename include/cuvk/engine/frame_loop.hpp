@@ -85,6 +85,14 @@ public:
     std::uint32_t lookahead() const noexcept { return lookahead_; }
     // Produces (what is not produced yet), draws and submits the next `count` frames (1..batch) of every ring.
     void advance(std::uint32_t count = 1);
+    // advance(1) in two halves, for code that writes the frame's outputs itself (the C ABI, through a simulation whose
+    // step() only hands the outputs over): begin_frame() produces the next frame of every ring up to its
+    // simulation's step (FrameRing::begin_produce), so the outputs may then be written on each ring's stream (or
+    // host memory); end_frame() hands them to Vulkan and draws and submits the frame. Nothing is produced ahead;
+    // a ring holding frames produced ahead is refused. Throws core::Error for a begin without an end or the reverse.
+    void begin_frame();
+    void end_frame();
+    bool in_frame() const noexcept { return in_frame_; }
     // Waits for every submitted frame, retires them (timings, captures) and lets CUDA finish.
     void finish();
 
@@ -103,6 +111,7 @@ private:
     void retire_through(core::FrameIndex k);
     core::FrameIndex local(std::size_t r, core::FrameIndex k) const { return {k.value - base_[r]}; }
     void record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd);
+    void submit(core::FrameIndex first, core::FrameIndex last);
 
     const render::Context& ctx_;
     Target& target_;
@@ -114,6 +123,7 @@ private:
     std::vector<std::uint64_t> base_;      // per ring: loop frame - ring frame
     std::vector<std::int64_t> started_ns_; // when the host began loop frame j, at j mod its size (2N)
     std::uint32_t lookahead_ = 0;
+    bool in_frame_ = false;           // between begin_frame() and end_frame()
     core::FrameIndex next_;           // next frame to draw and submit
     core::FrameIndex next_to_retire_; // frames before it have been retired
 };

@@ -69,6 +69,7 @@ struct StageScope {
 };
 
 class Producer; // the backend (internal)
+struct Handoff; // one frame's handoff (internal)
 
 class FrameRing {
 public:
@@ -108,6 +109,12 @@ public:
     // Frames go through these in order, k = 0, 1, 2, ...:
     // 1. Enqueue frame k (see above): at most N frames after the last one submitted.
     void produce(core::FrameIndex k);
+    //    The same in two halves, for code that writes the frame's outputs itself: after begin_produce(k) the slot is
+    //    free (on the ring's stream, or on the host for cpu and staging) and Simulation::step has run; the outputs
+    //    may be written on the ring's stream until end_produce(k) hands them to Vulkan. Nothing else of the ring may
+    //    be called in between.
+    void begin_produce(core::FrameIndex k);
+    void end_produce(core::FrameIndex k);
     // 2. Frame k's command buffer, reset and begun; waits (host) for frame k-N's submission first. Record the draw
     //    between record_acquire() and record_release(), which hand the slot from and back to the producer.
     VkCommandBuffer begin_commands(core::FrameIndex k);
@@ -145,6 +152,8 @@ public:
     void finish();
 
 private:
+    Handoff handoff(core::FrameIndex k) const; // what the producer is told of frame k (the timeline arithmetic)
+
     const render::Context& ctx_;
     RingInfo info_;
     std::vector<float> params_;
@@ -158,6 +167,7 @@ private:
     std::vector<render::UniqueFence> fences_;
     std::vector<std::optional<std::uint32_t>> fence_of_slot_; // the fence of the submission that last drew the slot
     std::vector<bool> fence_pending_;                         // submitted and not yet reset
+    std::optional<core::FrameIndex> producing_;               // between begin_produce and end_produce
     std::optional<core::FrameIndex> last_submitted_;
     core::FrameIndex dropped_to_; // resize() dropped the unsubmitted frames before this one
     core::FrameIndex next_frame_;

@@ -1,0 +1,401 @@
+// The C ABI (include/cuvk/cuvk.h): a session is a Vulkan context, one FrameRing whose simulation is the caller (an
+// ExternalSimulation: its outputs and parameters are declared through the ABI, its step() only hands the frame's
+// outputs over), an offscreen target and a FrameLoop driven frame by frame with begin_frame() / end_frame().
+// Every entry point catches everything: a core::Error becomes its status and message, anything else a runtime error.
+
+#include "cuvk/cuvk.h"
+
+#include "cuvk/core/error.hpp"
+#include "cuvk/engine/frame_loop.hpp"
+#include "cuvk/engine/frame_ring.hpp"
+#include "cuvk/engine/target.hpp"
+#include "cuvk/interop/extensions.hpp"
+#include "cuvk/interop/probe.hpp"
+#include "cuvk/render/readback.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace cuvk;
+
+thread_local std::string g_last_error;
+
+// What this device or backend cannot do (CUVK_ERROR_UNSUPPORTED).
+struct Unsupported : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The caller as a simulation: the outputs and parameters declared through the ABI; step() keeps the frame's views.
+class ExternalSimulation final : public compute::Simulation {
+public:
+    ExternalSimulation(compute::SimulationDesc desc, std::vector<compute::OutputSpec> outputs)
+        : desc_(std::move(desc)), outputs_(std::move(outputs)) {}
+    const compute::SimulationDesc& desc() const override { return desc_; }
+    std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo&) const override { return outputs_; }
+    void start(const compute::SimulationInfo&, compute::CudaStream stream) override { stream_ = stream; }
+    void stop() override {}
+    void on_resize(const compute::SimulationInfo&, compute::CudaStream stream) override { stream_ = stream; }
+    void step(compute::FrameContext& frame) override {
+        frame_ = frame.frame;
+        time_ = frame.time;
+        stream_ = frame.stream;
+        views_.assign(frame.outputs.begin(), frame.outputs.end()); // the spans inside point at the ring's slots
+    }
+
+    core::FrameIndex frame() const { return frame_; }
+    double time() const { return time_; }
+    compute::CudaStream stream() const { return stream_; }
+    const std::vector<compute::OutputView>& views() const { return views_; }
+
+private:
+    compute::SimulationDesc desc_;
+    std::vector<compute::OutputSpec> outputs_;
+    compute::CudaStream stream_ = nullptr;
+    core::FrameIndex frame_;
+    double time_ = 0.0;
+    std::vector<compute::OutputView> views_;
+};
+
+const compute::PixelFormat kFormats[] = {compute::PixelFormat::rgba8, compute::PixelFormat::bgra8,
+                                         compute::PixelFormat::rgba16f, compute::PixelFormat::rgba32f,
+                                         compute::PixelFormat::r32f};
+
+cuvk_status fail(cuvk_status status, std::string message) {
+    g_last_error = std::move(message);
+    return status;
+}
+
+// Runs `body`, turning whatever it throws into a status and the thread's last error.
+template <class F> cuvk_status guarded(F&& body) {
+    try {
+        g_last_error.clear();
+        body();
+        return CUVK_OK;
+    } catch (const core::Error& e) {
+        return fail(e.is_usage() ? CUVK_ERROR_USAGE : CUVK_ERROR_RUNTIME, e.what());
+    } catch (const Unsupported& e) {
+        return fail(CUVK_ERROR_UNSUPPORTED, e.what());
+    } catch (const std::exception& e) {
+        return fail(CUVK_ERROR_RUNTIME, e.what());
+    } catch (...) {
+        return fail(CUVK_ERROR_RUNTIME, "an unknown exception");
+    }
+}
+
+} // namespace
+
+// Members in creation order: the loop dies before the target and the ring, the ring (which stops the simulation and
+// synchronizes CUDA) before the context.
+struct cuvk_session {
+    std::string name;
+    core::Extent2D extent;
+    engine::Backend backend = engine::Backend::cpu;
+    std::uint32_t frames_in_flight = 3;
+    int cuda_device = -1; // the CUDA ordinal of the Vulkan device (CUDA backends)
+    std::vector<compute::OutputSpec> outputs;
+    compute::SimulationDesc desc;
+    std::vector<float> params;
+    std::unique_ptr<render::Context> ctx;
+    ExternalSimulation* simulation = nullptr; // owned by the ring
+    std::unique_ptr<engine::FrameRing> ring;
+    std::unique_ptr<engine::OffscreenTarget> target;
+    std::unique_ptr<engine::FrameLoop> loop;
+    bool drawn = false; // a frame has ended
+
+    ~cuvk_session() {
+        if (loop && loop->in_frame()) { // end the frame begun, so that the ring's accounting stays whole
+            try {
+                loop->end_frame();
+            } catch (...) {
+            }
+        }
+    }
+
+    void start() { // at the first frame: everything declared
+        if (outputs.empty())
+            core::fail_usage("declare at least one output (cuvk_session_add_output) before the first frame");
+        auto sim = std::make_unique<ExternalSimulation>(desc, outputs);
+        simulation = sim.get();
+        ring = std::make_unique<engine::FrameRing>(*ctx, std::move(sim),
+                                                   engine::RingInfo{.backend = backend,
+                                                                    .extent = extent,
+                                                                    .params = params,
+                                                                    .frames_in_flight = frames_in_flight,
+                                                                    .name = name});
+        const bool raster = engine::drawn_by_raster(ring->output().kind, engine::PointsPath::raster);
+        target = std::make_unique<engine::OffscreenTarget>(
+            *ctx, engine::OffscreenTargetInfo{.extent = extent, .raster = raster, .name = name + ".target"});
+        engine::FrameRing* rings[] = {ring.get()};
+        loop = std::make_unique<engine::FrameLoop>(*ctx, *target, rings, engine::FrameLoopInfo{.name = name});
+    }
+};
+
+namespace {
+
+// A session made with validation fails the call during which the layer reported something.
+void fail_on_validation(cuvk_session& s) {
+    if (!s.ctx)
+        return;
+    const auto messages = s.ctx->take_validation_messages();
+    if (!messages.empty())
+        core::fail("the validation layer reported " + std::to_string(messages.size()) +
+                       " message(s), the first: " + messages.front().id + ": " + messages.front().text,
+                   s.name);
+}
+
+void require(const void* p, const char* what) {
+    if (!p)
+        core::fail_usage(std::string(what) + " is NULL");
+}
+
+void fill_output(const compute::OutputView& v, int device, cuvk_frame_output& out) {
+    const auto& spec = v.spec;
+    out = {};
+    out.kind = spec.kind == compute::OutputKind::image    ? CUVK_OUTPUT_IMAGE
+               : spec.kind == compute::OutputKind::points ? CUVK_OUTPUT_POINTS
+                                                          : CUVK_OUTPUT_MESH;
+    out.format = cuvk_format(std::find(std::begin(kFormats), std::end(kFormats), spec.format) - std::begin(kFormats));
+    out.width = spec.kind == compute::OutputKind::mesh ? spec.grid.width : spec.extent.width;
+    out.height = spec.kind == compute::OutputKind::mesh ? spec.grid.height : spec.extent.height;
+    out.mip_levels = spec.kind == compute::OutputKind::image ? spec.mip_levels : 0;
+    out.vertex_count = spec.vertex_count;
+    out.bytes = spec.host_bytes();
+    const bool host = !v.host_levels.empty() || v.host_vertices;
+    out.device = host ? -1 : device;
+    if (spec.kind == compute::OutputKind::image) {
+        if (host) {
+            out.data = v.host_levels[0].data;
+            out.pitch = v.host_levels[0].pitch;
+        }
+        for (std::size_t l = 0; l < v.levels.size() && l < 16; ++l)
+            out.surfaces[l] = v.levels[l].surface;
+        out.texture = v.texture;
+    } else {
+        out.data = host ? v.host_vertices : v.device_vertices;
+    }
+}
+
+} // namespace
+
+extern "C" {
+
+uint32_t cuvk_abi_version(void) {
+    return CUVK_ABI_VERSION;
+}
+
+const char* cuvk_version(void) {
+    return CUVK_VERSION_TEXT;
+}
+
+const char* cuvk_last_error(void) {
+    return g_last_error.c_str();
+}
+
+cuvk_status cuvk_session_create(const cuvk_session_info* info, cuvk_session** out) {
+    if (out)
+        *out = nullptr;
+    return guarded([&] {
+        require(info, "info");
+        require(out, "out");
+        if (info->struct_size < sizeof(cuvk_session_info))
+            core::fail_usage("cuvk_session_info.struct_size is " + std::to_string(info->struct_size) +
+                             ": set it to sizeof(cuvk_session_info)");
+        if (info->width == 0 || info->height == 0)
+            core::fail_usage("the session's size " + std::to_string(info->width) + "x" + std::to_string(info->height) +
+                             " has a zero side");
+        if (info->backend > CUVK_BACKEND_CPU)
+            core::fail_usage("unknown backend " + std::to_string(int(info->backend)));
+        auto s = std::make_unique<cuvk_session>();
+        s->name = info->name && *info->name ? info->name : "cuvk";
+        s->extent = {info->width, info->height};
+        s->frames_in_flight = info->frames_in_flight == 0 ? 3 : info->frames_in_flight;
+        if (s->frames_in_flight > 8)
+            core::fail_usage("frames_in_flight " + std::to_string(s->frames_in_flight) + " is outside 1..8");
+        s->desc = {.name = s->name, .description = "written through the C ABI", .has_cuda = true, .has_cpu = true};
+        s->ctx = render::Context::create(interop::with_interop_extensions(
+            {.app_name = s->name,
+             .validation = info->validation ? render::Validation::required : render::Validation::off,
+             .device = info->device ? info->device : ""}));
+        const auto probe = interop::probe(*s->ctx);
+        s->cuda_device = probe.cuda_ordinal.value_or(-1);
+        switch (info->backend) {
+        case CUVK_BACKEND_AUTO:
+            s->backend = probe.available() ? engine::Backend::interop : engine::Backend::cpu;
+            break;
+        case CUVK_BACKEND_INTEROP:
+        case CUVK_BACKEND_STAGING:
+            if (info->backend == CUVK_BACKEND_INTEROP ? !probe.available() : !probe.cuda_ordinal) {
+                std::string why;
+                for (const auto& r : probe.reasons)
+                    why += (why.empty() ? "" : "; ") + r;
+                throw Unsupported(std::string("the ") +
+                                  (info->backend == CUVK_BACKEND_INTEROP ? "interop" : "staging") +
+                                  " backend is unavailable: " + why);
+            }
+            s->backend = info->backend == CUVK_BACKEND_INTEROP ? engine::Backend::interop : engine::Backend::staging;
+            break;
+        case CUVK_BACKEND_CPU:
+            s->backend = engine::Backend::cpu;
+            break;
+        }
+        *out = s.release();
+    });
+}
+
+cuvk_status cuvk_session_destroy(cuvk_session* session) {
+    return guarded([&] { delete session; });
+}
+
+const char* cuvk_session_backend(const cuvk_session* session) {
+    return session ? engine::to_string(session->backend) : "";
+}
+
+cuvk_status cuvk_session_add_output(cuvk_session* session, const cuvk_output_info* info, uint32_t* index) {
+    return guarded([&] {
+        require(session, "session");
+        require(info, "info");
+        if (info->struct_size < sizeof(cuvk_output_info))
+            core::fail_usage("cuvk_output_info.struct_size is " + std::to_string(info->struct_size) +
+                             ": set it to sizeof(cuvk_output_info)");
+        if (session->ring)
+            core::fail_usage("outputs are declared before the first frame");
+        if (session->outputs.size() == 8)
+            core::fail_usage("a session has at most 8 outputs");
+        compute::OutputSpec spec;
+        switch (info->kind) {
+        case CUVK_OUTPUT_IMAGE:
+            if (info->format > CUVK_FORMAT_R32F)
+                core::fail_usage("unknown image format " + std::to_string(int(info->format)));
+            if (info->width == 0 || info->height == 0)
+                core::fail_usage("an image output needs a width and a height");
+            spec = {.kind = compute::OutputKind::image,
+                    .extent = {info->width, info->height},
+                    .format = kFormats[info->format],
+                    .mip_levels = std::max(1u, info->mip_levels)};
+            if (spec.mip_levels > 16 ||
+                spec.mip_levels > std::uint32_t(std::bit_width(std::max(info->width, info->height))))
+                core::fail_usage(std::to_string(spec.mip_levels) + " mip levels are too many for " +
+                                 core::to_string(spec.extent));
+            break;
+        case CUVK_OUTPUT_POINTS:
+            if (info->vertex_count == 0)
+                core::fail_usage("a points output needs a vertex count");
+            spec = {.kind = compute::OutputKind::points, .vertex_count = info->vertex_count};
+            break;
+        case CUVK_OUTPUT_MESH:
+            if (info->width < 2 || info->height < 2)
+                core::fail_usage("a mesh output needs a grid of at least 2x2 vertices");
+            spec = {.kind = compute::OutputKind::mesh,
+                    .vertex_count = std::size_t(info->width) * info->height,
+                    .grid = {info->width, info->height}};
+            break;
+        default:
+            core::fail_usage("unknown output kind " + std::to_string(int(info->kind)));
+        }
+        session->outputs.push_back(spec);
+        if (index)
+            *index = std::uint32_t(session->outputs.size() - 1);
+    });
+}
+
+cuvk_status cuvk_session_add_param(cuvk_session* session, const char* name, float value, float min, float max,
+                                   uint32_t* index) {
+    return guarded([&] {
+        require(session, "session");
+        require(name, "name");
+        if (session->ring)
+            core::fail_usage("parameters are declared before the first frame");
+        if (!(min <= value && value <= max))
+            core::fail_usage(std::string("parameter ") + name + ": " + std::to_string(value) + " is outside " +
+                             std::to_string(min) + ".." + std::to_string(max));
+        session->desc.params.push_back({.name = name, .value = value, .min = min, .max = max});
+        session->params.push_back(value);
+        if (index)
+            *index = std::uint32_t(session->params.size() - 1);
+    });
+}
+
+cuvk_status cuvk_session_set_param(cuvk_session* session, uint32_t index, float value) {
+    return guarded([&] {
+        require(session, "session");
+        if (index >= session->params.size())
+            core::fail_usage("no parameter " + std::to_string(index) + " (there are " +
+                             std::to_string(session->params.size()) + ")");
+        const auto& p = session->desc.params[index];
+        if (!(p.min <= value && value <= p.max))
+            core::fail_usage(p.name + " = " + std::to_string(value) + " is outside " + std::to_string(p.min) + ".." +
+                             std::to_string(p.max));
+        session->params[index] = value;
+        if (session->ring)
+            session->ring->set_params(session->params);
+    });
+}
+
+cuvk_status cuvk_session_get_param(const cuvk_session* session, uint32_t index, float* value) {
+    return guarded([&] {
+        require(session, "session");
+        require(value, "value");
+        if (index >= session->params.size())
+            core::fail_usage("no parameter " + std::to_string(index) + " (there are " +
+                             std::to_string(session->params.size()) + ")");
+        *value = session->params[index];
+    });
+}
+
+cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
+    return guarded([&] {
+        require(session, "session");
+        require(frame, "frame");
+        if (session->loop && session->loop->in_frame())
+            core::fail_usage("the frame begun before has not ended (cuvk_session_end_frame)");
+        if (!session->ring)
+            session->start();
+        session->loop->begin_frame();
+        const auto& sim = *session->simulation;
+        *frame = {};
+        frame->index = sim.frame().value;
+        frame->time = sim.time();
+        frame->stream = sim.stream();
+        frame->output_count = std::uint32_t(sim.views().size());
+        const int device = session->backend == engine::Backend::cpu ? -1 : session->cuda_device;
+        for (std::size_t o = 0; o < sim.views().size(); ++o)
+            fill_output(sim.views()[o], device, frame->outputs[o]);
+        fail_on_validation(*session);
+    });
+}
+
+cuvk_status cuvk_session_end_frame(cuvk_session* session) {
+    return guarded([&] {
+        require(session, "session");
+        if (!session->loop || !session->loop->in_frame())
+            core::fail_usage("no frame was begun (cuvk_session_begin_frame)");
+        session->loop->end_frame();
+        session->drawn = true;
+        fail_on_validation(*session);
+    });
+}
+
+cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path) {
+    return guarded([&] {
+        require(session, "session");
+        require(png_path, "png_path");
+        if (!session->drawn)
+            core::fail_usage("no frame has been drawn yet: nothing to write to " + std::string(png_path));
+        if (session->loop->in_frame())
+            core::fail_usage("end the frame begun before taking a screenshot");
+        session->loop->finish();
+        render::write_png(png_path, render::read_image(*session->ctx, session->target->image()));
+        fail_on_validation(*session);
+    });
+}
+
+} // extern "C"

@@ -1,0 +1,161 @@
+/* The C ABI from a plain C99 translation unit: every function of cuvk.h, its errors and its frames, on the cpu backend
+ * (lavapipe in CI; on a GPU machine too, the cpu backend being asked for). Each check prints one line; the exit status
+ * is the number of failed checks. The pixels drawn are read back from the screenshot and compared with what was
+ * written: the compositor draws an output of the target's size texel for texel.
+ *
+ *     capi_test OUT_DIR
+ */
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb/stb_image.h>
+
+#include "cuvk/cuvk.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int failures = 0;
+
+static void check(const char* what, int ok) {
+    printf("%s: %s\n", ok ? "ok" : "FAILED", what);
+    if (!ok) {
+        printf("  last error: %s\n", cuvk_last_error());
+        ++failures;
+    }
+}
+
+static uint32_t texel(uint32_t x, uint32_t y, uint64_t frame) {
+    return (x * 4u & 0xffu) | (y * 8u & 0xffu) << 8 | (uint32_t)(frame * 50u & 0xffu) << 16 | 0xff000000u;
+}
+
+enum { W = 64, H = 32 };
+
+int main(int argc, char** argv) {
+    char path[1024], bad_path[1024];
+    const char* out = argc > 1 ? argv[1] : ".";
+    cuvk_session* s = NULL;
+    cuvk_session_info info;
+    cuvk_output_info image, points, bad;
+    cuvk_frame frame;
+    uint32_t index = 99, x, y;
+    float value = 0.0f;
+    int w = 0, h = 0, n = 0, same = 1;
+    unsigned char* png;
+
+    snprintf(path, sizeof path, "%s/capi-frame.png", out);
+    snprintf(bad_path, sizeof bad_path, "%s/no-such-dir/frame.png", out);
+
+    check("the ABI version is the header's", cuvk_abi_version() == CUVK_ABI_VERSION);
+    check("the library names its version", strlen(cuvk_version()) > 0);
+
+    check("no info is a usage error",
+          cuvk_session_create(NULL, &s) == CUVK_ERROR_USAGE && s == NULL && strstr(cuvk_last_error(), "info") != NULL);
+    memset(&info, 0, sizeof info);
+    info.width = W;
+    info.height = H;
+    check("an unset struct_size is a usage error naming it",
+          cuvk_session_create(&info, &s) == CUVK_ERROR_USAGE && strstr(cuvk_last_error(), "struct_size") != NULL);
+    info.struct_size = sizeof info;
+    info.name = "capi-test";
+    info.backend = CUVK_BACKEND_CPU;
+    info.frames_in_flight = 9;
+    check("9 frames in flight are a usage error", cuvk_session_create(&info, &s) == CUVK_ERROR_USAGE);
+    info.frames_in_flight = 2;
+    info.validation = 1;
+    check("a cpu session is created", cuvk_session_create(&info, &s) == CUVK_OK && s != NULL);
+    if (!s)
+        return failures;
+    check("the last error is empty after a success", cuvk_last_error()[0] == '\0');
+    check("it runs the cpu backend", strcmp(cuvk_session_backend(s), "cpu") == 0);
+
+    memset(&image, 0, sizeof image);
+    image.struct_size = sizeof image;
+    image.kind = CUVK_OUTPUT_IMAGE;
+    image.width = W;
+    image.height = H;
+    image.format = CUVK_FORMAT_RGBA8;
+    check("an image output is declared as output 0",
+          cuvk_session_add_output(s, &image, &index) == CUVK_OK && index == 0);
+    bad = image;
+    bad.kind = (cuvk_output_kind)7;
+    check("an unknown output kind is a usage error", cuvk_session_add_output(s, &bad, NULL) == CUVK_ERROR_USAGE);
+    bad = image;
+    bad.mip_levels = 9; /* 64x32 has 7 levels */
+    check("too many mip levels are a usage error", cuvk_session_add_output(s, &bad, NULL) == CUVK_ERROR_USAGE);
+    check("a parameter is declared",
+          cuvk_session_add_param(s, "gain", 0.5f, 0.0f, 1.0f, &index) == CUVK_OK && index == 0);
+    check("a default outside its range is a usage error",
+          cuvk_session_add_param(s, "bad", 2.0f, 0.0f, 1.0f, NULL) == CUVK_ERROR_USAGE);
+    check("a value outside the range is refused", cuvk_session_set_param(s, 0, 2.0f) == CUVK_ERROR_USAGE);
+    check("a parameter that does not exist is refused", cuvk_session_set_param(s, 3, 0.0f) == CUVK_ERROR_USAGE);
+    check("a value is set and read back", cuvk_session_set_param(s, 0, 0.25f) == CUVK_OK &&
+                                              cuvk_session_get_param(s, 0, &value) == CUVK_OK && value == 0.25f);
+    check("ending a frame never begun is a usage error", cuvk_session_end_frame(s) == CUVK_ERROR_USAGE);
+    check("a screenshot before any frame is a usage error", cuvk_session_screenshot(s, path) == CUVK_ERROR_USAGE);
+
+    for (uint64_t k = 0; k < 3; ++k) {
+        memset(&frame, 0, sizeof frame);
+        check("a frame begins", cuvk_session_begin_frame(s, &frame) == CUVK_OK);
+        check("its index counts frames", frame.index == k);
+        check("its output is host memory of the declared size",
+              frame.output_count == 1 && frame.outputs[0].device == -1 && frame.outputs[0].data != NULL &&
+                  frame.outputs[0].width == W && frame.outputs[0].height == H && frame.outputs[0].pitch >= W * 4 &&
+                  frame.outputs[0].kind == CUVK_OUTPUT_IMAGE && frame.outputs[0].format == CUVK_FORMAT_RGBA8 &&
+                  frame.stream == NULL);
+        for (y = 0; y < H; ++y)
+            for (x = 0; x < W; ++x) {
+                const uint32_t t = texel(x, y, k);
+                memcpy((unsigned char*)frame.outputs[0].data + y * frame.outputs[0].pitch + x * 4, &t, 4);
+            }
+        if (k == 1)
+            check("a second begin is a usage error", cuvk_session_begin_frame(s, &frame) == CUVK_ERROR_USAGE);
+        check("the frame ends", cuvk_session_end_frame(s) == CUVK_OK);
+    }
+    check("outputs are declared before the first frame only",
+          cuvk_session_add_output(s, &image, NULL) == CUVK_ERROR_USAGE);
+    check("the screenshot is written", cuvk_session_screenshot(s, path) == CUVK_OK);
+    png = stbi_load(path, &w, &h, &n, 4);
+    check("it holds the last frame's size", png != NULL && w == W && h == H);
+    for (y = 0; png && y < H; ++y)
+        for (x = 0; x < W; ++x) {
+            uint32_t got;
+            memcpy(&got, png + (y * W + x) * 4, 4);
+            same = same && got == texel(x, y, 2);
+        }
+    check("it shows what frame 2 wrote, texel for texel", png != NULL && same);
+    stbi_image_free(png);
+    check("a screenshot that cannot be written is a runtime error naming the file",
+          cuvk_session_screenshot(s, bad_path) == CUVK_ERROR_RUNTIME && strstr(cuvk_last_error(), "no-such-dir"));
+    check("the session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
+    check("destroying NULL is allowed", cuvk_session_destroy(NULL) == CUVK_OK);
+
+    /* Points, and a session destroyed with a frame begun. */
+    s = NULL;
+    check("a second session is created", cuvk_session_create(&info, &s) == CUVK_OK);
+    memset(&points, 0, sizeof points);
+    points.struct_size = sizeof points;
+    points.kind = CUVK_OUTPUT_POINTS;
+    points.vertex_count = 1000;
+    check("a points output is declared", cuvk_session_add_output(s, &points, NULL) == CUVK_OK);
+    check("a points frame begins", cuvk_session_begin_frame(s, &frame) == CUVK_OK && frame.outputs[0].data != NULL &&
+                                       frame.outputs[0].bytes == 16000 && frame.outputs[0].vertex_count == 1000);
+    memset(frame.outputs[0].data, 0, 16000);
+    check("it ends", cuvk_session_end_frame(s) == CUVK_OK);
+    check("another begins and is left open", cuvk_session_begin_frame(s, &frame) == CUVK_OK);
+    check("the session is destroyed with a frame begun", cuvk_session_destroy(s) == CUVK_OK);
+
+    /* What the device cannot do. */
+    info.backend = CUVK_BACKEND_INTEROP;
+    s = NULL;
+    {
+        const cuvk_status st = cuvk_session_create(&info, &s);
+        if (st == CUVK_OK) {
+            printf("skipped: interop refused (a CUDA device matches this Vulkan device)\n");
+            cuvk_session_destroy(s);
+        } else {
+            check("interop without a matching CUDA device is unsupported, saying why",
+                  st == CUVK_ERROR_UNSUPPORTED && strstr(cuvk_last_error(), "interop") != NULL && s == NULL);
+        }
+    }
+    printf(failures ? "%d check(s) FAILED\n" : "all C ABI checks passed\n", failures);
+    return failures;
+}
