@@ -1,0 +1,367 @@
+"""cuvk for Python: write a frame's outputs from NumPy, PyTorch or CuPy and let cuvk draw them.
+
+A :class:`Session` is a headless cuvk frame ring drawing into an offscreen image (the C ABI's session, through
+ctypes). Declare outputs and parameters, then take frames::
+
+    with cuvk.Session(640, 360) as s:
+        s.add_image(640, 360)
+        for frame in s.frames(100):
+            ...write frame.outputs[0]...
+        s.screenshot("last.png")
+
+Each output of a frame is the slot's own memory, valid from the frame's start until it ends (the next iteration):
+
+* host memory (the cpu backend): ``numpy.asarray(output)`` through ``__array_interface__``;
+* CUDA memory (interop, staging) of vertex outputs: ``__cuda_array_interface__`` version 3 with the session's
+  stream (``torch.as_tensor(output, device="cuda")``, ``cupy.asarray(output)``): consumers order their work on it;
+* CUDA images: ``output.surfaces`` (a ``cudaSurfaceObject_t`` per mip level) and ``frame.stream`` for kernels
+  that write with ``surf2Dwrite`` (a CuPy ``RawKernel`` takes them as ``unsigned long long``).
+
+Errors raise :class:`UsageError`, :class:`GpuError` or :class:`UnsupportedError` (all :class:`Error`) with the
+library's one-line message. A session is used from one thread.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from typing import Iterator, List, Optional, Tuple
+
+__all__ = ["Session", "Frame", "Output", "Error", "UsageError", "GpuError", "UnsupportedError", "library_path",
+           "abi_version", "version"]
+
+ABI_VERSION = 1
+
+
+class Error(Exception):
+    """A cuvk call failed; the message is the library's."""
+
+
+class UsageError(Error, ValueError):
+    """Bad arguments or a call out of order."""
+
+
+class GpuError(Error, RuntimeError):
+    """A Vulkan or CUDA call failed, or the GPU did not finish."""
+
+
+class UnsupportedError(Error):
+    """This device or backend cannot do it."""
+
+
+_BACKENDS = {"auto": 0, "interop": 1, "staging": 2, "cpu": 3}
+_FORMATS = {"rgba8": 0, "bgra8": 1, "rgba16f": 2, "rgba32f": 3, "r32f": 4}
+_FORMAT_NAMES = {v: k for k, v in _FORMATS.items()}
+# Per format: NumPy type string of one channel, channels per texel.
+_TEXELS = {"rgba8": ("|u1", 4), "bgra8": ("|u1", 4), "rgba16f": ("<f2", 4), "rgba32f": ("<f4", 4),
+           "r32f": ("<f4", 1)}
+_KINDS = {0: "image", 1: "points", 2: "mesh"}
+
+
+class _SessionInfo(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_uint32), ("name", ctypes.c_char_p), ("width", ctypes.c_uint32),
+                ("height", ctypes.c_uint32), ("backend", ctypes.c_int), ("frames_in_flight", ctypes.c_uint32),
+                ("validation", ctypes.c_int), ("device", ctypes.c_char_p)]
+
+
+class _OutputInfo(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_uint32), ("kind", ctypes.c_int), ("width", ctypes.c_uint32),
+                ("height", ctypes.c_uint32), ("format", ctypes.c_int), ("mip_levels", ctypes.c_uint32),
+                ("vertex_count", ctypes.c_uint64)]
+
+
+class _FrameOutput(ctypes.Structure):
+    _fields_ = [("kind", ctypes.c_int), ("format", ctypes.c_int), ("width", ctypes.c_uint32),
+                ("height", ctypes.c_uint32), ("mip_levels", ctypes.c_uint32), ("vertex_count", ctypes.c_uint64),
+                ("device", ctypes.c_int32), ("data", ctypes.c_void_p), ("pitch", ctypes.c_uint64),
+                ("bytes", ctypes.c_uint64), ("surfaces", ctypes.c_uint64 * 16), ("texture", ctypes.c_uint64)]
+
+
+class _Frame(ctypes.Structure):
+    _fields_ = [("index", ctypes.c_uint64), ("time", ctypes.c_double), ("stream", ctypes.c_void_p),
+                ("output_count", ctypes.c_uint32), ("outputs", _FrameOutput * 8)]
+
+
+def library_path() -> str:
+    """Where libcuvk is loaded from: $CUVK_LIBRARY, else what the system loader finds."""
+    explicit = os.environ.get("CUVK_LIBRARY")
+    if explicit:
+        return explicit
+    return ctypes.util.find_library("cuvk") or "libcuvk.so.1"
+
+
+_lib = None
+
+
+def _library() -> ctypes.CDLL:
+    global _lib
+    if _lib is not None:
+        return _lib
+    path = library_path()
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        raise UnsupportedError(f"cannot load libcuvk from {path!r} (set CUVK_LIBRARY to build/libcuvk.so): {e}") \
+            from None
+    p = ctypes.POINTER
+    sigs = {
+        "cuvk_abi_version": ([], ctypes.c_uint32),
+        "cuvk_version": ([], ctypes.c_char_p),
+        "cuvk_last_error": ([], ctypes.c_char_p),
+        "cuvk_session_create": ([p(_SessionInfo), p(ctypes.c_void_p)], ctypes.c_int),
+        "cuvk_session_destroy": ([ctypes.c_void_p], ctypes.c_int),
+        "cuvk_session_backend": ([ctypes.c_void_p], ctypes.c_char_p),
+        "cuvk_session_add_output": ([ctypes.c_void_p, p(_OutputInfo), p(ctypes.c_uint32)], ctypes.c_int),
+        "cuvk_session_add_param": ([ctypes.c_void_p, ctypes.c_char_p, ctypes.c_float, ctypes.c_float,
+                                    ctypes.c_float, p(ctypes.c_uint32)], ctypes.c_int),
+        "cuvk_session_set_param": ([ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float], ctypes.c_int),
+        "cuvk_session_get_param": ([ctypes.c_void_p, ctypes.c_uint32, p(ctypes.c_float)], ctypes.c_int),
+        "cuvk_session_begin_frame": ([ctypes.c_void_p, p(_Frame)], ctypes.c_int),
+        "cuvk_session_end_frame": ([ctypes.c_void_p], ctypes.c_int),
+        "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
+    }
+    for name, (args, result) in sigs.items():
+        f = getattr(lib, name)
+        f.argtypes = args
+        f.restype = result
+    if lib.cuvk_abi_version() != ABI_VERSION:
+        raise UnsupportedError(f"{path} speaks ABI {lib.cuvk_abi_version()}, this package ABI {ABI_VERSION}")
+    _lib = lib
+    return lib
+
+
+def _check(status: int) -> None:
+    if status == 0:
+        return
+    message = (_library().cuvk_last_error() or b"").decode(errors="replace")
+    raise {1: UsageError, 2: GpuError, 3: UnsupportedError}.get(status, Error)(message)
+
+
+def abi_version() -> int:
+    """The C ABI version of the loaded library."""
+    return int(_library().cuvk_abi_version())
+
+
+def version() -> str:
+    """cuvk's version, e.g. "0.3.0"."""
+    return _library().cuvk_version().decode()
+
+
+class Output:
+    """One output of the frame being written: the ring slot's memory (see the module's description)."""
+
+    def __init__(self, frame: "Frame", raw: _FrameOutput):
+        self._frame = frame
+        self.kind: str = _KINDS.get(raw.kind, "unknown")
+        self.format: Optional[str] = _FORMAT_NAMES.get(raw.format) if self.kind == "image" else None
+        self.width: int = raw.width
+        self.height: int = raw.height
+        self.mip_levels: int = raw.mip_levels
+        self.vertex_count: int = raw.vertex_count
+        self.device: int = raw.device  # -1: host memory
+        self.nbytes: int = raw.bytes
+        self.pitch: int = raw.pitch
+        self._data: int = raw.data or 0
+        self.surfaces: List[int] = [int(raw.surfaces[i]) for i in range(max(self.mip_levels, 0))] \
+            if self.kind == "image" and self.device >= 0 else []
+        self.texture: int = int(raw.texture)
+
+    @property
+    def is_host(self) -> bool:
+        return self.device < 0
+
+    @property
+    def data_ptr(self) -> int:
+        """The address of the output's memory (host or CUDA); 0 for a CUDA image (use ``surfaces``)."""
+        self._frame._check_open()
+        return self._data
+
+    # Level 0 of an image (further levels follow it tightly packed: nbytes covers them all), or every vertex.
+    def _layout(self) -> Tuple[Tuple[int, ...], str, Optional[Tuple[int, ...]]]:
+        if self.kind == "image":
+            typestr, channels = _TEXELS[self.format]
+            item = int(typestr[2:])
+            if channels == 1:
+                shape, strides = (self.height, self.width), (self.pitch, item)
+            else:
+                shape, strides = (self.height, self.width, channels), (self.pitch, item * channels, item)
+            return shape, typestr, strides
+        if self.kind == "points":  # x, y, z as floats; the fourth float's bits are the colour (RGBA8)
+            return (self.vertex_count, 4), "<f4", None
+        return (self.height, self.width, 8), "<f4", None  # mesh: px, py, pz, pad, nx, ny, nz, pad
+
+    @property
+    def __array_interface__(self) -> dict:
+        self._frame._check_open()
+        if not self.is_host:
+            raise UnsupportedError("this output is CUDA memory: use __cuda_array_interface__ (torch, cupy), not NumPy")
+        shape, typestr, strides = self._layout()
+        return {"version": 3, "shape": shape, "typestr": typestr, "data": (self._data, False), "strides": strides}
+
+    @property
+    def __cuda_array_interface__(self) -> dict:
+        self._frame._check_open()
+        if self.is_host:
+            raise UnsupportedError("this output is host memory (the cpu backend): use numpy.asarray")
+        if not self._data:
+            raise UnsupportedError("a CUDA image output has no pointer: write it through output.surfaces on "
+                                   "frame.stream")
+        shape, typestr, strides = self._layout()
+        stream = self._frame.stream or None
+        return {"version": 3, "shape": shape, "typestr": typestr, "data": (self._data, False), "strides": strides,
+                "stream": stream}
+
+    def __repr__(self) -> str:
+        where = "host" if self.is_host else f"cuda:{self.device}"
+        what = f"{self.width}x{self.height} {self.format}" if self.kind == "image" else f"{self.vertex_count} vertices"
+        return f"<cuvk.Output {self.kind} {what} on {where}>"
+
+
+class Frame:
+    """The frame being written: ``index``, ``time`` (seconds), ``stream`` (the CUDA stream as an int, 0 on the
+    cpu backend) and ``outputs``. Usable until it ends."""
+
+    def __init__(self, session: "Session", raw: _Frame):
+        self._session = session
+        self._open = True
+        self.index: int = raw.index
+        self.time: float = raw.time
+        self.stream: int = raw.stream or 0
+        self.outputs: List[Output] = [Output(self, raw.outputs[i]) for i in range(raw.output_count)]
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise UsageError(f"frame {self.index} has ended: its outputs belong to cuvk again")
+
+    def end(self) -> None:
+        """Hands the outputs to cuvk, which draws the frame (after the work enqueued on ``stream``)."""
+        self._check_open()
+        self._open = False
+        self._session._end_frame()
+
+
+class Session:
+    """A headless cuvk session of ``width`` x ``height`` pixels.
+
+    backend: "auto" (interop where a CUDA device matches the Vulkan device, else cpu), "interop", "staging" or "cpu".
+    frames_in_flight: ring slots, 1..8. validation: the Khronos validation layer (a message fails the call).
+    device: Vulkan device selector (index, UUID or name).
+    """
+
+    def __init__(self, width: int, height: int, *, backend: str = "auto", frames_in_flight: int = 3,
+                 validation: bool = False, device: Optional[str] = None, name: str = "python"):
+        if backend not in _BACKENDS:
+            raise UsageError(f"backend {backend!r}: choose one of {', '.join(_BACKENDS)}")
+        lib = _library()
+        info = _SessionInfo(ctypes.sizeof(_SessionInfo), name.encode(), int(width), int(height), _BACKENDS[backend],
+                            int(frames_in_flight), int(bool(validation)), device.encode() if device else None)
+        handle = ctypes.c_void_p()
+        _check(lib.cuvk_session_create(ctypes.byref(info), ctypes.byref(handle)))
+        self._handle: Optional[int] = handle.value
+        self._frame: Optional[Frame] = None
+        self._params: List[str] = []
+
+    # -- lifetime --
+    def close(self) -> None:
+        """Waits for the GPU and frees the session (a frame still open is dropped). Safe to call twice."""
+        if self._handle:
+            handle, self._handle = self._handle, None
+            if self._frame is not None:
+                self._frame._open = False
+                self._frame = None
+            _check(_library().cuvk_session_destroy(handle))
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def _h(self) -> int:
+        if not self._handle:
+            raise UsageError("the session is closed")
+        return self._handle
+
+    @property
+    def backend(self) -> str:
+        return _library().cuvk_session_backend(self._h()).decode()
+
+    # -- declarations (before the first frame) --
+    def add_image(self, width: int, height: int, format: str = "rgba8", mip_levels: int = 1) -> int:
+        """Declares an image output; returns its index (the first output is the one drawn)."""
+        if format not in _FORMATS:
+            raise UsageError(f"format {format!r}: choose one of {', '.join(_FORMATS)}")
+        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 0, int(width), int(height), _FORMATS[format],
+                                     int(mip_levels), 0))
+
+    def add_points(self, count: int) -> int:
+        """Declares a points output of ``count`` vertices (x, y, z in [-1, 1], then the RGBA8 colour's bits)."""
+        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 1, 0, 0, 0, 0, int(count)))
+
+    def add_mesh(self, columns: int, rows: int) -> int:
+        """Declares a mesh output: a grid of ``columns`` x ``rows`` vertices (position, pad, normal, pad)."""
+        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 2, int(columns), int(rows), 0, 0, 0))
+
+    def _add(self, info: _OutputInfo) -> int:
+        index = ctypes.c_uint32()
+        _check(_library().cuvk_session_add_output(self._h(), ctypes.byref(info), ctypes.byref(index)))
+        return index.value
+
+    def add_param(self, name: str, value: float, min: float, max: float) -> int:
+        """Declares a parameter with its default and range; returns its index."""
+        index = ctypes.c_uint32()
+        _check(_library().cuvk_session_add_param(self._h(), name.encode(), value, min, max, ctypes.byref(index)))
+        self._params.append(name)
+        return index.value
+
+    def _param_index(self, param) -> int:
+        if isinstance(param, str):
+            if param not in self._params:
+                raise UsageError(f"no parameter {param!r} (declared: {', '.join(self._params) or 'none'})")
+            return self._params.index(param)
+        return int(param)
+
+    def get_param(self, param) -> float:
+        value = ctypes.c_float()
+        _check(_library().cuvk_session_get_param(self._h(), self._param_index(param), ctypes.byref(value)))
+        return value.value
+
+    def set_param(self, param, value: float) -> None:
+        _check(_library().cuvk_session_set_param(self._h(), self._param_index(param), float(value)))
+
+    # -- frames --
+    def begin_frame(self) -> Frame:
+        """The next frame, its slot free; write its outputs, then ``frame.end()``."""
+        if self._frame is not None and self._frame._open:
+            raise UsageError(f"frame {self._frame.index} has not ended")
+        raw = _Frame()
+        _check(_library().cuvk_session_begin_frame(self._h(), ctypes.byref(raw)))
+        self._frame = Frame(self, raw)
+        return self._frame
+
+    def _end_frame(self) -> None:
+        self._frame = None
+        _check(_library().cuvk_session_end_frame(self._h()))
+
+    def frames(self, count: Optional[int] = None) -> Iterator[Frame]:
+        """Yields ``count`` frames (forever when None), each ended when the loop moves on (or leaves)."""
+        n = 0
+        while count is None or n < count:
+            frame = self.begin_frame()
+            try:
+                yield frame
+            finally:
+                if frame._open:
+                    frame.end()
+            n += 1
+
+    def screenshot(self, path: str) -> None:
+        """Waits for the frames drawn and writes the last one as a PNG."""
+        _check(_library().cuvk_session_screenshot(self._h(), os.fspath(path).encode()))
