@@ -11,6 +11,8 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import numpy, pytest"
   python3 -m venv "$venv" || { echo "python-test: cannot make a virtual environment (Debian: python3-venv)"; exit 1; }
   "$venv/bin/pip" install --quiet --disable-pip-version-check numpy pytest
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$root/python"
+# Installed from a copy, so that setuptools' build/ and egg-info stay out of the source tree.
+rm -rf "$build/py-src" && cp -r "$root/python" "$build/py-src"
+"$venv/bin/pip" install --quiet --disable-pip-version-check --force-reinstall --no-deps "$build/py-src"
 cd "$build"
-CUVK_LIBRARY="$lib" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/python/tests"
+CUVK_LIBRARY="$lib" "$venv/bin/python" -m pytest -q -p no:cacheprovider "$build/py-src/tests"
