@@ -17,6 +17,8 @@ struct Push { // composite.comp
     float range[2];
     float lod;
     std::uint32_t mode;
+    std::int32_t source_size[2]; // linear sources
+    std::uint32_t filter_linear;
 };
 
 struct RangePush { // range.comp
@@ -65,8 +67,19 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
     };
     c.set_layout_ = set_layout(ctx, bindings, info.name);
     c.layout_ = pipeline_layout(ctx, c.set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT, info.name);
+    c.linear_ = info.linear;
+    const VkDescriptorSetLayoutBinding buffer_bindings[] = {
+        {0, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {1, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+        {2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr},
+    };
+    c.buffer_set_layout_ = set_layout(ctx, buffer_bindings, info.name + ".linear");
+    c.buffer_layout_ = pipeline_layout(ctx, c.buffer_set_layout_.get(), sizeof(Push), VK_SHADER_STAGE_COMPUTE_BIT,
+                                       info.name + ".linear");
     if (info.target_format == VK_FORMAT_R8G8B8A8_UNORM) {
         c.pipeline_ = compute_pipeline(ctx, shaders::composite_comp(), c.layout_.get(), info.name);
+        c.buffer_pipeline_ =
+            compute_pipeline(ctx, shaders::composite_buffer_comp(), c.buffer_layout_.get(), info.name + ".linear");
     } else {
         if (!ctx.supports_storage_write_without_format())
             core::fail("the device cannot write storage images without a declared format "
@@ -74,6 +87,8 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
                            std::to_string(int(info.target_format)),
                        info.name);
         c.pipeline_ = compute_pipeline(ctx, shaders::composite_any_comp(), c.layout_.get(), info.name);
+        c.buffer_pipeline_ =
+            compute_pipeline(ctx, shaders::composite_buffer_any_comp(), c.buffer_layout_.get(), info.name + ".linear");
     }
 
     const VkDescriptorSetLayoutBinding range_bindings[] = {
@@ -93,6 +108,7 @@ Compositor Compositor::create(const Context& ctx, const CompositorInfo& info) {
         {VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2 * info.max_bindings},
         {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, info.max_bindings},
         {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * info.max_bindings},
+        {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, info.max_bindings},
     };
     c.pool_ = descriptor_pool(ctx, sizes, 2 * info.max_bindings, info.name);
     return c;
@@ -134,8 +150,60 @@ CompositorBinding Compositor::bind(VkImageView source, VkImageView target) {
     return b;
 }
 
+CompositorBinding Compositor::bind_buffer(VkBuffer buffer, VkFormat format, core::Extent2D extent, VkImageView target) {
+    VkFormatProperties props{};
+    vkGetPhysicalDeviceFormatProperties(ctx_->physical_device(), format, &props);
+    if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+        core::fail_usage(ctx_->device_name() + " cannot read format " + std::to_string(int(format)) +
+                         " from a texel buffer: draw this output as an image");
+    const std::uint64_t texels = extent.pixels();
+    if (extent.empty() || texels > ctx_->properties().limits.maxTexelBufferElements)
+        core::fail_usage("a linear image of " + core::to_string(extent) + " has " + std::to_string(texels) +
+                         " texels; " + ctx_->device_name() + " reads at most " +
+                         std::to_string(ctx_->properties().limits.maxTexelBufferElements) + " from a texel buffer");
+    const VkBufferViewCreateInfo view_info{.sType = VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO,
+                                           .buffer = buffer,
+                                           .format = format,
+                                           .offset = 0,
+                                           .range = VK_WHOLE_SIZE};
+    VkBufferView view = VK_NULL_HANDLE;
+    CUVK_VK(vkCreateBufferView(ctx_->device(), &view_info, nullptr, &view), name_ + ".linear");
+    buffer_views_.emplace_back(view, DeviceChildDeleter<VkBufferView, vkDestroyBufferView>{ctx_->device()});
+    ctx_->set_name(VK_OBJECT_TYPE_BUFFER_VIEW, view, name_ + ".linear");
+
+    CompositorBinding b;
+    b.buffer_extent = extent;
+    b.composite = allocate_set(*ctx_, pool_.get(), buffer_set_layout_.get(),
+                               name_ + ".linear (raise CompositorInfo::max_bindings)");
+    const VkDescriptorImageInfo dst{VK_NULL_HANDLE, target, VK_IMAGE_LAYOUT_GENERAL};
+    const VkDescriptorBufferInfo range{range_.get(), 0, VK_WHOLE_SIZE};
+    const VkWriteDescriptorSet writes[] = {
+        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = b.composite,
+         .dstBinding = 0,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER,
+         .pTexelBufferView = &view},
+        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = b.composite,
+         .dstBinding = 1,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+         .pImageInfo = &dst},
+        {.sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = b.composite,
+         .dstBinding = 2,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &range},
+    };
+    vkUpdateDescriptorSets(ctx_->device(), std::uint32_t(std::size(writes)), writes, 0, nullptr);
+    return b;
+}
+
 void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, const CompositeRect& rect) const {
-    if (rect.mode == ColorMode::map_auto) {
+    const bool linear_source = !binding.buffer_extent.empty();
+    if (rect.mode == ColorMode::map_auto && !linear_source) {
         // The range buffer is shared by every frame of this compositor: the previous frame's read comes first.
         record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
                               VK_PIPELINE_STAGE_2_TRANSFER_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
@@ -155,16 +223,20 @@ void Compositor::record(VkCommandBuffer cmd, const CompositorBinding& binding, c
         record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
                               VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
     }
+    const ColorMode mode = linear_source && rect.mode == ColorMode::map_auto ? ColorMode::map_fixed : rect.mode;
     const Push push{{rect.x, rect.y},
                     {std::int32_t(rect.extent.width), std::int32_t(rect.extent.height)},
                     {rect.uv_origin[0], rect.uv_origin[1]},
                     {rect.uv_span[0], rect.uv_span[1]},
                     {rect.range[0], rect.range[1]},
                     rect.lod,
-                    std::uint32_t(rect.mode)};
-    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_.get());
-    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_.get(), 0, 1, &binding.composite, 0, nullptr);
-    vkCmdPushConstants(cmd, layout_.get(), VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push), &push);
+                    std::uint32_t(mode),
+                    {std::int32_t(binding.buffer_extent.width), std::int32_t(binding.buffer_extent.height)},
+                    linear_ ? 1u : 0u};
+    const VkPipelineLayout layout = linear_source ? buffer_layout_.get() : layout_.get();
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, linear_source ? buffer_pipeline_.get() : pipeline_.get());
+    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 1, &binding.composite, 0, nullptr);
+    vkCmdPushConstants(cmd, layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(Push), &push);
     vkCmdDispatch(cmd, (rect.extent.width + kGroup - 1) / kGroup, (rect.extent.height + kGroup - 1) / kGroup, 1);
 }
 

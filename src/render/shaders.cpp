@@ -9,6 +9,12 @@ constexpr std::uint32_t kComposite[] = {
 constexpr std::uint32_t kCompositeAny[] = {
 #include "composite_any.comp.inc"
 };
+constexpr std::uint32_t kCompositeBuffer[] = {
+#include "composite_buffer.comp.inc"
+};
+constexpr std::uint32_t kCompositeBufferAny[] = {
+#include "composite_buffer_any.comp.inc"
+};
 constexpr std::uint32_t kRange[] = {
 #include "range.comp.inc"
 };
@@ -76,6 +82,12 @@ std::span<const std::uint32_t> composite_comp() {
 }
 std::span<const std::uint32_t> composite_any_comp() {
     return kCompositeAny;
+}
+std::span<const std::uint32_t> composite_buffer_comp() {
+    return kCompositeBuffer;
+}
+std::span<const std::uint32_t> composite_buffer_any_comp() {
+    return kCompositeBufferAny;
 }
 std::span<const std::uint32_t> range_comp() {
     return kRange;

@@ -7,7 +7,9 @@
 namespace cuvk::render::shaders {
 
 std::span<const std::uint32_t> composite_comp();
-std::span<const std::uint32_t> composite_any_comp(); // composite.comp with ANY_FORMAT
+std::span<const std::uint32_t> composite_any_comp();        // composite.comp with ANY_FORMAT
+std::span<const std::uint32_t> composite_buffer_comp();     // with BUFFER_SOURCE
+std::span<const std::uint32_t> composite_buffer_any_comp(); // with BUFFER_SOURCE and ANY_FORMAT
 std::span<const std::uint32_t> range_comp();
 std::span<const std::uint32_t> panel_vert();
 std::span<const std::uint32_t> panel_frag();

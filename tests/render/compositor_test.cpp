@@ -1,3 +1,4 @@
+#include "cuvk/core/error.hpp"
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/commands.hpp"
 #include "cuvk/render/compositor.hpp"
@@ -19,7 +20,7 @@ render::Image make_source(const render::Context& ctx, render::Buffer& staging) {
         ctx, {.extent = extent, .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, .name = "src"});
     staging = render::Buffer::create(
         ctx, {.size = extent.pixels() * 4,
-              .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+              .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, // also a source
               .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
               .name = "src.staging"});
     auto* texels = reinterpret_cast<std::uint8_t*>(staging.mapped().data());
@@ -51,8 +52,9 @@ render::Image make_source(const render::Context& ctx, render::Buffer& staging) {
     return image;
 }
 
+// `from_buffer`: the same texels read as a linear image from the staging buffer (Compositor::bind_buffer).
 render::Pixels composite(const render::Context& ctx, bool linear, core::Extent2D target_extent,
-                         render::CompositeRect rect) {
+                         render::CompositeRect rect, bool from_buffer = false) {
     render::Buffer staging;
     const auto source = make_source(ctx, staging);
     const auto target = render::Image::create(
@@ -60,7 +62,9 @@ render::Pixels composite(const render::Context& ctx, bool linear, core::Extent2D
               .usage = VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT,
               .name = "target"});
     auto compositor = render::Compositor::create(ctx, {.max_bindings = 1, .linear = linear});
-    const auto set = compositor.bind(source.view(), target.view());
+    const auto set = from_buffer
+                         ? compositor.bind_buffer(staging.get(), VK_FORMAT_R8G8B8A8_UNORM, {4, 3}, target.view())
+                         : compositor.bind(source.view(), target.view());
     render::submit_and_wait(
         ctx,
         [&](VkCommandBuffer cmd) {
@@ -86,13 +90,8 @@ render::Pixels composite(const render::Context& ctx, bool linear, core::Extent2D
         {.after_stage = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, .after_access = VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT});
 }
 
-} // namespace
-
-class CompositorTest : public test::VulkanTest {};
-
-// Nearest sampling into a sub-rectangle: every target pixel is predictable, so check them all exactly.
-TEST_F(CompositorTest, NearestScalesASourceIntoARectangleExactly) {
-    const auto pixels = composite(ctx(), false, {40, 30}, {.x = 4, .y = 3, .extent = {32, 24}});
+// Nearest sampling of make_source's texels into (4, 3, 32x24) of a 40x30 target cleared to grey.
+void check_nearest(const render::Pixels& pixels) {
     for (std::uint32_t y = 0; y < 30; ++y) {
         for (std::uint32_t x = 0; x < 40; ++x) {
             const std::uint8_t* p = &pixels.bytes[(y * 40 + x) * 4];
@@ -106,6 +105,47 @@ TEST_F(CompositorTest, NearestScalesASourceIntoARectangleExactly) {
             ASSERT_EQ(p[1], std::uint8_t(255 - i * 20)) << x << "," << y;
             ASSERT_EQ(p[2], std::uint8_t((i % 2) * 255)) << x << "," << y;
         }
+    }
+}
+
+} // namespace
+
+class CompositorTest : public test::VulkanTest {};
+
+// Nearest sampling into a sub-rectangle: every target pixel is predictable, so check them all exactly — from a
+// sampled image, and from the same texels as a linear image in a buffer.
+TEST_F(CompositorTest, NearestScalesASourceIntoARectangleExactly) {
+    for (const bool from_buffer : {false, true}) {
+        SCOPED_TRACE(from_buffer ? "linear image in a buffer" : "sampled image");
+        check_nearest(composite(ctx(), false, {40, 30}, {.x = 4, .y = 3, .extent = {32, 24}}, from_buffer));
+    }
+}
+
+// Bilinear from a buffer (by hand in the shader) agrees with the sampler's bilinear within a level.
+TEST_F(CompositorTest, LinearFromABufferAgreesWithTheSampler) {
+    const auto image = composite(ctx(), true, {64, 48}, {.x = 0, .y = 0, .extent = {64, 48}});
+    const auto buffer = composite(ctx(), true, {64, 48}, {.x = 0, .y = 0, .extent = {64, 48}}, true);
+    ASSERT_EQ(image.bytes.size(), buffer.bytes.size());
+    int worst = 0;
+    for (std::size_t i = 0; i < image.bytes.size(); ++i)
+        worst = std::max(worst, std::abs(int(image.bytes[i]) - int(buffer.bytes[i])));
+    EXPECT_LE(worst, 1);
+}
+
+// A linear image with more texels than the device reads from a texel buffer is refused, naming the limit.
+TEST_F(CompositorTest, ALinearImageBeyondTheTexelBufferLimitIsAUsageError) {
+    const auto limit = ctx().properties().limits.maxTexelBufferElements;
+    const auto target =
+        render::Image::create(ctx(), {.extent = {8, 8}, .usage = VK_IMAGE_USAGE_STORAGE_BIT, .name = "target"});
+    const auto buffer = render::Buffer::create(
+        ctx(), {.size = 256, .usage = VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT, .name = "linear"});
+    auto compositor = render::Compositor::create(ctx(), {.max_bindings = 1});
+    try {
+        (void)compositor.bind_buffer(buffer.get(), VK_FORMAT_R8G8B8A8_UNORM, {65536, limit / 65536 + 1}, target.view());
+        ADD_FAILURE() << "a linear image beyond maxTexelBufferElements was accepted";
+    } catch (const core::Error& e) {
+        EXPECT_TRUE(e.is_usage()) << e.what();
+        EXPECT_NE(std::string(e.what()).find(std::to_string(limit)), std::string::npos) << e.what();
     }
 }
 

@@ -8,8 +8,9 @@
 // A rect may pan and zoom (uv_origin, uv_span) and map a one-channel source through a colour map over a fixed
 // range or over the source's own range, found on the GPU each frame (range.comp into a small buffer of the
 // compositor's own, ordered by barriers inside record(): frames of one compositor go through one queue).
-// Owns: sampler, set layouts, pipeline layouts, pipelines, the range buffer, the descriptor pool (creation order,
-// destroyed in reverse).
+// A source may also be a linear image in a buffer (bind_buffer: a uniform texel buffer, sampled by hand).
+// Owns: sampler, set layouts, pipeline layouts, pipelines, the range buffer, the descriptor pool and the buffer views
+// of linear sources (creation order, destroyed in reverse).
 
 #include "cuvk/core/types.hpp"
 #include "cuvk/render/buffer.hpp"
@@ -19,6 +20,7 @@
 #include <array>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace cuvk::render {
 
@@ -52,6 +54,7 @@ struct CompositeRect {
 struct CompositorBinding {
     VkDescriptorSet composite = VK_NULL_HANDLE;
     VkDescriptorSet range = VK_NULL_HANDLE;
+    core::Extent2D buffer_extent; // bind_buffer: the linear image's size; empty for an image source
 };
 
 class Compositor {
@@ -61,6 +64,12 @@ public:
 
     // Descriptor sets reading `source` and writing `target`; owned by the compositor.
     CompositorBinding bind(VkImageView source, VkImageView target);
+    // Descriptor sets reading a linear image — extent.width x extent.height texels of `format`, row after row, in
+    // `buffer` (made with VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT; read at the compute stage as
+    // VK_ACCESS_2_SHADER_SAMPLED_READ_BIT) — and writing `target`. The compositor makes and owns the buffer view.
+    // Such a source has one level, and ColorMode::map_auto is drawn as map_fixed. Throws a usage error when the device
+    // cannot read `format` from a texel buffer or the image has more texels than maxTexelBufferElements.
+    CompositorBinding bind_buffer(VkBuffer buffer, VkFormat format, core::Extent2D extent, VkImageView target);
     void record(VkCommandBuffer cmd, const CompositorBinding& binding, const CompositeRect& rect) const;
 
 private:
@@ -75,7 +84,12 @@ private:
     UniquePipelineLayout range_layout_;
     UniquePipeline range_pipeline_;
     Buffer range_;
+    UniqueDescriptorSetLayout buffer_set_layout_;
+    UniquePipelineLayout buffer_layout_;
+    UniquePipeline buffer_pipeline_;
     UniqueDescriptorPool pool_;
+    std::vector<UniqueBufferView> buffer_views_; // of bind_buffer's sources
+    bool linear_ = true;
 };
 
 // A compute pipeline from SPIR-V with one push-constant range visible to the compute stage.

@@ -29,6 +29,7 @@ using UniqueSemaphore = core::Unique<VkSemaphore, DeviceChildDeleter<VkSemaphore
 using UniqueFence = core::Unique<VkFence, DeviceChildDeleter<VkFence, vkDestroyFence>>;
 using UniqueCommandPool = core::Unique<VkCommandPool, DeviceChildDeleter<VkCommandPool, vkDestroyCommandPool>>;
 using UniqueSampler = core::Unique<VkSampler, DeviceChildDeleter<VkSampler, vkDestroySampler>>;
+using UniqueBufferView = core::Unique<VkBufferView, DeviceChildDeleter<VkBufferView, vkDestroyBufferView>>;
 using UniqueShaderModule = core::Unique<VkShaderModule, DeviceChildDeleter<VkShaderModule, vkDestroyShaderModule>>;
 using UniquePipeline = core::Unique<VkPipeline, DeviceChildDeleter<VkPipeline, vkDestroyPipeline>>;
 using UniquePipelineLayout =
