@@ -78,6 +78,8 @@ typedef struct cuvk_output_info {
     cuvk_format format;     /* image */
     uint32_t mip_levels;    /* image: 0 or 1 for one level */
     uint64_t vertex_count;  /* points */
+    uint32_t linear;        /* image, nonzero: rows in a buffer with a pitch (one level), drawn straight from it, so
+                               that CUDA writes it through a pointer (what PyTorch and CuPy arrays see) */
 } cuvk_output_info;
 
 /* Where one output of the frame begun lives. Write all of it (every level, every vertex) before ending the frame. */
@@ -87,9 +89,10 @@ typedef struct cuvk_frame_output {
     uint32_t width, height, mip_levels;
     uint64_t vertex_count;
     int32_t device;        /* -1: `data` is host memory (cpu backend); else the CUDA device ordinal */
-    void* data;            /* host memory of level 0 (cpu), or device memory of the vertices (CUDA); NULL for a
-                              CUDA image, which is written through `surfaces` */
-    uint64_t pitch;        /* bytes from one row of level 0 to the next (images in host memory) */
+    void* data;            /* host memory of level 0 (cpu); CUDA memory of a linear image or of the vertices;
+                              NULL for a CUDA image that is not linear (write it through `surfaces`) */
+    uint64_t pitch;        /* bytes from one row of level 0 to the next (images in host memory, linear images) */
+    uint32_t linear;       /* a linear image */
     uint64_t bytes;        /* of `data`: every level tightly packed one after another, or every vertex */
     uint64_t surfaces[16]; /* CUDA images: a cudaSurfaceObject_t per mip level (surf2Dwrite) */
     uint64_t texture;      /* CUDA images: a cudaTextureObject_t of the slot (what it held N frames ago) */

@@ -12,10 +12,12 @@ ctypes). Declare outputs and parameters, then take frames::
 Each output of a frame is the slot's own memory, valid from the frame's start until it ends (the next iteration):
 
 * host memory (the cpu backend): ``numpy.asarray(output)`` through ``__array_interface__``;
-* CUDA memory (interop, staging) of vertex outputs: ``__cuda_array_interface__`` version 3 with the session's
-  stream (``torch.as_tensor(output, device="cuda")``, ``cupy.asarray(output)``): consumers order their work on it;
-* CUDA images: ``output.surfaces`` (a ``cudaSurfaceObject_t`` per mip level) and ``frame.stream`` for kernels
-  that write with ``surf2Dwrite`` (a CuPy ``RawKernel`` takes them as ``unsigned long long``).
+* CUDA memory (interop, staging) of linear images (the default) and vertex outputs: ``__cuda_array_interface__``
+  version 3 with the session's stream (``torch.as_tensor(output, device="cuda")``, ``cupy.asarray(output)``):
+  consumers order their work on it;
+* CUDA images declared with ``linear=False``: ``output.surfaces`` (a ``cudaSurfaceObject_t`` per mip level) and
+  ``frame.stream`` for kernels that write with ``surf2Dwrite`` (a CuPy ``RawKernel`` takes them as
+  ``unsigned long long``).
 
 Errors raise :class:`UsageError`, :class:`GpuError` or :class:`UnsupportedError` (all :class:`Error`) with the
 library's one-line message. A session is used from one thread.
@@ -68,14 +70,15 @@ class _SessionInfo(ctypes.Structure):
 class _OutputInfo(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_uint32), ("kind", ctypes.c_int), ("width", ctypes.c_uint32),
                 ("height", ctypes.c_uint32), ("format", ctypes.c_int), ("mip_levels", ctypes.c_uint32),
-                ("vertex_count", ctypes.c_uint64)]
+                ("vertex_count", ctypes.c_uint64), ("linear", ctypes.c_uint32)]
 
 
 class _FrameOutput(ctypes.Structure):
     _fields_ = [("kind", ctypes.c_int), ("format", ctypes.c_int), ("width", ctypes.c_uint32),
                 ("height", ctypes.c_uint32), ("mip_levels", ctypes.c_uint32), ("vertex_count", ctypes.c_uint64),
                 ("device", ctypes.c_int32), ("data", ctypes.c_void_p), ("pitch", ctypes.c_uint64),
-                ("bytes", ctypes.c_uint64), ("surfaces", ctypes.c_uint64 * 16), ("texture", ctypes.c_uint64)]
+                ("linear", ctypes.c_uint32), ("bytes", ctypes.c_uint64), ("surfaces", ctypes.c_uint64 * 16),
+                ("texture", ctypes.c_uint64)]
 
 
 class _Frame(ctypes.Structure):
@@ -162,6 +165,7 @@ class Output:
         self.device: int = raw.device  # -1: host memory
         self.nbytes: int = raw.bytes
         self.pitch: int = raw.pitch
+        self.linear: bool = bool(raw.linear)
         self._data: int = raw.data or 0
         self.surfaces: List[int] = [int(raw.surfaces[i]) for i in range(max(self.mip_levels, 0))] \
             if self.kind == "image" and self.device >= 0 else []
@@ -294,20 +298,26 @@ class Session:
         return _library().cuvk_session_backend(self._h()).decode()
 
     # -- declarations (before the first frame) --
-    def add_image(self, width: int, height: int, format: str = "rgba8", mip_levels: int = 1) -> int:
-        """Declares an image output; returns its index (the first output is the one drawn)."""
+    def add_image(self, width: int, height: int, format: str = "rgba8", mip_levels: int = 1,
+                  linear: bool = True) -> int:
+        """Declares an image output; returns its index (the first output is the one drawn).
+
+        linear (the default): rows in a buffer with a pitch, drawn straight from it — on CUDA backends a plain
+        pointer, so ``torch.as_tensor(output, device="cuda")`` or ``cupy.asarray(output)`` write it in place. With
+        linear=False the image is a Vulkan image (mip levels allowed), written through ``output.surfaces`` on CUDA.
+        """
         if format not in _FORMATS:
             raise UsageError(f"format {format!r}: choose one of {', '.join(_FORMATS)}")
         return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 0, int(width), int(height), _FORMATS[format],
-                                     int(mip_levels), 0))
+                                     int(mip_levels), 0, int(bool(linear))))
 
     def add_points(self, count: int) -> int:
         """Declares a points output of ``count`` vertices (x, y, z in [-1, 1], then the RGBA8 colour's bits)."""
-        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 1, 0, 0, 0, 0, int(count)))
+        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 1, 0, 0, 0, 0, int(count), 0))
 
     def add_mesh(self, columns: int, rows: int) -> int:
         """Declares a mesh output: a grid of ``columns`` x ``rows`` vertices (position, pad, normal, pad)."""
-        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 2, int(columns), int(rows), 0, 0, 0))
+        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 2, int(columns), int(rows), 0, 0, 0, 0))
 
     def _add(self, info: _OutputInfo) -> int:
         index = ctypes.c_uint32()

@@ -83,6 +83,18 @@ def test_frames_written_through_numpy_are_drawn(tmp_path):
     assert np.array_equal(read_png(tmp_path / "last.png"), pattern(2))
 
 
+@pytest.mark.parametrize("linear", [True, False])
+def test_linear_and_image_outputs_draw_the_same(tmp_path, linear):
+    with cuvk.Session(W, H, backend="cpu") as s:
+        s.add_image(W, H, linear=linear)
+        frame = s.begin_frame()
+        assert frame.outputs[0].linear == linear
+        np.asarray(frame.outputs[0])[...] = pattern(5)
+        frame.end()
+        s.screenshot(tmp_path / "f.png")
+    assert np.array_equal(read_png(tmp_path / "f.png"), pattern(5))
+
+
 @pytest.mark.parametrize("fmt,dtype,shape", [("rgba16f", np.float16, (H, W, 4)), ("rgba32f", np.float32, (H, W, 4)),
                                              ("r32f", np.float32, (H, W)), ("bgra8", np.uint8, (H, W, 4))])
 def test_every_format_is_a_numpy_view(fmt, dtype, shape):
@@ -119,6 +131,8 @@ def test_parameters():
         assert s.get_param("gain") == 0.25
         with pytest.raises(cuvk.UsageError, match="outside"):
             s.set_param("gain", 2.0)
+        with pytest.raises(cuvk.UsageError, match="one level"):
+            s.add_image(W, H, mip_levels=2)  # linear by default
         with pytest.raises(cuvk.UsageError, match="no parameter"):
             s.get_param("nope")
 

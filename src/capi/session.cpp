@@ -172,9 +172,13 @@ void fill_output(const compute::OutputView& v, int device, cuvk_frame_output& ou
     const bool host = !v.host_levels.empty() || v.host_vertices;
     out.device = host ? -1 : device;
     if (spec.kind == compute::OutputKind::image) {
+        out.linear = spec.linear ? 1u : 0u;
         if (host) {
             out.data = v.host_levels[0].data;
             out.pitch = v.host_levels[0].pitch;
+        } else if (spec.linear) {
+            out.data = v.device_pixels;
+            out.pitch = v.device_pitch;
         }
         for (std::size_t l = 0; l < v.levels.size() && l < 16; ++l)
             out.surfaces[l] = v.levels[l].surface;
@@ -280,7 +284,10 @@ cuvk_status cuvk_session_add_output(cuvk_session* session, const cuvk_output_inf
             spec = {.kind = compute::OutputKind::image,
                     .extent = {info->width, info->height},
                     .format = kFormats[info->format],
-                    .mip_levels = std::max(1u, info->mip_levels)};
+                    .mip_levels = std::max(1u, info->mip_levels),
+                    .linear = info->linear != 0};
+            if (spec.linear && spec.mip_levels != 1)
+                core::fail_usage("a linear image output has one level, not " + std::to_string(spec.mip_levels));
             if (spec.mip_levels > 16 ||
                 spec.mip_levels > std::uint32_t(std::bit_width(std::max(info->width, info->height))))
                 core::fail_usage(std::to_string(spec.mip_levels) + " mip levels are too many for " +

@@ -1,6 +1,7 @@
 #include "drawer.hpp"
 
 #include "cuvk/core/error.hpp"
+#include "producer.hpp"
 
 #define GLM_FORCE_DEPTH_ZERO_TO_ONE
 #include <glm/gtc/matrix_transform.hpp>
@@ -53,7 +54,9 @@ Drawer Drawer::create(const render::Context& ctx, const compute::OutputSpec& out
                                                          .name = name + ".compositor"});
         for (const auto* t : targets)
             for (const auto& s : slots)
-                d.bindings_.push_back(d.compositor_->bind(s.image->view(), t->view()));
+                d.bindings_.push_back(output.linear ? d.compositor_->bind_buffer(s.vertices, vk_format(output.format),
+                                                                                 output.extent, t->view())
+                                                    : d.compositor_->bind(s.image->view(), t->view()));
         break;
     case compute::OutputKind::points:
         if (points == PointsPath::splat) {

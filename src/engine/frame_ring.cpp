@@ -61,7 +61,22 @@ void check_params(const compute::SimulationDesc& desc, std::span<const float> pa
 }
 
 void check_output(const render::Context& ctx, const compute::OutputSpec& out, const std::string& name) {
-    if (out.kind == compute::OutputKind::image) {
+    if (out.kind == compute::OutputKind::image && out.linear) {
+        // Read by the compositor from a uniform texel buffer (render::Compositor::bind_buffer checks the rest).
+        if (out.mip_levels != 1)
+            core::fail_usage(name + ": a linear image output has one level, not " + std::to_string(out.mip_levels));
+        if (out.extent.empty())
+            core::fail_usage(name + ": a linear image output needs a width and a height");
+        VkFormatProperties props{};
+        vkGetPhysicalDeviceFormatProperties(ctx.physical_device(), vk_format(out.format), &props);
+        if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+            core::fail_usage(name + ": the device cannot read " + compute::to_string(out.format) +
+                             " from a texel buffer, which drawing a linear image output needs");
+        if (out.extent.pixels() > ctx.properties().limits.maxTexelBufferElements)
+            core::fail_usage(name + ": a linear image output of " + core::to_string(out.extent) +
+                             " is more texels than the device reads from a texel buffer (" +
+                             std::to_string(ctx.properties().limits.maxTexelBufferElements) + ")");
+    } else if (out.kind == compute::OutputKind::image) {
         render::check_image_extent(ctx, out.extent, name + " output");
         // The compositor samples every output with a linear filter, and the slots are copied into (cpu, staging).
         VkFormatProperties props{};

@@ -103,6 +103,16 @@ bool drain_stream(cudaStream_t stream, std::chrono::nanoseconds timeout) {
     }
 }
 
+// A linear image's memory is held like a vertex buffer's: its view names it as pixels with their pitch instead.
+compute::OutputView linear_view(const compute::OutputSpec& spec, compute::OutputView view) {
+    if (spec.kind == compute::OutputKind::image && spec.linear) {
+        view.device_pixels = view.device_vertices;
+        view.device_pitch = std::size_t(spec.extent.width) * compute::bytes_per_texel(spec.format);
+        view.device_vertices = nullptr;
+    }
+    return view;
+}
+
 // One output's slots in CUDA's own memory (the staging backend, and split mode's simulating GPU): per slot, a
 // mipmapped array with a surface per level and a texture, or a stream-ordered vertex buffer. Created on the current
 // device.
@@ -111,7 +121,7 @@ public:
     CudaOutput(const compute::OutputSpec& out, std::uint32_t slots, cudaStream_t stream, const std::string& name)
         : spec_(out) {
         for (std::uint32_t s = 0; s < slots; ++s) {
-            if (out.kind == compute::OutputKind::image) {
+            if (out.kind == compute::OutputKind::image && !out.linear) {
                 const cudaChannelFormatDesc format = interop::channel_format_of(vk_format(out.format));
                 cudaMipmappedArray_t mipmap = nullptr;
                 CUVK_CUDA(cudaMallocMipmappedArray(&mipmap, &format, cudaExtent{out.extent.width, out.extent.height, 0},
@@ -128,10 +138,10 @@ public:
 
     const compute::OutputSpec& spec() const { return spec_; }
     compute::OutputView view(std::uint32_t s) const {
-        return {.spec = spec_,
-                .levels = levels_[s].views,
-                .texture = levels_[s].texture.get(),
-                .device_vertices = vertices_.empty() ? nullptr : vertices_[s].get()};
+        return linear_view(spec_, {.spec = spec_,
+                                   .levels = levels_[s].views,
+                                   .texture = levels_[s].texture.get(),
+                                   .device_vertices = vertices_.empty() ? nullptr : vertices_[s].get()});
     }
     cudaArray_t array(std::uint32_t s, std::uint32_t level) const { return levels_[s].arrays[level]; }
     void* vertices(std::uint32_t s) const { return vertices_[s].get(); }
@@ -165,7 +175,7 @@ public:
     SharedOutput(const render::Context& ctx, const interop::CudaDevice& cuda, const compute::OutputSpec& out,
                  std::uint32_t slots, const std::string& name)
         : spec_(out), read_(draw_read_scope(out.kind)), family_(ctx.queue_family()) {
-        const bool image = out.kind == compute::OutputKind::image;
+        const bool image = out.kind == compute::OutputKind::image && !out.linear;
         for (std::uint32_t s = 0; s < slots; ++s) {
             const std::string slot_name = name + ".slot" + std::to_string(s);
             if (image)
@@ -181,7 +191,8 @@ public:
                     ctx, cuda,
                     {.size = out.host_bytes(),
                      .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                              VK_BUFFER_USAGE_TRANSFER_SRC_BIT, // storage: the compute splat
+                              VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+                     // storage: the compute splat; uniform texel: a linear image read by the compositor
                      .name = slot_name}));
         }
         for (std::uint32_t s = 0; s < slots; ++s) {
@@ -205,10 +216,10 @@ public:
     const interop::SharedImage* image(std::uint32_t s) const { return images_.empty() ? nullptr : &images_[s]; }
     void* vertices(std::uint32_t s) const { return buffers_.empty() ? nullptr : buffers_[s].cuda_ptr(); }
     compute::OutputView view(std::uint32_t s) const {
-        return {.spec = spec_,
-                .levels = surfaces_[s],
-                .texture = images_.empty() ? 0 : images_[s].texture(),
-                .device_vertices = vertices(s)};
+        return linear_view(spec_, {.spec = spec_,
+                                   .levels = surfaces_[s],
+                                   .texture = images_.empty() ? 0 : images_[s].texture(),
+                                   .device_vertices = vertices(s)});
     }
 
     // Every slot starts owned by CUDA (images in GENERAL).
@@ -615,7 +626,7 @@ public:
         for (std::size_t o = 0; o < outputs_.size(); ++o) {
             const auto& out = outputs_[o].spec();
             auto* host = static_cast<std::byte*>(copy_targets_[o][s]);
-            if (out.kind == compute::OutputKind::image) {
+            if (out.kind == compute::OutputKind::image && !out.linear) {
                 const std::size_t bpp = compute::bytes_per_texel(out.format);
                 for (std::uint32_t l = 0; l < out.mip_levels; ++l) {
                     const auto e = out.level_extent(l);

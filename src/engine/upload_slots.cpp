@@ -28,7 +28,8 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
     u.output_ = output;
     u.read_ = draw_read_scope(output.kind);
     const auto& out = output;
-    const bool image = out.kind == compute::OutputKind::image;
+    const bool image = out.kind == compute::OutputKind::image && !out.linear; // drawn from an image
+    const bool pixels = out.kind == compute::OutputKind::image;               // host rows per level
     const std::size_t bpp = compute::bytes_per_texel(out.format);
     const std::size_t bytes = out.host_bytes();
     for (std::uint32_t s = 0; s < slots; ++s) {
@@ -44,7 +45,8 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
             u.vertex_buffers_.push_back(render::Buffer::create(
                 ctx, {.size = bytes,
                       .usage = VK_BUFFER_USAGE_VERTEX_BUFFER_BIT | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
-                               VK_BUFFER_USAGE_TRANSFER_DST_BIT, // storage: the compute splat
+                               VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                      // storage: the compute splat; uniform texel: a linear image read by the compositor
                       .name = slot_name}));
         u.staging_.push_back(render::Buffer::create(
             ctx, {.size = bytes,
@@ -56,7 +58,7 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
         u.outputs_.push_back(image ? SlotOutput{.image = &u.images_[s]}
                                    : SlotOutput{.vertices = u.vertex_buffers_[s].get()});
         std::vector<compute::PitchedView<std::byte>> levels;
-        for (std::uint32_t l = 0; image && l < out.mip_levels; ++l) {
+        for (std::uint32_t l = 0; pixels && l < out.mip_levels; ++l) {
             const auto e = out.level_extent(l);
             levels.push_back({u.staging_[s].mapped().data() + out.host_level_offset(l), e, e.width * bpp});
         }
@@ -67,7 +69,7 @@ UploadSlots UploadSlots::create(const render::Context& ctx, const compute::Outpu
 
 void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
     const VkBuffer staging = staging_.at(s).get();
-    if (output_.kind == compute::OutputKind::image) {
+    if (output_.kind == compute::OutputKind::image && !output_.linear) {
         const auto& image = images_.at(s);
         // The previous frame drawn from this slot read it at read_.stage; the upload overwrites all of it.
         render::record_barrier(cmd, {.image = image.get(),

@@ -128,6 +128,35 @@ int main(int argc, char** argv) {
     check("the session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
     check("destroying NULL is allowed", cuvk_session_destroy(NULL) == CUVK_OK);
 
+    /* A linear image: rows in a buffer, drawn straight from it; the same pixels. */
+    s = NULL;
+    check("a session for a linear image is created", cuvk_session_create(&info, &s) == CUVK_OK);
+    image.linear = 1;
+    image.mip_levels = 2;
+    check("a linear image has one level", cuvk_session_add_output(s, &image, NULL) == CUVK_ERROR_USAGE);
+    image.mip_levels = 1;
+    check("a linear image output is declared", cuvk_session_add_output(s, &image, NULL) == CUVK_OK);
+    check("its frame begins", cuvk_session_begin_frame(s, &frame) == CUVK_OK && frame.outputs[0].linear == 1 &&
+                                  frame.outputs[0].data != NULL && frame.outputs[0].pitch == W * 4);
+    for (y = 0; y < H; ++y)
+        for (x = 0; x < W; ++x) {
+            const uint32_t t = texel(x, y, 7);
+            memcpy((unsigned char*)frame.outputs[0].data + y * frame.outputs[0].pitch + x * 4, &t, 4);
+        }
+    check("it ends", cuvk_session_end_frame(s) == CUVK_OK);
+    check("its screenshot is written", cuvk_session_screenshot(s, path) == CUVK_OK);
+    png = stbi_load(path, &w, &h, &n, 4);
+    same = png != NULL && w == W && h == H;
+    for (y = 0; same && y < H; ++y)
+        for (x = 0; x < W; ++x) {
+            uint32_t got;
+            memcpy(&got, png + (y * W + x) * 4, 4);
+            same = same && got == texel(x, y, 7);
+        }
+    check("it shows the linear image texel for texel", same);
+    stbi_image_free(png);
+    check("the linear session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
+
     /* Points, and a session destroyed with a frame begun. */
     s = NULL;
     check("a second session is created", cuvk_session_create(&info, &s) == CUVK_OK);

@@ -183,9 +183,10 @@ TEST(SampleRegistry, ParametersAreCheckedByNameSyntaxAndRange) {
 // that depends on the frame, the time and a parameter.
 class Stripes final : public compute::Simulation {
 public:
+    explicit Stripes(bool linear = false) : linear_(linear) {}
     const compute::SimulationDesc& desc() const override { return desc_; }
     std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo& info) const override {
-        return {{.kind = compute::OutputKind::image, .extent = info.extent}};
+        return {{.kind = compute::OutputKind::image, .extent = info.extent, .linear = linear_}};
     }
     void start(const compute::SimulationInfo& info, compute::CudaStream stream) override {
         ASSERT_EQ(stream, nullptr);
@@ -214,7 +215,40 @@ private:
                                   .has_cuda = false,
                                   .has_cpu = true};
     core::Extent2D started_;
+    bool linear_ = false;
 };
+
+// A linear image output (rows in a buffer, read by the compositor from it) draws the frames the image output draws,
+// texel for texel, at the target's size and scaled.
+TEST_F(RunnerTest, ALinearImageOutputDrawsTheSameFrames) {
+    for (const core::Extent2D target_extent : {core::Extent2D{40, 4}, core::Extent2D{80, 8}}) {
+        std::vector<render::Pixels> frames[2];
+        for (const bool linear : {false, true}) {
+            engine::FrameRing ring(ctx(), std::make_unique<Stripes>(linear),
+                                   {.extent = {40, 4}, .frames_in_flight = 2});
+            engine::OffscreenTarget target(
+                ctx(),
+                {.extent = target_extent,
+                 .readbacks = 2,
+                 .capture = [](core::FrameIndex) { return true; },
+                 .on_capture = [&](core::FrameIndex, render::Pixels&& p) { frames[linear].push_back(std::move(p)); }});
+            engine::FrameRing* rings[] = {&ring};
+            engine::FrameLoop loop(ctx(), target, rings);
+            for (int i = 0; i < 3; ++i)
+                loop.advance();
+            loop.finish();
+        }
+        ASSERT_EQ(frames[0].size(), 3u);
+        ASSERT_EQ(frames[1].size(), 3u);
+        for (std::size_t k = 0; k < 3; ++k) {
+            int worst = 0;
+            for (std::size_t i = 0; i < frames[0][k].bytes.size(); ++i)
+                worst = std::max(worst, std::abs(int(frames[0][k].bytes[i]) - int(frames[1][k].bytes[i])));
+            EXPECT_LE(worst, target_extent.width == 40 ? 0 : 1)
+                << "frame " << k << " at " << core::to_string(target_extent);
+        }
+    }
+}
 
 TEST_F(RunnerTest, AUserSimulationRunsThroughTheRegistryAndTheRing) {
     auto reg = engine::Registry::with_builtins();

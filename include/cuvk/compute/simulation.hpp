@@ -77,8 +77,12 @@ struct OutputSpec {
     PixelFormat format = PixelFormat::rgba8; // image only
     std::uint32_t mip_levels = 1;            // image only: level l is core::mip_extent(extent, l)
     float display_lod = 0.0f;                // image only: level of detail the compositor samples
-    std::size_t vertex_count = 0;            // points: particles; mesh: grid.width * grid.height
-    core::Extent2D grid;                     // mesh only: vertices per row, rows
+    // image only: rows of texels in a buffer (pitch = width x bytes per texel, one level) instead of an image, so
+    // that CUDA writes it through a plain pointer (OutputView::device_pixels: what PyTorch and CuPy arrays see); the
+    // compositor reads it straight from the buffer.
+    bool linear = false;
+    std::size_t vertex_count = 0; // points: particles; mesh: grid.width * grid.height
+    core::Extent2D grid;          // mesh only: vertices per row, rows
 
     core::Extent2D level_extent(std::uint32_t level) const { return core::mip_extent(extent, level); }
     // Bytes of the output as host memory holds it: every mip level tightly packed one after another, or all vertices.
@@ -118,7 +122,9 @@ struct OutputView {
     // coordinates, texels as stored): the slot holds what this simulation wrote N frames earlier (undefined before
     // frame N) until this frame writes it; a launch does not see its own surface writes through it. 0 on the CPU.
     CudaTexture texture = 0;
-    void* device_vertices = nullptr;                     // CUDA, vertices: device pointer to vertex_count vertices
+    void* device_vertices = nullptr; // CUDA, vertices: device pointer to vertex_count vertices
+    void* device_pixels = nullptr;   // CUDA, linear image: device pointer to its rows (levels/texture are empty)
+    std::size_t device_pitch = 0;    // CUDA, linear image: bytes from one row to the next
     std::span<const PitchedView<std::byte>> host_levels; // CPU, image: host rows per mip level
     void* host_vertices = nullptr;                       // CPU, vertices
 };

@@ -59,7 +59,7 @@ struct RingInfo {
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.
 struct SlotOutput {
     const render::Image* image = nullptr;
-    VkBuffer vertices = VK_NULL_HANDLE;
+    VkBuffer vertices = VK_NULL_HANDLE; // a vertex buffer, or a linear image's texels (OutputSpec::linear)
 };
 
 // The stage and access at which Vulkan reads or writes something.
