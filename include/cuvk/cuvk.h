@@ -127,6 +127,13 @@ CUVK_API cuvk_status cuvk_session_get_param(const cuvk_session* session, uint32_
 
 /* The next frame: waits until its slot is free (on the GPU for CUDA backends) and fills *frame. */
 CUVK_API cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame);
+/* Writing the outputs on a stream of your own instead of frame->stream (PyTorch's current stream, say): call
+ * cuvk_session_stream_acquire(s, stream) before enqueueing the writes, so that `stream` waits (on the GPU) until the
+ * frame's slot is free, and cuvk_session_stream_release(s, stream) after them, so that the frame's end waits for
+ * everything enqueued on `stream` so far. Both take a cudaStream_t (NULL: the legacy default stream) and do nothing on
+ * the cpu backend; CUVK_ERROR_USAGE outside a frame. */
+CUVK_API cuvk_status cuvk_session_stream_acquire(cuvk_session* session, void* stream);
+CUVK_API cuvk_status cuvk_session_stream_release(cuvk_session* session, void* stream);
 /* Hands the frame's outputs to Vulkan (after the work enqueued on frame->stream) and draws the frame. */
 CUVK_API cuvk_status cuvk_session_end_frame(cuvk_session* session);
 /* Waits for every frame drawn and writes the last one as a PNG (whole, or nothing under that name). */

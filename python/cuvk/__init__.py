@@ -86,6 +86,71 @@ class _Frame(ctypes.Structure):
                 ("output_count", ctypes.c_uint32), ("outputs", _FrameOutput * 8)]
 
 
+# DLPack (https://dmlc.github.io/dlpack/latest/): the C structs of an unversioned DLManagedTensor.
+class _DLDevice(ctypes.Structure):
+    _fields_ = [("device_type", ctypes.c_int32), ("device_id", ctypes.c_int32)]
+
+
+class _DLDataType(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint8), ("bits", ctypes.c_uint8), ("lanes", ctypes.c_uint16)]
+
+
+class _DLTensor(ctypes.Structure):
+    _fields_ = [("data", ctypes.c_void_p), ("device", _DLDevice), ("ndim", ctypes.c_int32), ("dtype", _DLDataType),
+                ("shape", ctypes.POINTER(ctypes.c_int64)), ("strides", ctypes.POINTER(ctypes.c_int64)),
+                ("byte_offset", ctypes.c_uint64)]
+
+
+class _DLManagedTensor(ctypes.Structure):
+    pass
+
+
+_DLDeleter = ctypes.CFUNCTYPE(None, ctypes.POINTER(_DLManagedTensor))
+_DLManagedTensor._fields_ = [("dl_tensor", _DLTensor), ("manager_ctx", ctypes.c_void_p), ("deleter", _DLDeleter)]
+
+
+class _DLManagedTensorVersioned(ctypes.Structure):  # DLPack 1.x: a version and flags (none set: writable)
+    pass
+
+
+_DLDeleterVersioned = ctypes.CFUNCTYPE(None, ctypes.POINTER(_DLManagedTensorVersioned))
+_DLManagedTensorVersioned._fields_ = [("major", ctypes.c_uint32), ("minor", ctypes.c_uint32),
+                                      ("manager_ctx", ctypes.c_void_p), ("deleter", _DLDeleterVersioned),
+                                      ("flags", ctypes.c_uint64), ("dl_tensor", _DLTensor)]
+_DL_CPU, _DL_CUDA = 1, 2
+_DL_TYPES = {"|u1": (1, 8), "<f2": (2, 16), "<f4": (2, 32)}  # (kDLUInt / kDLFloat, bits)
+_dl_alive: dict = {}  # DLManagedTensor address -> what it points into (shape, strides arrays), until deleted
+
+
+@_DLDeleter
+def _dl_delete(managed):
+    _dl_alive.pop(ctypes.addressof(managed.contents), None)
+
+
+@_DLDeleterVersioned
+def _dl_delete_versioned(managed):
+    _dl_alive.pop(ctypes.addressof(managed.contents), None)
+
+
+_PyCapsule_Destructor = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+
+
+@_PyCapsule_Destructor
+def _dl_capsule_destructor(capsule):
+    # A capsule never consumed keeps its name: the tensor is still ours to delete.
+    for name in (b"dltensor", b"dltensor_versioned"):
+        if ctypes.pythonapi.PyCapsule_IsValid(ctypes.c_void_p(capsule), name):
+            _dl_alive.pop(ctypes.pythonapi.PyCapsule_GetPointer(ctypes.c_void_p(capsule), name), None)
+
+
+ctypes.pythonapi.PyCapsule_New.restype = ctypes.py_object
+ctypes.pythonapi.PyCapsule_New.argtypes = [ctypes.c_void_p, ctypes.c_char_p, _PyCapsule_Destructor]
+ctypes.pythonapi.PyCapsule_IsValid.restype = ctypes.c_int
+ctypes.pythonapi.PyCapsule_IsValid.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+ctypes.pythonapi.PyCapsule_GetPointer.restype = ctypes.c_void_p
+ctypes.pythonapi.PyCapsule_GetPointer.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+
+
 def library_path() -> str:
     """Where libcuvk is loaded from: $CUVK_LIBRARY, else what the system loader finds."""
     explicit = os.environ.get("CUVK_LIBRARY")
@@ -122,6 +187,8 @@ def _library() -> ctypes.CDLL:
         "cuvk_session_get_param": ([ctypes.c_void_p, ctypes.c_uint32, p(ctypes.c_float)], ctypes.c_int),
         "cuvk_session_begin_frame": ([ctypes.c_void_p, p(_Frame)], ctypes.c_int),
         "cuvk_session_end_frame": ([ctypes.c_void_p], ctypes.c_int),
+        "cuvk_session_stream_acquire": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
+        "cuvk_session_stream_release": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
     }
     for name, (args, result) in sigs.items():
@@ -216,10 +283,52 @@ class Output:
         return {"version": 3, "shape": shape, "typestr": typestr, "data": (self._data, False), "strides": strides,
                 "stream": stream}
 
+    def __dlpack_device__(self) -> Tuple[int, int]:
+        return (_DL_CPU, 0) if self.is_host else (_DL_CUDA, self.device)
+
+    def __dlpack__(self, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of the output's memory (no copy). On CUDA, ``stream`` is the consumer's: it waits (on
+        the GPU) until the slot is free, and the frame's end waits for what it enqueues until then."""
+        self._frame._check_open()
+        if copy:
+            raise BufferError("cuvk hands out its own memory: a copy is the consumer's to make")
+        if dl_device is not None and tuple(dl_device) != self.__dlpack_device__():
+            raise BufferError(f"this output lives on {self.__dlpack_device__()}, not {tuple(dl_device)}")
+        if not self._data:
+            raise BufferError("a CUDA image output that is not linear has no pointer: declare it linear=True")
+        if not self.is_host and stream != -1:
+            # None and 1: the legacy default stream; 2: the per-thread default stream; else a cudaStream_t.
+            self._frame.use_stream(0 if stream in (None, 1) else stream)
+        shape, typestr, strides = self._layout()
+        code, bits = _DL_TYPES[typestr]
+        item = bits // 8
+        ndim = len(shape)
+        shape_c = (ctypes.c_int64 * ndim)(*shape)
+        strides_c = (ctypes.c_int64 * ndim)(*([b // item for b in strides] if strides else
+                                              [int(_prod(shape[i + 1:])) for i in range(ndim)]))
+        tensor = _DLTensor(self._data, _DLDevice(*self.__dlpack_device__()), ndim, _DLDataType(code, bits, 1),
+                           shape_c, strides_c, 0)
+        if max_version is not None and tuple(max_version)[0] >= 1:  # DLPack 1.0: writable (no READ_ONLY flag)
+            managed = _DLManagedTensorVersioned(1, 0, None, _dl_delete_versioned, 0, tensor)
+            name = b"dltensor_versioned"
+        else:
+            managed = _DLManagedTensor(tensor, None, _dl_delete)
+            name = b"dltensor"
+        address = ctypes.addressof(managed)
+        _dl_alive[address] = (managed, shape_c, strides_c)
+        return ctypes.pythonapi.PyCapsule_New(address, name, _dl_capsule_destructor)
+
     def __repr__(self) -> str:
         where = "host" if self.is_host else f"cuda:{self.device}"
         what = f"{self.width}x{self.height} {self.format}" if self.kind == "image" else f"{self.vertex_count} vertices"
         return f"<cuvk.Output {self.kind} {what} on {where}>"
+
+
+def _prod(values) -> int:
+    out = 1
+    for v in values:
+        out *= v
+    return out
 
 
 class Frame:
@@ -233,14 +342,29 @@ class Frame:
         self.time: float = raw.time
         self.stream: int = raw.stream or 0
         self.outputs: List[Output] = [Output(self, raw.outputs[i]) for i in range(raw.output_count)]
+        self._streams: List[int] = []
 
     def _check_open(self) -> None:
         if not self._open:
             raise UsageError(f"frame {self.index} has ended: its outputs belong to cuvk again")
 
-    def end(self) -> None:
-        """Hands the outputs to cuvk, which draws the frame (after the work enqueued on ``stream``)."""
+    def use_stream(self, stream: int) -> None:
+        """Writes to the outputs go on ``stream`` (a cudaStream_t as an int, e.g.
+        ``torch.cuda.current_stream().cuda_stream``) instead of ``frame.stream``: it waits now until the slot is
+        free, and the frame's end waits for what it enqueues. ``__dlpack__`` does this for the consumer's stream."""
         self._check_open()
+        if stream == self.stream or stream in self._streams:
+            return
+        _check(_library().cuvk_session_stream_acquire(self._session._h(), ctypes.c_void_p(stream or None)))
+        self._streams.append(stream)
+
+    def end(self) -> None:
+        """Hands the outputs to cuvk, which draws the frame (after the work enqueued on ``stream`` and on every
+        stream given to use_stream)."""
+        self._check_open()
+        lib = _library()
+        for stream in self._streams:
+            _check(lib.cuvk_session_stream_release(self._session._h(), ctypes.c_void_p(stream or None)))
         self._open = False
         self._session._end_frame()
 

@@ -2,6 +2,7 @@
 memory are what cuvk draws (read back from a screenshot), and every misuse raises the right exception with the
 library's message. Needs CUVK_LIBRARY (ctest sets it to the build's libcuvk.so)."""
 
+import gc
 import struct
 import zlib
 
@@ -105,6 +106,30 @@ def test_every_format_is_a_numpy_view(fmt, dtype, shape):
         assert a.dtype == dtype and a.shape == shape
         a[...] = 0.5 if dtype != np.uint8 else 128
         frame.end()
+
+
+def test_dlpack_views_the_same_memory(tmp_path):
+    with cuvk.Session(W, H, backend="cpu") as s:
+        s.add_image(W, H)
+        s.add_image(W, H, format="r32f")
+        frame = s.begin_frame()
+        out = frame.outputs[0]
+        assert out.__dlpack_device__() == (1, 0)
+        view = np.from_dlpack(out)
+        assert view.shape == (H, W, 4) and view.dtype == np.uint8
+        assert view.__array_interface__["data"][0] == out.data_ptr  # the slot's memory, not a copy
+        view[...] = pattern(3)
+        scalar = np.from_dlpack(frame.outputs[1])
+        assert scalar.shape == (H, W) and scalar.dtype == np.float32
+        frame.use_stream(0)  # nothing to order on the cpu backend
+        frame.end()
+        del view, scalar
+        gc.collect()
+        assert not cuvk._dl_alive, "every DLPack tensor handed out was deleted by its consumer"
+        with pytest.raises(cuvk.UsageError, match="has ended"):
+            out.__dlpack__()
+        s.screenshot(tmp_path / "f.png")
+    assert np.array_equal(read_png(tmp_path / "f.png"), pattern(3))
 
 
 def test_points_and_mesh_outputs():

@@ -12,6 +12,7 @@
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 #include "cuvk/render/readback.hpp"
+#include "stream_order.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -377,6 +378,26 @@ cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
         for (std::size_t o = 0; o < sim.views().size(); ++o)
             fill_output(sim.views()[o], device, frame->outputs[o]);
         fail_on_validation(*session);
+    });
+}
+
+cuvk_status cuvk_session_stream_acquire(cuvk_session* session, void* stream) {
+    return guarded([&] {
+        require(session, "session");
+        if (!session->loop || !session->loop->in_frame())
+            core::fail_usage("cuvk_session_stream_acquire: no frame was begun");
+        if (session->backend != engine::Backend::cpu)
+            capi::stream_wait(stream, session->simulation->stream(), session->name + ": stream acquire");
+    });
+}
+
+cuvk_status cuvk_session_stream_release(cuvk_session* session, void* stream) {
+    return guarded([&] {
+        require(session, "session");
+        if (!session->loop || !session->loop->in_frame())
+            core::fail_usage("cuvk_session_stream_release: no frame was begun");
+        if (session->backend != engine::Backend::cpu)
+            capi::stream_wait(session->simulation->stream(), stream, session->name + ": stream release");
     });
 }
 

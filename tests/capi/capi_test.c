@@ -90,6 +90,9 @@ int main(int argc, char** argv) {
     check("a value is set and read back", cuvk_session_set_param(s, 0, 0.25f) == CUVK_OK &&
                                               cuvk_session_get_param(s, 0, &value) == CUVK_OK && value == 0.25f);
     check("ending a frame never begun is a usage error", cuvk_session_end_frame(s) == CUVK_ERROR_USAGE);
+    check("ordering a stream outside a frame is a usage error",
+          cuvk_session_stream_acquire(s, NULL) == CUVK_ERROR_USAGE &&
+              cuvk_session_stream_release(s, NULL) == CUVK_ERROR_USAGE);
     check("a screenshot before any frame is a usage error", cuvk_session_screenshot(s, path) == CUVK_ERROR_USAGE);
 
     for (uint64_t k = 0; k < 3; ++k) {
@@ -106,8 +109,11 @@ int main(int argc, char** argv) {
                 const uint32_t t = texel(x, y, k);
                 memcpy((unsigned char*)frame.outputs[0].data + y * frame.outputs[0].pitch + x * 4, &t, 4);
             }
-        if (k == 1)
+        if (k == 1) {
             check("a second begin is a usage error", cuvk_session_begin_frame(s, &frame) == CUVK_ERROR_USAGE);
+            check("streams are ordered (nothing to do on the cpu backend)",
+                  cuvk_session_stream_acquire(s, NULL) == CUVK_OK && cuvk_session_stream_release(s, NULL) == CUVK_OK);
+        }
         check("the frame ends", cuvk_session_end_frame(s) == CUVK_OK);
     }
     check("outputs are declared before the first frame only",

@@ -1,0 +1,12 @@
+#pragma once
+// Orders two CUDA streams for the C ABI (CUDA builds: stream_order_cuda.cpp; without CUDA: stream_order_none.cpp).
+
+#include <string>
+
+namespace cuvk::capi {
+
+// Makes `waiter` wait, on the GPU, for everything enqueued on `after` so far (an event recorded on `after`). Both are
+// cudaStream_t of the current device. Throws core::Error naming `what` when CUDA refuses.
+void stream_wait(void* waiter, void* after, const std::string& what);
+
+} // namespace cuvk::capi
