@@ -153,6 +153,14 @@ void fail_on_validation(cuvk_session& s) {
                    s.name);
 }
 
+// Parameter `index` of the session, or a usage error naming how many there are.
+const compute::ParamSpec& param_at(const cuvk_session& s, std::uint32_t index) {
+    if (index >= s.params.size())
+        core::fail_usage("no parameter " + std::to_string(index) + " (there are " + std::to_string(s.params.size()) +
+                         ")");
+    return s.desc.params[index];
+}
+
 void require(const void* p, const char* what) {
     if (!p)
         core::fail_usage(std::string(what) + " is NULL");
@@ -335,10 +343,7 @@ cuvk_status cuvk_session_add_param(cuvk_session* session, const char* name, floa
 cuvk_status cuvk_session_set_param(cuvk_session* session, uint32_t index, float value) {
     return guarded([&] {
         require(session, "session");
-        if (index >= session->params.size())
-            core::fail_usage("no parameter " + std::to_string(index) + " (there are " +
-                             std::to_string(session->params.size()) + ")");
-        const auto& p = session->desc.params[index];
+        const auto& p = param_at(*session, index);
         if (!(p.min <= value && value <= p.max))
             core::fail_usage(p.name + " = " + std::to_string(value) + " is outside " + std::to_string(p.min) + ".." +
                              std::to_string(p.max));
@@ -352,9 +357,7 @@ cuvk_status cuvk_session_get_param(const cuvk_session* session, uint32_t index, 
     return guarded([&] {
         require(session, "session");
         require(value, "value");
-        if (index >= session->params.size())
-            core::fail_usage("no parameter " + std::to_string(index) + " (there are " +
-                             std::to_string(session->params.size()) + ")");
+        (void)param_at(*session, index);
         *value = session->params[index];
     });
 }
