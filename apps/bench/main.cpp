@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     std::string ring_size;
     app.add_flag("--no-ring", no_ring, "skip the sweep of frames in flight (fill, N = 1..8, batches of 1 and N)");
     app.add_option("--ring-size", ring_size, "size of that sweep (default: 1920x1080; --quick: 320x180)");
+    std::vector<std::string> points;
+    app.add_option("--points", points, "how point outputs (particles) are drawn: raster, splat (default: both)");
     bool no_micro = false, micro_only = false;
     app.add_flag("--no-micro", no_micro, "skip the micro-benchmarks (bandwidth, PCIe, context switch, handoff, waits)");
     app.add_flag("--micro-only", micro_only, "only the micro-benchmarks")->excludes("--no-micro");
@@ -54,6 +56,14 @@ int main(int argc, char** argv) {
             if (app.count("--ring-size") == 0)
                 options.ring_size = q.ring_size;
             options.micro_options = q.micro_options;
+        }
+        if (!points.empty()) {
+            options.points.clear();
+            for (const auto& p : points) {
+                if (p != "raster" && p != "splat")
+                    core::fail_usage("--points " + p + ": choose raster or splat");
+                options.points.push_back(p == "raster" ? engine::PointsPath::raster : engine::PointsPath::splat);
+            }
         }
         options.micro = !no_micro;
         if (micro_only)

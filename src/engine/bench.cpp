@@ -164,18 +164,31 @@ BenchReport run_bench(const BenchOptions& options) {
             if (n > 1)
                 ring_modes.push_back({"N=" + std::to_string(n) + " B=" + std::to_string(n), n, n});
         }
-    const std::size_t total =
-        (options.samples.size() * options.sizes.size() * options.modes.size() + ring_modes.size()) *
-        options.backends.size() * options.repetitions;
+    // The ways each sample is drawn: every points path for a sample whose displayed output is points, else one.
+    const auto paths_of = [&](const std::string& sample) -> std::vector<std::optional<PointsPath>> {
+        const auto sim = registry.make(sample);
+        const auto params = resolve_params(registry.desc(sample), {}, true);
+        const auto outputs = sim->outputs({.extent = {64, 64}, .params = params});
+        if (outputs.empty() || outputs.front().kind != compute::OutputKind::points)
+            return {std::nullopt};
+        return {options.points.begin(), options.points.end()};
+    };
+    if (options.points.empty())
+        core::fail_usage("cuvk-bench needs at least one way to draw points (raster, splat)");
+    std::size_t configurations = ring_modes.size();
+    for (const auto& sample : options.samples)
+        configurations += options.sizes.size() * options.modes.size() * paths_of(sample).size();
+    const std::size_t total = configurations * options.backends.size() * options.repetitions;
     std::size_t done = 0;
     // One configuration, repeated.
     // `fastest`: run each backend its fastest way in this mode. Staging then takes batches of N/2 where the mode
     // batches all N frames, so that CUDA simulates and copies the next batch while Vulkan draws this one (a batch
     // of N leaves no slot to produce ahead into).
-    auto measure = [&](const std::string& sample, core::Extent2D size, BenchMode mode, Backend backend, bool fastest) {
+    auto measure = [&](const std::string& sample, core::Extent2D size, BenchMode mode, Backend backend, bool fastest,
+                       std::optional<PointsPath> points) {
         if (fastest && backend == Backend::staging && mode.frames_in_flight > 1 && mode.batch == mode.frames_in_flight)
             mode.batch = mode.frames_in_flight / 2;
-        BenchCase c{.sample = sample, .size = size, .backend = backend, .mode = mode};
+        BenchCase c{.sample = sample, .points = points, .size = size, .backend = backend, .mode = mode};
         c.not_run = unavailable(*ctx, backend, probe);
         const RunInfo info{.params = resolve_params(registry.desc(sample), {}, true),
                            .backend = backend,
@@ -183,6 +196,7 @@ BenchReport run_bench(const BenchOptions& options) {
                            .frames = options.frames,
                            .frames_in_flight = mode.frames_in_flight,
                            .batch = mode.batch,
+                           .points = points.value_or(PointsPath::raster),
                            .capture_last = false}; // no readback among the timed frames
         if (c.not_run.empty()) {
             try {
@@ -279,12 +293,13 @@ BenchReport run_bench(const BenchOptions& options) {
         for (const auto& size : options.sizes)
             for (const auto& mode : options.modes)
                 for (const Backend backend : options.backends)
-                    if (!report.stopped)
-                        report.cases.push_back(measure(sample, size, mode, backend, true));
+                    for (const auto points : paths_of(sample))
+                        if (!report.stopped)
+                            report.cases.push_back(measure(sample, size, mode, backend, true, points));
     for (const auto& mode : ring_modes)
         for (const Backend backend : options.backends)
             if (!report.stopped)
-                report.ring.push_back(measure("fill", options.ring_size, mode, backend, false));
+                report.ring.push_back(measure("fill", options.ring_size, mode, backend, false, std::nullopt));
     if (options.micro && !report.stopped) {
         if (options.progress)
             options.progress("micro-benchmarks");
@@ -294,7 +309,7 @@ BenchReport run_bench(const BenchOptions& options) {
         if (!c.not_run.empty())
             continue;
         for (const auto& i : report.cases)
-            if (i.backend == Backend::interop && i.not_run.empty() && i.sample == c.sample && i.size == c.size &&
+            if (i.backend == Backend::interop && i.not_run.empty() && i.label() == c.label() && i.size == c.size &&
                 i.mode.name == c.mode.name && i.fps.median > 0)
                 c.fps_ratio_to_interop = c.fps.median / i.fps.median;
     }
@@ -306,6 +321,7 @@ namespace {
 // One configuration as JSON: what ran, or why it did not.
 nlohmann::json case_json(const BenchCase& c) {
     nlohmann::json e{{"sample", c.sample},
+                     {"points", c.points ? nlohmann::json(to_string(*c.points)) : nlohmann::json()},
                      {"size", core::to_string(c.size)},
                      {"backend", to_string(c.backend)},
                      {"mode", c.mode.name},
@@ -425,14 +441,14 @@ std::string BenchReport::markdown() const {
         out << "\n";
         std::vector<std::pair<std::string, core::Extent2D>> rows;
         for (const auto& c : cases)
-            if (c.mode.name == mode && std::find(rows.begin(), rows.end(), std::pair{c.sample, c.size}) == rows.end())
-                rows.emplace_back(c.sample, c.size);
+            if (c.mode.name == mode && std::find(rows.begin(), rows.end(), std::pair{c.label(), c.size}) == rows.end())
+                rows.emplace_back(c.label(), c.size);
         for (const auto& [sample, size] : rows) {
             out << "| " << sample << " | " << core::to_string(size) << " |";
             for (const Backend b : backends) {
                 std::string cell = "—";
                 for (const auto& c : cases)
-                    if (c.mode.name == mode && c.sample == sample && c.size == size && c.backend == b) {
+                    if (c.mode.name == mode && c.label() == sample && c.size == size && c.backend == b) {
                         if (!c.not_run.empty())
                             cell = c.failed ? "failed" : "not run";
                         else
@@ -537,7 +553,8 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
         for (const auto& c : report.cases) {
             if (c.sample != sample)
                 continue;
-            const std::string label = std::string(to_string(c.backend)) + " " + c.mode.name;
+            const std::string label = std::string(to_string(c.backend)) + " " + c.mode.name +
+                                      (c.points ? std::string(" ") + to_string(*c.points) : std::string());
             auto it = std::find_if(series.begin(), series.end(), [&](auto& s) { return s.label == label; });
             if (it == series.end()) {
                 series.push_back({label, std::vector<double>(sizes.size(), std::nan(""))});
@@ -563,7 +580,9 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
         std::vector<PlotSeries> lines;
         for (const auto& c : report.cases)
             if (c.sample == sample && c.size == largest->size && !c.latency_quantiles_ms.empty())
-                lines.push_back({std::string(to_string(c.backend)) + " " + c.mode.name, c.latency_quantiles_ms});
+                lines.push_back({std::string(to_string(c.backend)) + " " + c.mode.name +
+                                     (c.points ? std::string(" ") + to_string(*c.points) : std::string()),
+                                 c.latency_quantiles_ms});
         plots.emplace_back("latency-" + sample + ".png", plot_lines(latency, lines));
     }
     if (!report.ring.empty()) { // ms per frame against frames in flight

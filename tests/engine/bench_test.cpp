@@ -179,3 +179,25 @@ TEST_F(BenchTest, TheFloorSaysWhyItCannotRunHere) {
         EXPECT_EQ(r.fps, 0);
     }
 }
+
+// A sample whose output is points runs once per way of drawing them, each its own row; other samples once.
+TEST_F(BenchTest, PointsRunOncePerPath) {
+    auto o = engine::quick_bench_options();
+    o.samples = {"particles", "fill"};
+    o.sizes = {{64, 36}};
+    o.modes = {{"latency", 1, 1}};
+    o.repetitions = 1;
+    o.frames = 16;
+    o.ring = false;
+    o.micro = false;
+    const auto report = engine::run_bench(o);
+    ASSERT_EQ(report.cases.size(), 3u);
+    std::vector<std::string> labels;
+    for (const auto& c : report.cases) {
+        labels.push_back(c.label());
+        EXPECT_TRUE(c.not_run.empty()) << c.label() << ": " << c.not_run;
+    }
+    EXPECT_EQ(labels, (std::vector<std::string>{"particles (raster)", "particles (splat)", "fill"}));
+    EXPECT_NE(report.markdown().find("| particles (splat) | 64x36 |"), std::string::npos) << report.markdown();
+    EXPECT_EQ(nlohmann::json::parse(report.json())["cases"][1]["points"], "splat");
+}

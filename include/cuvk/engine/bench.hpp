@@ -13,6 +13,7 @@
 
 #include "cuvk/core/types.hpp"
 #include "cuvk/engine/backend.hpp"
+#include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/micro_bench.hpp"
 #include "cuvk/engine/timings.hpp"
 
@@ -36,6 +37,8 @@ struct BenchOptions {
     std::vector<core::Extent2D> sizes = {{1280, 720}, {1920, 1080}, {3840, 2160}, {7680, 4320}};
     std::vector<Backend> backends = {Backend::interop, Backend::staging};
     std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
+    // How a sample whose output is points is drawn: each path is a configuration of its own (raster or compute splat).
+    std::vector<PointsPath> points = {PointsPath::raster, PointsPath::splat};
     std::uint32_t frames = 300;    // per run, the first quarter (at most 2N) a warm-up
     std::uint32_t repetitions = 3; // runs per configuration
     // The ring's cost against frames in flight: the fill sample at ring_size with N = 1..8, batches of 1 and of N.
@@ -65,6 +68,8 @@ struct Figure {
 
 struct BenchCase {
     std::string sample;
+    std::optional<PointsPath> points; // how the sample's points were drawn; none for other outputs
+    std::string label() const { return points ? sample + " (" + to_string(*points) + ")" : sample; }
     core::Extent2D size;
     Backend backend = Backend::cpu;
     BenchMode mode;
