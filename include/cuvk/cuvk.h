@@ -112,7 +112,8 @@ CUVK_API const char* cuvk_last_error(void); /* "" when the thread's last call su
 
 /* A headless session drawing into an offscreen image. *out is NULL on failure. */
 CUVK_API cuvk_status cuvk_session_create(const cuvk_session_info* info, cuvk_session** out);
-/* Waits (bounded) for the GPU and frees everything; NULL is allowed. A frame begun and not ended is dropped. */
+/* Waits (bounded) for the GPU and frees everything; NULL is allowed. A frame begun and not ended is ended first (drawn
+ * as written); release a stream of your own (cuvk_session_stream_release) before, or it is not waited for. */
 CUVK_API cuvk_status cuvk_session_destroy(cuvk_session* session);
 /* The backend the session runs ("interop", "staging", "cpu"); valid while the session lives. */
 CUVK_API const char* cuvk_session_backend(const cuvk_session* session);

@@ -12,9 +12,11 @@ ctypes). Declare outputs and parameters, then take frames::
 Each output of a frame is the slot's own memory, valid from the frame's start until it ends (the next iteration):
 
 * host memory (the cpu backend): ``numpy.asarray(output)`` through ``__array_interface__``;
-* CUDA memory (interop, staging) of linear images (the default) and vertex outputs: ``__cuda_array_interface__``
-  version 3 with the session's stream (``torch.as_tensor(output, device="cuda")``, ``cupy.asarray(output)``):
-  consumers order their work on it;
+* CUDA memory (interop, staging) of linear images (the default) and vertex outputs: DLPack
+  (``torch.from_dlpack(output)``: the consumer's stream waits for the slot, and the frame's end waits for that
+  stream) and ``__cuda_array_interface__`` version 3 with the session's stream (``cupy.asarray(output)``): write
+  those on ``frame.stream`` (``torch.cuda.ExternalStream(frame.stream)``, ``cupy.cuda.ExternalStream``), or order
+  your own stream with ``frame.use_stream(stream)`` — the interface cannot tell cuvk where the writes go;
 * CUDA images declared with ``linear=False``: ``output.surfaces`` (a ``cudaSurfaceObject_t`` per mip level) and
   ``frame.stream`` for kernels that write with ``surf2Dwrite`` (a CuPy ``RawKernel`` takes them as
   ``unsigned long long``).
@@ -235,7 +237,7 @@ class Output:
         self.linear: bool = bool(raw.linear)
         self._data: int = raw.data or 0
         self.surfaces: List[int] = [int(raw.surfaces[i]) for i in range(max(self.mip_levels, 0))] \
-            if self.kind == "image" and self.device >= 0 else []
+            if self.kind == "image" and self.device >= 0 and not raw.linear else []
         self.texture: int = int(raw.texture)
 
     @property
@@ -392,13 +394,16 @@ class Session:
 
     # -- lifetime --
     def close(self) -> None:
-        """Waits for the GPU and frees the session (a frame still open is dropped). Safe to call twice."""
+        """Ends a frame still open (after the streams it was written on), waits for the GPU and frees the session.
+        Safe to call twice."""
         if self._handle:
-            handle, self._handle = self._handle, None
-            if self._frame is not None:
-                self._frame._open = False
+            try:
+                if self._frame is not None and self._frame._open:
+                    self._frame.end()
+            finally:
+                handle, self._handle = self._handle, None
                 self._frame = None
-            _check(_library().cuvk_session_destroy(handle))
+                _check(_library().cuvk_session_destroy(handle))
 
     def __enter__(self) -> "Session":
         return self

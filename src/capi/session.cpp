@@ -121,22 +121,28 @@ struct cuvk_session {
         }
     }
 
-    void start() { // at the first frame: everything declared
+    // At the first frame, everything declared: all three made, or none (a failure leaves the session as it was).
+    void start() {
         if (outputs.empty())
             core::fail_usage("declare at least one output (cuvk_session_add_output) before the first frame");
         auto sim = std::make_unique<ExternalSimulation>(desc, outputs);
-        simulation = sim.get();
-        ring = std::make_unique<engine::FrameRing>(*ctx, std::move(sim),
-                                                   engine::RingInfo{.backend = backend,
-                                                                    .extent = extent,
-                                                                    .params = params,
-                                                                    .frames_in_flight = frames_in_flight,
-                                                                    .name = name});
-        const bool raster = engine::drawn_by_raster(ring->output().kind, engine::PointsPath::raster);
-        target = std::make_unique<engine::OffscreenTarget>(
+        ExternalSimulation* const sim_view = sim.get();
+        auto new_ring = std::make_unique<engine::FrameRing>(*ctx, std::move(sim),
+                                                            engine::RingInfo{.backend = backend,
+                                                                             .extent = extent,
+                                                                             .params = params,
+                                                                             .frames_in_flight = frames_in_flight,
+                                                                             .name = name});
+        const bool raster = engine::drawn_by_raster(new_ring->output().kind, engine::PointsPath::raster);
+        auto new_target = std::make_unique<engine::OffscreenTarget>(
             *ctx, engine::OffscreenTargetInfo{.extent = extent, .raster = raster, .name = name + ".target"});
-        engine::FrameRing* rings[] = {ring.get()};
-        loop = std::make_unique<engine::FrameLoop>(*ctx, *target, rings, engine::FrameLoopInfo{.name = name});
+        engine::FrameRing* rings[] = {new_ring.get()};
+        auto new_loop =
+            std::make_unique<engine::FrameLoop>(*ctx, *new_target, rings, engine::FrameLoopInfo{.name = name});
+        simulation = sim_view;
+        ring = std::move(new_ring);
+        target = std::move(new_target);
+        loop = std::move(new_loop);
     }
 };
 
@@ -225,7 +231,7 @@ cuvk_status cuvk_session_create(const cuvk_session_info* info, cuvk_session** ou
         if (info->width == 0 || info->height == 0)
             core::fail_usage("the session's size " + std::to_string(info->width) + "x" + std::to_string(info->height) +
                              " has a zero side");
-        if (info->backend > CUVK_BACKEND_CPU)
+        if (std::uint32_t(info->backend) > std::uint32_t(CUVK_BACKEND_CPU))
             core::fail_usage("unknown backend " + std::to_string(int(info->backend)));
         auto s = std::make_unique<cuvk_session>();
         s->name = info->name && *info->name ? info->name : "cuvk";
@@ -279,14 +285,14 @@ cuvk_status cuvk_session_add_output(cuvk_session* session, const cuvk_output_inf
         if (info->struct_size < sizeof(cuvk_output_info))
             core::fail_usage("cuvk_output_info.struct_size is " + std::to_string(info->struct_size) +
                              ": set it to sizeof(cuvk_output_info)");
-        if (session->ring)
+        if (session->loop)
             core::fail_usage("outputs are declared before the first frame");
         if (session->outputs.size() == 8)
             core::fail_usage("a session has at most 8 outputs");
         compute::OutputSpec spec;
-        switch (info->kind) {
+        switch (std::uint32_t(info->kind)) {
         case CUVK_OUTPUT_IMAGE:
-            if (info->format > CUVK_FORMAT_R32F)
+            if (std::uint32_t(info->format) > std::uint32_t(CUVK_FORMAT_R32F))
                 core::fail_usage("unknown image format " + std::to_string(int(info->format)));
             if (info->width == 0 || info->height == 0)
                 core::fail_usage("an image output needs a width and a height");
@@ -328,7 +334,7 @@ cuvk_status cuvk_session_add_param(cuvk_session* session, const char* name, floa
     return guarded([&] {
         require(session, "session");
         require(name, "name");
-        if (session->ring)
+        if (session->loop)
             core::fail_usage("parameters are declared before the first frame");
         if (!(min <= value && value <= max))
             core::fail_usage(std::string("parameter ") + name + ": " + std::to_string(value) + " is outside " +
@@ -368,7 +374,7 @@ cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
         require(frame, "frame");
         if (session->loop && session->loop->in_frame())
             core::fail_usage("the frame begun before has not ended (cuvk_session_end_frame)");
-        if (!session->ring)
+        if (!session->loop)
             session->start();
         session->loop->begin_frame();
         const auto& sim = *session->simulation;
@@ -380,7 +386,12 @@ cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
         const int device = session->backend == engine::Backend::cpu ? -1 : session->cuda_device;
         for (std::size_t o = 0; o < sim.views().size(); ++o)
             fill_output(sim.views()[o], device, frame->outputs[o]);
-        fail_on_validation(*session);
+        try {
+            fail_on_validation(*session);
+        } catch (...) { // the frame is not handed out: end it, so that the next begin finds none open
+            session->loop->end_frame();
+            throw;
+        }
     });
 }
 
@@ -390,7 +401,8 @@ cuvk_status cuvk_session_stream_acquire(cuvk_session* session, void* stream) {
         if (!session->loop || !session->loop->in_frame())
             core::fail_usage("cuvk_session_stream_acquire: no frame was begun");
         if (session->backend != engine::Backend::cpu)
-            capi::stream_wait(stream, session->simulation->stream(), session->name + ": stream acquire");
+            capi::stream_wait(stream, session->simulation->stream(), session->cuda_device,
+                              session->name + ": stream acquire");
     });
 }
 
@@ -400,7 +412,8 @@ cuvk_status cuvk_session_stream_release(cuvk_session* session, void* stream) {
         if (!session->loop || !session->loop->in_frame())
             core::fail_usage("cuvk_session_stream_release: no frame was begun");
         if (session->backend != engine::Backend::cpu)
-            capi::stream_wait(session->simulation->stream(), stream, session->name + ": stream release");
+            capi::stream_wait(session->simulation->stream(), stream, session->cuda_device,
+                              session->name + ": stream release");
     });
 }
 

@@ -5,8 +5,8 @@
 
 namespace cuvk::capi {
 
-// Makes `waiter` wait, on the GPU, for everything enqueued on `after` so far (an event recorded on `after`). Both are
-// cudaStream_t of the current device. Throws core::Error naming `what` when CUDA refuses.
-void stream_wait(void* waiter, void* after, const std::string& what);
+// Makes `waiter` wait, on the GPU, for everything enqueued on `after` so far (an event recorded on `after`, with CUDA
+// device `device` current meanwhile). Both are cudaStream_t. Throws core::Error naming `what` when CUDA refuses.
+void stream_wait(void* waiter, void* after, int device, const std::string& what);
 
 } // namespace cuvk::capi

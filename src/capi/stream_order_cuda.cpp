@@ -3,13 +3,15 @@
 
 #include "cuvk/compute/check.hpp"
 #include "cuvk/compute/stream.hpp"
+#include "cuvk/interop/cuda_device.hpp"
 #include "stream_order.hpp"
 
 namespace cuvk::capi {
 
-void stream_wait(void* waiter, void* after, const std::string& what) {
+void stream_wait(void* waiter, void* after, int device, const std::string& what) {
     if (waiter == after)
         return;
+    const interop::ScopedCudaDevice current(device, what); // the caller may have another device current
     const auto event = compute::create_event(what);
     CUVK_CUDA(cudaEventRecord(event.get(), static_cast<cudaStream_t>(after)), what);
     CUVK_CUDA(cudaStreamWaitEvent(static_cast<cudaStream_t>(waiter), event.get(), 0), what);

@@ -5,7 +5,7 @@
 
 namespace cuvk::capi {
 
-void stream_wait(void*, void*, const std::string& what) {
+void stream_wait(void*, void*, int, const std::string& what) {
     core::fail("cuvk was built without CUDA: no stream to order", what);
 }
 

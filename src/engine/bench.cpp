@@ -238,12 +238,19 @@ BenchReport run_bench(const BenchOptions& options) {
             latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
             std::string floor_text;
             if (with_floor && c.floor_not_run.empty()) {
-                const auto f = run_floor(*ctx, registry.make(sample),
-                                         {.extent = size,
-                                          .params = info.params,
-                                          .frames_in_flight = mode.frames_in_flight,
-                                          .batch = mode.batch,
-                                          .frames = options.frames});
+                FloorResult f;
+                try {
+                    f = run_floor(*ctx, registry.make(sample),
+                                  {.extent = size,
+                                   .params = info.params,
+                                   .frames_in_flight = mode.frames_in_flight,
+                                   .batch = mode.batch,
+                                   .frames = options.frames});
+                } catch (const core::Error& e) { // the floor of this configuration only: the bench goes on
+                    if (e.is_interrupted())
+                        throw;
+                    f.not_run = (e.is_usage() ? "" : "failed: ") + e.message();
+                }
                 c.floor_not_run = f.not_run;
                 if (f.not_run.empty()) {
                     floor.push_back(f.fps);

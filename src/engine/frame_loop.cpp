@@ -158,21 +158,34 @@ void FrameLoop::advance(std::uint32_t count) {
     if (info_.frames > 0 && last.value >= info_.frames)
         core::fail("FrameLoop::advance: frame " + std::to_string(last.value) + " is beyond FrameLoopInfo::frames",
                    info_.name);
-    // 1. Produce the whole batch and the lookahead beyond it (what is not produced yet): the GPU orders CUDA after
-    //    Vulkan's reads of the slots it reuses. Frames [first, ahead] hold at most B + L <= N slots.
-    std::uint64_t ahead = last.value + lookahead_;
-    if (info_.frames > 0)
-        ahead = std::min<std::uint64_t>(ahead, info_.frames - 1);
-    for (core::FrameIndex k = first; k.value <= ahead; k = k.next())
-        for (std::size_t r = 0; r < rings_.size(); ++r) {
-            auto& ring = *rings_[r];
-            if (ring.next_frame() > local(r, k))
-                continue;
-            started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
-            ring.produce(local(r, k));
-        }
+    // 1. Produce the batch (what is not produced yet): the GPU orders CUDA after Vulkan's reads of the slots it
+    //    reuses. 2. Submit it. 3. Produce the rings that gain from it up to L frames beyond the batch (staging: CUDA
+    //    simulates and copies them while the host waits for this batch's copies next time). Frames [first, last + L]
+    //    hold at most B + L <= N slots; producing after the submission keeps the GPU busy while the host waits for
+    //    the host memory of a slot to be read (the previous batch).
+    produce_through(last, false);
     next_ = last.next();
     submit(first, last);
+    if (lookahead_ > 0) {
+        std::uint64_t ahead = last.value + lookahead_;
+        if (info_.frames > 0)
+            ahead = std::min<std::uint64_t>(ahead, info_.frames - 1);
+        if (ahead > last.value)
+            produce_through({ahead}, true);
+    }
+}
+
+void FrameLoop::produce_through(core::FrameIndex last, bool ahead_only) {
+    for (std::size_t r = 0; r < rings_.size(); ++r) {
+        auto& ring = *rings_[r];
+        if (ahead_only && !ring.produces_ahead())
+            continue;
+        while (ring.next_frame() <= local(r, last)) {
+            const core::FrameIndex k{ring.next_frame().value + base_[r]};
+            started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
+            ring.produce(ring.next_frame());
+        }
+    }
 }
 
 void FrameLoop::submit(core::FrameIndex first, core::FrameIndex last) {
@@ -215,6 +228,8 @@ void FrameLoop::submit(core::FrameIndex first, core::FrameIndex last) {
 void FrameLoop::begin_frame() {
     if (in_frame_)
         core::fail("FrameLoop::begin_frame: the frame begun before has not ended", info_.name);
+    if (rings_.size() != 1)
+        core::fail_usage("FrameLoop::begin_frame draws one ring; this loop draws " + std::to_string(rings_.size()));
     const core::FrameIndex k = next_;
     if (info_.frames > 0 && k.value >= info_.frames)
         core::fail("FrameLoop::begin_frame: frame " + std::to_string(k.value) + " is beyond FrameLoopInfo::frames",
@@ -224,15 +239,7 @@ void FrameLoop::begin_frame() {
             core::fail("FrameLoop::begin_frame: a ring holds frames produced ahead; draw them with advance() first",
                        rings_[r]->name());
     started_ns_[k.value % started_ns_.size()] = render::host_monotonic_ns();
-    for (std::size_t r = 0; r < rings_.size(); ++r) {
-        try {
-            rings_[r]->begin_produce(local(r, k));
-        } catch (...) { // the rings begun before stay begun: end them, so that they stay usable
-            for (std::size_t e = 0; e < r; ++e)
-                rings_[e]->end_produce(local(e, k));
-            throw;
-        }
-    }
+    rings_.front()->begin_produce(local(0, k));
     in_frame_ = true;
 }
 
@@ -241,8 +248,7 @@ void FrameLoop::end_frame() {
         core::fail("FrameLoop::end_frame: no frame was begun", info_.name);
     const core::FrameIndex k = next_;
     in_frame_ = false;
-    for (std::size_t r = 0; r < rings_.size(); ++r)
-        rings_[r]->end_produce(local(r, k));
+    rings_.front()->end_produce(local(0, k));
     next_ = k.next();
     submit(k, k);
 }

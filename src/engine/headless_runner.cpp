@@ -33,7 +33,8 @@ bool captured(const RunInfo& info, std::uint64_t k) {
 std::uint64_t captured_count(const RunInfo& info) {
     if (info.capture_every == 0)
         return info.capture_last ? 1 : 0;
-    return (info.frames - 1) / info.capture_every + 1 + ((info.frames - 1) % info.capture_every != 0 ? 1 : 0);
+    const bool last_extra = info.capture_last && (info.frames - 1) % info.capture_every != 0;
+    return (info.frames - 1) / info.capture_every + 1 + (last_extra ? 1 : 0);
 }
 
 } // namespace

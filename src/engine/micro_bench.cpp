@@ -25,6 +25,7 @@
 #include <functional>
 #include <memory>
 #include <numeric>
+#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -184,6 +185,32 @@ private:
     VkCommandBuffer cmd_ = VK_NULL_HANDLE;
 };
 
+// Owns what CUDA work on `stream` may use (semaphores): destroyed only once the stream is idle (bounded, 5 s), else
+// leaked — after a failure the stream may wait forever for a value nobody signals. Declare it before a VulkanTick,
+// so that Vulkan's submissions are waited for first.
+template <class T> class AfterStream {
+public:
+    AfterStream(cudaStream_t stream, T value) : stream_(stream), owned_(std::make_unique<T>(std::move(value))) {}
+    ~AfterStream() {
+        const auto deadline = Clock::now() + std::chrono::seconds(5);
+        cudaError_t r = cudaErrorNotReady;
+        while ((r = cudaStreamQuery(stream_)) == cudaErrorNotReady && Clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        if (r != cudaSuccess) {
+            (void)cudaGetLastError();
+            (void)owned_.release();
+        }
+    }
+    AfterStream(const AfterStream&) = delete;
+    AfterStream& operator=(const AfterStream&) = delete;
+    const T& operator*() const { return *owned_; }
+    const T* operator->() const { return owned_.get(); }
+
+private:
+    cudaStream_t stream_;
+    std::unique_ptr<T> owned_;
+};
+
 void add(MicroReport& report, MicroResult r) {
     report.results.push_back(std::move(r));
 }
@@ -338,19 +365,19 @@ void context_switch(const render::Context& ctx, const MicroOptions& o, cudaStrea
 
 void handoff(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
              std::uint32_t* counter, MicroReport& report) {
+    const AfterStream to_cuda(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-cuda"));
+    const AfterStream to_vulkan(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-vulkan"));
     const VulkanTick vk(ctx);
-    const auto to_cuda = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-cuda");
-    const auto to_vulkan = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.to-vulkan");
     std::uint64_t v = 0;
     add(report, repeat("handoff", "round trip Vulkan -> CUDA -> Vulkan (timeline semaphores)", o.iterations, [&] {
             const auto start = Clock::now();
             ++v;
-            const render::SemaphoreSubmit signal = to_cuda.vk_signal({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+            const render::SemaphoreSubmit signal = to_cuda->vk_signal({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
             vk.submit({}, {&signal, 1}, false);
-            to_cuda.cuda_wait(stream, {v});
+            to_cuda->cuda_wait(stream, {v});
             compute::launch_tick(counter, stream);
-            to_vulkan.cuda_signal(stream, {v});
-            const render::SemaphoreSubmit wait = to_vulkan.vk_wait({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+            to_vulkan->cuda_signal(stream, {v});
+            const render::SemaphoreSubmit wait = to_vulkan->vk_wait({v}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
             vk.submit({&wait, 1});
             vk.wait_fence();
             return since_us(start);
@@ -366,7 +393,7 @@ void handoff(const render::Context& ctx, const interop::CudaDevice& cuda, const 
 // a graph captured once whose semaphore nodes get each frame's values (cudaGraphExec*NodeSetParams).
 void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o,
                      cudaStream_t stream, std::uint32_t* counter, MicroReport& report) {
-    const auto timeline = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.graph-timeline");
+    const AfterStream timeline(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.graph-timeline"));
     std::uint64_t v = 0;
     // Host time to enqueue one frame; the GPU catches up at the end of each block of frames.
     const auto frames = [&](const std::function<void()>& frame) {
@@ -381,16 +408,16 @@ void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda
     };
     add(report, repeat("graph", "stream calls: external wait, kernel, external signal (host enqueue)", o.iterations,
                        frames([&] {
-                           timeline.cuda_wait(stream, {v});
+                           timeline->cuda_wait(stream, {v});
                            compute::launch_tick(counter, stream);
-                           timeline.cuda_signal(stream, {++v});
+                           timeline->cuda_signal(stream, {++v});
                        })));
     compute::synchronize(stream, "micro.graph");
     cudaGraph_t raw = nullptr;
     CUVK_CUDA(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), "micro.graph capture");
-    timeline.cuda_wait(stream, {v});
+    timeline->cuda_wait(stream, {v});
     compute::launch_tick(counter, stream);
-    timeline.cuda_signal(stream, {v + 1});
+    timeline->cuda_signal(stream, {v + 1});
     CUVK_CUDA(cudaStreamEndCapture(stream, &raw), "micro.graph capture");
     const compute::UniqueGraph graph(raw);
     std::size_t count = 0;
@@ -411,7 +438,7 @@ void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda
     cudaGraphExec_t raw_exec = nullptr;
     CUVK_CUDA(cudaGraphInstantiate(&raw_exec, graph.get(), 0), "micro.graph instantiate");
     const compute::UniqueGraphExec exec(raw_exec);
-    cudaExternalSemaphore_t sem = timeline.cuda();
+    cudaExternalSemaphore_t sem = timeline->cuda();
     add(report, repeat("graph", "graph launch, semaphore values patched (host enqueue)", o.iterations, frames([&] {
                            cudaExternalSemaphoreWaitParams wait{};
                            wait.params.fence.value = v;
@@ -435,8 +462,8 @@ void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda
 
 void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, bool semaphores, const MicroOptions& o,
                    cudaStream_t stream, std::uint32_t* counter, MicroReport& report) {
-    const VulkanTick vk(ctx);
     const auto counter_semaphore = render::create_timeline_semaphore(ctx, 0, "micro.counter");
+    const VulkanTick vk(ctx); // its submissions signal the counter: waited for before the counter goes
     std::uint64_t v = 0;
     const auto counter_value = [&] {
         std::uint64_t value = 0;
@@ -498,13 +525,13 @@ void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, 
                                   .not_run = "the device cannot export timeline semaphores to CUDA"});
         return;
     }
-    const auto shared = interop::SharedTimeline::create(ctx, cuda, {0}, "micro.cuda-signalled");
+    const AfterStream shared(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.cuda-signalled"));
     std::uint64_t w = 0;
     add(report, repeat("wait", "vkWaitSemaphores on a value CUDA signals",
                        std::max<std::uint32_t>(o.iterations / 10, 5), timed([&] {
                            compute::launch_tick(counter, stream);
-                           shared.cuda_signal(stream, {++w});
-                           const VkSemaphore s = shared.vk();
+                           shared->cuda_signal(stream, {++w});
+                           const VkSemaphore s = shared->vk();
                            const VkSemaphoreWaitInfo info{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
                                                           .semaphoreCount = 1,
                                                           .pSemaphores = &s,

@@ -133,6 +133,19 @@ TEST_P(BackendsGpuTest, StagingProducesAheadAndInteropDoesNot) {
             EXPECT_EQ(ring.next_frame().value, 3 * n) << "nothing is produced beyond FrameLoopInfo::frames";
             loop.finish();
         }
+    // Side by side in one loop (the viewer's panes): only the staging ring runs ahead.
+    engine::FrameRing staging(ctx(), registry().make(GetParam()),
+                              {.backend = engine::Backend::staging, .extent = kExtent, .frames_in_flight = 4});
+    engine::FrameRing interop(ctx(), registry().make(GetParam()),
+                              {.backend = engine::Backend::interop, .extent = kExtent, .frames_in_flight = 4});
+    engine::OffscreenTarget target(ctx(), {.extent = kExtent});
+    engine::FrameRing* rings[] = {&staging, &interop};
+    engine::FrameLoop loop(ctx(), target, rings);
+    loop.advance();
+    EXPECT_EQ(staging.next_frame().value, 4u);
+    EXPECT_EQ(interop.next_frame().value, 1u) << "an interop pane beside a staging pane is not produced ahead";
+    interop.finish(); // nothing of interop waits to be submitted: it could be resized now
+    loop.finish();
 }
 
 // Points drawn by the compute splat read the slot's vertex buffer as storage at the compute stage: the ring's

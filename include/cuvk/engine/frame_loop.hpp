@@ -81,15 +81,17 @@ public:
     // a loop, and a new ring may join ones that ran before): loop frame k is frame k - base(i) of ring i. Frames a
     // ring produced ahead under an earlier loop are drawn by this one.
     core::FrameIndex next_frame() const noexcept { return next_; }
-    // How many frames beyond the batch the rings are produced ahead (0, or N - B for staging rings).
+    // How many frames beyond the batch the rings that gain from it are produced ahead (0, or N - B when a ring is
+    // a staging ring; the other rings of the loop are not produced ahead).
     std::uint32_t lookahead() const noexcept { return lookahead_; }
     // Produces (what is not produced yet), draws and submits the next `count` frames (1..batch) of every ring.
     void advance(std::uint32_t count = 1);
     // advance(1) in two halves, for code that writes the frame's outputs itself (the C ABI, through a simulation whose
-    // step() only hands the outputs over): begin_frame() produces the next frame of every ring up to its
-    // simulation's step (FrameRing::begin_produce), so the outputs may then be written on each ring's stream (or
-    // host memory); end_frame() hands them to Vulkan and draws and submits the frame. Nothing is produced ahead;
-    // a ring holding frames produced ahead is refused. Throws core::Error for a begin without an end or the reverse.
+    // step() only hands the outputs over), in a loop of one ring: begin_frame() produces the next frame up to the
+    // simulation's step (FrameRing::begin_produce), so the outputs may then be written on the ring's stream (or host
+    // memory); end_frame() hands them to Vulkan and draws and submits the frame. Nothing is produced ahead; a ring
+    // holding frames produced ahead is refused. Throws core::Error for a loop of several rings, a begin without an
+    // end or the reverse.
     void begin_frame();
     void end_frame();
     bool in_frame() const noexcept { return in_frame_; }
@@ -112,6 +114,8 @@ private:
     core::FrameIndex local(std::size_t r, core::FrameIndex k) const { return {k.value - base_[r]}; }
     void record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd);
     void submit(core::FrameIndex first, core::FrameIndex last);
+    // Produces every ring (ahead_only: only those that produce ahead) through loop frame `last`.
+    void produce_through(core::FrameIndex last, bool ahead_only);
 
     const render::Context& ctx_;
     Target& target_;
