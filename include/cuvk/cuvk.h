@@ -104,7 +104,40 @@ typedef struct cuvk_frame {
     void* stream;   /* the cudaStream_t to write on (NULL on the cpu backend); never synchronize it */
     uint32_t output_count;
     cuvk_frame_output outputs[8];
+    const float* params; /* the parameters' values for this frame, declaration order (a viewer's panel sets them) */
+    uint32_t param_count;
 } cuvk_frame;
+
+/* A parameter of a viewer: shown in its panel, handed to every frame. */
+typedef struct cuvk_param_info {
+    const char* name;
+    float value, min, max;
+} cuvk_param_info;
+
+/* Called once per frame with the frame's outputs to write (before returning, on frame->stream for CUDA); return 0 to
+ * go on, nonzero to close the viewer after this frame. `frame` is valid during the call only. */
+typedef int (*cuvk_frame_callback)(const cuvk_frame* frame, void* user);
+
+typedef struct cuvk_viewer_info {
+    uint32_t struct_size;      /* sizeof(cuvk_viewer_info) */
+    const char* name;          /* the simulation's name in the panel; NULL: "cuvk" */
+    uint32_t width, height;    /* the window (or, headless, the image) */
+    cuvk_backend backend;      /* CUVK_BACKEND_AUTO by default (0) */
+    uint32_t frames_in_flight; /* 0: 3 */
+    int validation;
+    const char* device;
+    int headless;           /* nonzero: draw into an offscreen image, panel included (no display needed) */
+    uint64_t frames;        /* stop after this many frames; 0: until the window closes or on_frame says stop */
+    const char* screenshot; /* a PNG of the last frame, panel included; NULL: none */
+    const char* record;     /* a video of every frame (ffmpeg), else a PNG sequence beside it; NULL: none */
+    int hide_panel;
+    const cuvk_output_info* outputs; /* 1..8, the first drawn */
+    uint32_t output_count;
+    const cuvk_param_info* params;
+    uint32_t param_count;
+    cuvk_frame_callback on_frame;
+    void* user;
+} cuvk_viewer_info;
 
 CUVK_API uint32_t cuvk_abi_version(void);
 CUVK_API const char* cuvk_version(void);    /* e.g. "0.3.0" */
@@ -139,6 +172,15 @@ CUVK_API cuvk_status cuvk_session_stream_release(cuvk_session* session, void* st
 CUVK_API cuvk_status cuvk_session_end_frame(cuvk_session* session);
 /* Waits for every frame drawn and writes the last one as a PNG (whole, or nothing under that name). */
 CUVK_API cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path);
+
+/* The live viewer (cuvk-viewer's window, panel and keys) showing what on_frame writes each frame; returns when the
+ * window closes, after info->frames frames, or after on_frame returned nonzero. *frames_shown (may be NULL): how many
+ * frames were drawn. A window needs a display (run headless without one). */
+CUVK_API cuvk_status cuvk_viewer_run(const cuvk_viewer_info* info, uint64_t* frames_shown);
+/* Makes CUDA stream `waiter` wait for the work enqueued on `after` so far, with CUDA device `device` current (inside
+ * on_frame: order a stream of your own with frame->stream — before writing, and frame->stream after it before
+ * returning). */
+CUVK_API cuvk_status cuvk_stream_wait(void* waiter, void* after, int device);
 
 #ifdef __cplusplus
 }

@@ -33,7 +33,7 @@ import os
 from typing import Iterator, List, Optional, Tuple
 
 __all__ = ["Session", "Frame", "Output", "Error", "UsageError", "GpuError", "UnsupportedError", "library_path",
-           "abi_version", "version"]
+           "abi_version", "version", "show", "image", "points", "mesh"]
 
 ABI_VERSION = 1
 
@@ -85,7 +85,26 @@ class _FrameOutput(ctypes.Structure):
 
 class _Frame(ctypes.Structure):
     _fields_ = [("index", ctypes.c_uint64), ("time", ctypes.c_double), ("stream", ctypes.c_void_p),
-                ("output_count", ctypes.c_uint32), ("outputs", _FrameOutput * 8)]
+                ("output_count", ctypes.c_uint32), ("outputs", _FrameOutput * 8),
+                ("params", ctypes.POINTER(ctypes.c_float)), ("param_count", ctypes.c_uint32)]
+
+
+class _ParamInfo(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_float), ("min", ctypes.c_float),
+                ("max", ctypes.c_float)]
+
+
+_FrameCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_Frame), ctypes.c_void_p)
+
+
+class _ViewerInfo(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_uint32), ("name", ctypes.c_char_p), ("width", ctypes.c_uint32),
+                ("height", ctypes.c_uint32), ("backend", ctypes.c_int), ("frames_in_flight", ctypes.c_uint32),
+                ("validation", ctypes.c_int), ("device", ctypes.c_char_p), ("headless", ctypes.c_int),
+                ("frames", ctypes.c_uint64), ("screenshot", ctypes.c_char_p), ("record", ctypes.c_char_p),
+                ("hide_panel", ctypes.c_int), ("outputs", ctypes.POINTER(_OutputInfo)),
+                ("output_count", ctypes.c_uint32), ("params", ctypes.POINTER(_ParamInfo)),
+                ("param_count", ctypes.c_uint32), ("on_frame", _FrameCallback), ("user", ctypes.c_void_p)]
 
 
 # DLPack (https://dmlc.github.io/dlpack/latest/): the C structs of an unversioned DLManagedTensor.
@@ -189,6 +208,8 @@ def _library() -> ctypes.CDLL:
         "cuvk_session_get_param": ([ctypes.c_void_p, ctypes.c_uint32, p(ctypes.c_float)], ctypes.c_int),
         "cuvk_session_begin_frame": ([ctypes.c_void_p, p(_Frame)], ctypes.c_int),
         "cuvk_session_end_frame": ([ctypes.c_void_p], ctypes.c_int),
+        "cuvk_viewer_run": ([ctypes.POINTER(_ViewerInfo), ctypes.POINTER(ctypes.c_uint64)], ctypes.c_int),
+        "cuvk_stream_wait": ([ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int], ctypes.c_int),
         "cuvk_session_stream_acquire": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_stream_release": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
@@ -335,16 +356,18 @@ def _prod(values) -> int:
 
 class Frame:
     """The frame being written: ``index``, ``time`` (seconds), ``stream`` (the CUDA stream as an int, 0 on the
-    cpu backend) and ``outputs``. Usable until it ends."""
+    cpu backend), ``params`` (this frame's parameter values) and ``outputs``. Usable until it ends."""
 
-    def __init__(self, session: "Session", raw: _Frame):
+    def __init__(self, session: Optional["Session"], raw: _Frame):
         self._session = session
         self._open = True
         self.index: int = raw.index
         self.time: float = raw.time
         self.stream: int = raw.stream or 0
+        self.params: List[float] = [raw.params[i] for i in range(raw.param_count)]
         self.outputs: List[Output] = [Output(self, raw.outputs[i]) for i in range(raw.output_count)]
         self._streams: List[int] = []
+        self._device: int = self.outputs[0].device if self.outputs else -1
 
     def _check_open(self) -> None:
         if not self._open:
@@ -357,7 +380,12 @@ class Frame:
         self._check_open()
         if stream == self.stream or stream in self._streams:
             return
-        _check(_library().cuvk_session_stream_acquire(self._session._h(), ctypes.c_void_p(stream or None)))
+        if self._session is None:  # a viewer's frame: order the streams directly
+            if self._device >= 0:
+                _check(_library().cuvk_stream_wait(ctypes.c_void_p(stream or None), ctypes.c_void_p(self.stream),
+                                                   self._device))
+        else:
+            _check(_library().cuvk_session_stream_acquire(self._session._h(), ctypes.c_void_p(stream or None)))
         self._streams.append(stream)
 
     def end(self) -> None:
@@ -366,9 +394,15 @@ class Frame:
         self._check_open()
         lib = _library()
         for stream in self._streams:
-            _check(lib.cuvk_session_stream_release(self._session._h(), ctypes.c_void_p(stream or None)))
+            if self._session is None:
+                if self._device >= 0:
+                    _check(lib.cuvk_stream_wait(ctypes.c_void_p(self.stream), ctypes.c_void_p(stream or None),
+                                                self._device))
+            else:
+                _check(lib.cuvk_session_stream_release(self._session._h(), ctypes.c_void_p(stream or None)))
         self._open = False
-        self._session._end_frame()
+        if self._session is not None:
+            self._session._end_frame()
 
 
 class Session:
@@ -504,3 +538,67 @@ class Session:
     def screenshot(self, path: str) -> None:
         """Waits for the frames drawn and writes the last one as a PNG."""
         _check(_library().cuvk_session_screenshot(self._h(), os.fspath(path).encode()))
+
+
+def image(width: int, height: int, format: str = "rgba8", mip_levels: int = 1, linear: bool = True) -> _OutputInfo:
+    """An image output for :func:`show` (see :meth:`Session.add_image`)."""
+    if format not in _FORMATS:
+        raise UsageError(f"format {format!r}: choose one of {', '.join(_FORMATS)}")
+    return _OutputInfo(ctypes.sizeof(_OutputInfo), 0, int(width), int(height), _FORMATS[format], int(mip_levels), 0,
+                       int(bool(linear)))
+
+
+def points(count: int) -> _OutputInfo:
+    """A points output for :func:`show` (see :meth:`Session.add_points`)."""
+    return _OutputInfo(ctypes.sizeof(_OutputInfo), 1, 0, 0, 0, 0, int(count), 0)
+
+
+def mesh(columns: int, rows: int) -> _OutputInfo:
+    """A mesh output for :func:`show` (see :meth:`Session.add_mesh`)."""
+    return _OutputInfo(ctypes.sizeof(_OutputInfo), 2, int(columns), int(rows), 0, 0, 0, 0)
+
+
+def show(on_frame, width: int = 1280, height: int = 720, *, outputs=None, params: Optional[dict] = None,
+         backend: str = "auto", frames: int = 0, headless: bool = False, screenshot: Optional[str] = None,
+         record: Optional[str] = None, hide_panel: bool = False, validation: bool = False,
+         frames_in_flight: int = 3, device: Optional[str] = None, name: str = "python") -> int:
+    """The live viewer (window, panel, keys of cuvk-viewer) showing what ``on_frame(frame)`` writes each frame.
+
+    outputs: the outputs (:func:`image`, :func:`points`, :func:`mesh`); default one linear RGBA8 image of the
+    window's size. params: ``{"name": (default, min, max)}``, shown in the panel, read as ``frame.params``.
+    on_frame returns False to close the viewer (anything else goes on); an exception it raises closes it too and is
+    raised again here. Writes go on ``frame.stream`` or a stream given to ``frame.use_stream``. Returns the frames
+    shown. headless: an offscreen image instead of a window (no display needed)."""
+    if backend not in _BACKENDS:
+        raise UsageError(f"backend {backend!r}: choose one of {', '.join(_BACKENDS)}")
+    outs = list(outputs) if outputs else [image(width, height)]
+    out_array = (_OutputInfo * len(outs))(*outs)
+    items = list((params or {}).items())
+    param_array = (_ParamInfo * max(len(items), 1))(*[_ParamInfo(k.encode(), *map(float, v)) for k, v in items])
+    raised: List[BaseException] = []
+
+    def call(raw, _user):
+        frame = Frame(None, raw.contents)
+        try:
+            go_on = on_frame(frame)
+            if frame._open:
+                frame.end()
+            return 1 if go_on is False else 0
+        except BaseException as e:  # noqa: B902 - raised again after the viewer closed
+            raised.append(e)
+            return 1
+        finally:
+            frame._open = False
+
+    callback = _FrameCallback(call)
+    info = _ViewerInfo(ctypes.sizeof(_ViewerInfo), name.encode(), int(width), int(height), _BACKENDS[backend],
+                       int(frames_in_flight), int(bool(validation)), device.encode() if device else None,
+                       int(bool(headless)), int(frames), os.fspath(screenshot).encode() if screenshot else None,
+                       os.fspath(record).encode() if record else None, int(bool(hide_panel)), out_array, len(outs),
+                       param_array, len(items), callback, None)
+    shown = ctypes.c_uint64()
+    status = _library().cuvk_viewer_run(ctypes.byref(info), ctypes.byref(shown))
+    if raised:
+        raise raised[0]
+    _check(status)
+    return shown.value

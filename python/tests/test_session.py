@@ -212,3 +212,26 @@ def test_interop_without_cuda_is_unsupported():
         return
     s.close()
     pytest.skip("a CUDA device matches this Vulkan device: interop runs here")
+
+
+def test_the_viewer_shows_what_the_callback_writes(tmp_path):
+    seen = []
+
+    def on_frame(frame):
+        seen.append((frame.index, frame.params))
+        np.asarray(frame.outputs[0])[...] = pattern(frame.index)
+
+    shown = cuvk.show(on_frame, W, H, backend="cpu", headless=True, hide_panel=True, frames=4, validation=True,
+                      params={"gain": (0.5, 0.0, 1.0)}, screenshot=tmp_path / "v.png")
+    assert shown == 4 and [k for k, _ in seen][:4] == [0, 1, 2, 3] and seen[0][1] == [0.5]
+    assert np.array_equal(read_png(tmp_path / "v.png"), pattern(3))
+
+
+def test_the_viewer_stops_when_asked_and_reraises():
+    assert cuvk.show(lambda f: f.index < 2, W, H, backend="cpu", headless=True, hide_panel=True) == 3
+
+    def broken(frame):
+        raise KeyError("from the callback")
+
+    with pytest.raises(KeyError, match="from the callback"):
+        cuvk.show(broken, W, H, backend="cpu", headless=True, frames=10)

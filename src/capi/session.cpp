@@ -9,15 +9,18 @@
 #include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/engine/target.hpp"
+#include "cuvk/engine/viewer.hpp"
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 #include "cuvk/render/readback.hpp"
 #include "stream_order.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -38,8 +41,10 @@ struct Unsupported : std::runtime_error {
 // The caller as a simulation: the outputs and parameters declared through the ABI; step() keeps the frame's views.
 class ExternalSimulation final : public compute::Simulation {
 public:
-    ExternalSimulation(compute::SimulationDesc desc, std::vector<compute::OutputSpec> outputs)
-        : desc_(std::move(desc)), outputs_(std::move(outputs)) {}
+    // `on_step` (the viewer): called at the end of each step(), with the frame's views kept.
+    using OnStep = std::function<void(const ExternalSimulation&)>;
+    ExternalSimulation(compute::SimulationDesc desc, std::vector<compute::OutputSpec> outputs, OnStep on_step = {})
+        : desc_(std::move(desc)), outputs_(std::move(outputs)), on_step_(std::move(on_step)) {}
     const compute::SimulationDesc& desc() const override { return desc_; }
     std::vector<compute::OutputSpec> outputs(const compute::SimulationInfo&) const override { return outputs_; }
     void start(const compute::SimulationInfo&, compute::CudaStream stream) override { stream_ = stream; }
@@ -49,9 +54,13 @@ public:
         frame_ = frame.frame;
         time_ = frame.time;
         stream_ = frame.stream;
+        params_ = frame.params;                                    // the ring's own vector: valid until the frame ends
         views_.assign(frame.outputs.begin(), frame.outputs.end()); // the spans inside point at the ring's slots
+        if (on_step_)
+            on_step_(*this);
     }
 
+    std::span<const float> params() const { return params_; }
     core::FrameIndex frame() const { return frame_; }
     double time() const { return time_; }
     compute::CudaStream stream() const { return stream_; }
@@ -60,6 +69,8 @@ public:
 private:
     compute::SimulationDesc desc_;
     std::vector<compute::OutputSpec> outputs_;
+    OnStep on_step_;
+    std::span<const float> params_;
     compute::CudaStream stream_ = nullptr;
     core::FrameIndex frame_;
     double time_ = 0.0;
@@ -148,6 +159,47 @@ struct cuvk_session {
 
 namespace {
 
+// What an output declared through the ABI is; usage errors name what is wrong.
+compute::OutputSpec output_spec(const cuvk_output_info& info) {
+    if (info.struct_size < sizeof(cuvk_output_info))
+        core::fail_usage("cuvk_output_info.struct_size is " + std::to_string(info.struct_size) +
+                         ": set it to sizeof(cuvk_output_info)");
+    compute::OutputSpec spec;
+    switch (std::uint32_t(info.kind)) {
+    case CUVK_OUTPUT_IMAGE:
+        if (std::uint32_t(info.format) > std::uint32_t(CUVK_FORMAT_R32F))
+            core::fail_usage("unknown image format " + std::to_string(int(info.format)));
+        if (info.width == 0 || info.height == 0)
+            core::fail_usage("an image output needs a width and a height");
+        spec = {.kind = compute::OutputKind::image,
+                .extent = {info.width, info.height},
+                .format = kFormats[info.format],
+                .mip_levels = std::max(1u, info.mip_levels),
+                .linear = info.linear != 0};
+        if (spec.linear && spec.mip_levels != 1)
+            core::fail_usage("a linear image output has one level, not " + std::to_string(spec.mip_levels));
+        if (spec.mip_levels > 16 || spec.mip_levels > std::uint32_t(std::bit_width(std::max(info.width, info.height))))
+            core::fail_usage(std::to_string(spec.mip_levels) + " mip levels are too many for " +
+                             core::to_string(spec.extent));
+        break;
+    case CUVK_OUTPUT_POINTS:
+        if (info.vertex_count == 0)
+            core::fail_usage("a points output needs a vertex count");
+        spec = {.kind = compute::OutputKind::points, .vertex_count = info.vertex_count};
+        break;
+    case CUVK_OUTPUT_MESH:
+        if (info.width < 2 || info.height < 2)
+            core::fail_usage("a mesh output needs a grid of at least 2x2 vertices");
+        spec = {.kind = compute::OutputKind::mesh,
+                .vertex_count = std::size_t(info.width) * info.height,
+                .grid = {info.width, info.height}};
+        break;
+    default:
+        core::fail_usage("unknown output kind " + std::to_string(int(info.kind)));
+    }
+    return spec;
+}
+
 // A session made with validation fails the call during which the layer reported something.
 void fail_on_validation(cuvk_session& s) {
     if (!s.ctx)
@@ -165,6 +217,21 @@ const compute::ParamSpec& param_at(const cuvk_session& s, std::uint32_t index) {
         core::fail_usage("no parameter " + std::to_string(index) + " (there are " + std::to_string(s.params.size()) +
                          ")");
     return s.desc.params[index];
+}
+
+void fill_output(const compute::OutputView& v, int device, cuvk_frame_output& out);
+
+// The frame the simulation was just stepped into, as the ABI shows it (its outputs on CUDA device `device`, -1: host).
+void fill_frame(const ExternalSimulation& sim, int device, cuvk_frame& frame) {
+    frame = {};
+    frame.index = sim.frame().value;
+    frame.time = sim.time();
+    frame.stream = sim.stream();
+    frame.output_count = std::uint32_t(sim.views().size());
+    for (std::size_t o = 0; o < sim.views().size(); ++o)
+        fill_output(sim.views()[o], device, frame.outputs[o]);
+    frame.params = sim.params().data();
+    frame.param_count = std::uint32_t(sim.params().size());
 }
 
 void require(const void* p, const char* what) {
@@ -282,48 +349,11 @@ cuvk_status cuvk_session_add_output(cuvk_session* session, const cuvk_output_inf
     return guarded([&] {
         require(session, "session");
         require(info, "info");
-        if (info->struct_size < sizeof(cuvk_output_info))
-            core::fail_usage("cuvk_output_info.struct_size is " + std::to_string(info->struct_size) +
-                             ": set it to sizeof(cuvk_output_info)");
         if (session->loop)
             core::fail_usage("outputs are declared before the first frame");
         if (session->outputs.size() == 8)
             core::fail_usage("a session has at most 8 outputs");
-        compute::OutputSpec spec;
-        switch (std::uint32_t(info->kind)) {
-        case CUVK_OUTPUT_IMAGE:
-            if (std::uint32_t(info->format) > std::uint32_t(CUVK_FORMAT_R32F))
-                core::fail_usage("unknown image format " + std::to_string(int(info->format)));
-            if (info->width == 0 || info->height == 0)
-                core::fail_usage("an image output needs a width and a height");
-            spec = {.kind = compute::OutputKind::image,
-                    .extent = {info->width, info->height},
-                    .format = kFormats[info->format],
-                    .mip_levels = std::max(1u, info->mip_levels),
-                    .linear = info->linear != 0};
-            if (spec.linear && spec.mip_levels != 1)
-                core::fail_usage("a linear image output has one level, not " + std::to_string(spec.mip_levels));
-            if (spec.mip_levels > 16 ||
-                spec.mip_levels > std::uint32_t(std::bit_width(std::max(info->width, info->height))))
-                core::fail_usage(std::to_string(spec.mip_levels) + " mip levels are too many for " +
-                                 core::to_string(spec.extent));
-            break;
-        case CUVK_OUTPUT_POINTS:
-            if (info->vertex_count == 0)
-                core::fail_usage("a points output needs a vertex count");
-            spec = {.kind = compute::OutputKind::points, .vertex_count = info->vertex_count};
-            break;
-        case CUVK_OUTPUT_MESH:
-            if (info->width < 2 || info->height < 2)
-                core::fail_usage("a mesh output needs a grid of at least 2x2 vertices");
-            spec = {.kind = compute::OutputKind::mesh,
-                    .vertex_count = std::size_t(info->width) * info->height,
-                    .grid = {info->width, info->height}};
-            break;
-        default:
-            core::fail_usage("unknown output kind " + std::to_string(int(info->kind)));
-        }
-        session->outputs.push_back(spec);
+        session->outputs.push_back(output_spec(*info));
         if (index)
             *index = std::uint32_t(session->outputs.size() - 1);
     });
@@ -377,15 +407,7 @@ cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
         if (!session->loop)
             session->start();
         session->loop->begin_frame();
-        const auto& sim = *session->simulation;
-        *frame = {};
-        frame->index = sim.frame().value;
-        frame->time = sim.time();
-        frame->stream = sim.stream();
-        frame->output_count = std::uint32_t(sim.views().size());
-        const int device = session->backend == engine::Backend::cpu ? -1 : session->cuda_device;
-        for (std::size_t o = 0; o < sim.views().size(); ++o)
-            fill_output(sim.views()[o], device, frame->outputs[o]);
+        fill_frame(*session->simulation, session->backend == engine::Backend::cpu ? -1 : session->cuda_device, *frame);
         try {
             fail_on_validation(*session);
         } catch (...) { // the frame is not handed out: end it, so that the next begin finds none open
@@ -440,6 +462,72 @@ cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path)
         render::write_png(png_path, render::read_image(*session->ctx, session->target->image()));
         fail_on_validation(*session);
     });
+}
+
+cuvk_status cuvk_viewer_run(const cuvk_viewer_info* info, uint64_t* frames_shown) {
+    if (frames_shown)
+        *frames_shown = 0;
+    return guarded([&] {
+        require(info, "info");
+        if (info->struct_size < sizeof(cuvk_viewer_info))
+            core::fail_usage("cuvk_viewer_info.struct_size is " + std::to_string(info->struct_size) +
+                             ": set it to sizeof(cuvk_viewer_info)");
+        if (!info->on_frame)
+            core::fail_usage("on_frame is NULL");
+        if (info->output_count < 1 || info->output_count > 8 || !info->outputs)
+            core::fail_usage("a viewer shows 1 to 8 outputs, not " + std::to_string(info->output_count));
+        if (info->param_count > 0 && !info->params)
+            core::fail_usage("params is NULL");
+        if (std::uint32_t(info->backend) > std::uint32_t(CUVK_BACKEND_CPU))
+            core::fail_usage("unknown backend " + std::to_string(int(info->backend)));
+        compute::SimulationDesc desc{.name = info->name && *info->name ? info->name : "cuvk",
+                                     .description = "written through the C ABI",
+                                     .has_cuda = true,
+                                     .has_cpu = true};
+        for (std::uint32_t i = 0; i < info->param_count; ++i) {
+            const auto& p = info->params[i];
+            require(p.name, "params[].name");
+            if (!(p.min <= p.value && p.value <= p.max))
+                core::fail_usage(std::string("parameter ") + p.name + ": " + std::to_string(p.value) + " is outside " +
+                                 std::to_string(p.min) + ".." + std::to_string(p.max));
+            desc.params.push_back({.name = p.name, .value = p.value, .min = p.min, .max = p.max});
+        }
+        std::vector<compute::OutputSpec> outputs;
+        for (std::uint32_t o = 0; o < info->output_count; ++o)
+            outputs.push_back(output_spec(info->outputs[o]));
+        std::atomic<bool> stop{false};
+        // Each frame: the caller writes it (on the ring's stream or host memory) before step() returns.
+        const auto on_step = [info, &stop](const ExternalSimulation& sim) {
+            cuvk_frame frame;
+            const bool host =
+                !sim.views().empty() && (!sim.views().front().host_levels.empty() || sim.views().front().host_vertices);
+            fill_frame(sim, host ? -1 : capi::current_cuda_device(), frame);
+            if (info->on_frame(&frame, info->user) != 0)
+                stop = true;
+        };
+        engine::Registry registry;
+        registry.add([desc, outputs, on_step] { return std::make_unique<ExternalSimulation>(desc, outputs, on_step); });
+        const engine::Backend backends[] = {engine::Backend::automatic, engine::Backend::interop,
+                                            engine::Backend::staging, engine::Backend::cpu};
+        engine::ViewerInfo v{.preset = {.panes = {{.sample = desc.name, .backend = backends[info->backend]}},
+                                        .frames_in_flight = info->frames_in_flight ? info->frames_in_flight : 3},
+                             .window = {info->width, info->height},
+                             .headless = info->headless != 0,
+                             .frames = info->frames,
+                             .screenshot = info->screenshot ? info->screenshot : "",
+                             .record = info->record ? info->record : "",
+                             .device = info->device ? info->device : "",
+                             .validation = info->validation != 0,
+                             .hide_panel = info->hide_panel != 0,
+                             .stop = &stop};
+        const auto result = engine::run_viewer(registry, v);
+        if (frames_shown)
+            *frames_shown = result.frames;
+    });
+}
+
+cuvk_status cuvk_stream_wait(void* waiter, void* after, int device) {
+    return guarded([&] { capi::stream_wait(waiter, after, device, "cuvk_stream_wait"); });
 }
 
 } // extern "C"

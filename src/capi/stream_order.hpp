@@ -9,4 +9,7 @@ namespace cuvk::capi {
 // device `device` current meanwhile). Both are cudaStream_t. Throws core::Error naming `what` when CUDA refuses.
 void stream_wait(void* waiter, void* after, int device, const std::string& what);
 
+// The calling thread's current CUDA device (-1 without CUDA).
+int current_cuda_device();
+
 } // namespace cuvk::capi

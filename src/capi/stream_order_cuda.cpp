@@ -17,4 +17,10 @@ void stream_wait(void* waiter, void* after, int device, const std::string& what)
     CUVK_CUDA(cudaStreamWaitEvent(static_cast<cudaStream_t>(waiter), event.get(), 0), what);
 }
 
+int current_cuda_device() {
+    int device = -1;
+    CUVK_CUDA(cudaGetDevice(&device), "the current CUDA device");
+    return device;
+}
+
 } // namespace cuvk::capi

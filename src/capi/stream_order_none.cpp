@@ -9,4 +9,8 @@ void stream_wait(void*, void*, int, const std::string& what) {
     core::fail("cuvk was built without CUDA: no stream to order", what);
 }
 
+int current_cuda_device() {
+    return -1;
+}
+
 } // namespace cuvk::capi

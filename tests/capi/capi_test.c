@@ -29,6 +29,28 @@ static uint32_t texel(uint32_t x, uint32_t y, uint64_t frame) {
 
 enum { W = 64, H = 32 };
 
+/* The viewer's callback: writes frame k's pattern, counts the calls, asks to stop at frame `stop_at` (if set). */
+typedef struct {
+    int calls;
+    uint64_t stop_at;
+    int bad;
+} viewer_state;
+
+static int on_frame(const cuvk_frame* f, void* user) {
+    viewer_state* st = (viewer_state*)user;
+    uint32_t x, y;
+    ++st->calls;
+    if (f->output_count != 1 || f->outputs[0].data == NULL || f->outputs[0].device != -1 || f->param_count != 1 ||
+        f->params[0] != 0.5f)
+        st->bad = 1;
+    for (y = 0; y < H && !st->bad; ++y)
+        for (x = 0; x < W; ++x) {
+            const uint32_t t = texel(x, y, f->index);
+            memcpy((unsigned char*)f->outputs[0].data + y * f->outputs[0].pitch + x * 4, &t, 4);
+        }
+    return st->stop_at && f->index == st->stop_at;
+}
+
 int main(int argc, char** argv) {
     char path[1024], bad_path[1024];
     const char* out = argc > 1 ? argv[1] : ".";
@@ -177,6 +199,58 @@ int main(int argc, char** argv) {
     check("it ends", cuvk_session_end_frame(s) == CUVK_OK);
     check("another begins and is left open", cuvk_session_begin_frame(s, &frame) == CUVK_OK);
     check("the session is destroyed with a frame begun", cuvk_session_destroy(s) == CUVK_OK);
+
+    /* The viewer, headless (the panel hidden), driven by a callback. */
+    {
+        char shot[1024];
+        cuvk_viewer_info v;
+        cuvk_output_info linear_image = image;
+        cuvk_param_info gain = {"gain", 0.5f, 0.0f, 1.0f};
+        viewer_state st = {0, 0, 0};
+        uint64_t shown = 0;
+        snprintf(shot, sizeof shot, "%s/capi-viewer.png", out);
+        memset(&v, 0, sizeof v);
+        linear_image.linear = 1;
+        linear_image.mip_levels = 1;
+        v.struct_size = sizeof v;
+        v.name = "capi-viewer";
+        v.width = W;
+        v.height = H;
+        v.backend = CUVK_BACKEND_CPU;
+        v.validation = 1;
+        v.headless = 1;
+        v.hide_panel = 1;
+        v.frames = 5;
+        v.screenshot = shot;
+        v.outputs = &linear_image;
+        v.output_count = 1;
+        v.params = &gain;
+        v.param_count = 1;
+        v.on_frame = on_frame;
+        v.user = &st;
+        check("a viewer without a callback is a usage error",
+              (v.on_frame = NULL, cuvk_viewer_run(&v, &shown)) == CUVK_ERROR_USAGE);
+        v.on_frame = on_frame;
+        check("the headless viewer runs 5 frames", cuvk_viewer_run(&v, &shown) == CUVK_OK && shown == 5);
+        check("the callback wrote every frame with its parameter", st.calls >= 5 && !st.bad);
+        png = stbi_load(shot, &w, &h, &n, 4);
+        same = png != NULL && w == W && h == H;
+        for (y = 0; same && y < H; ++y)
+            for (x = 0; x < W; ++x) {
+                uint32_t got;
+                memcpy(&got, png + (y * W + x) * 4, 4);
+                same = same && got == texel(x, y, 4);
+            }
+        check("its screenshot shows frame 4 as the callback wrote it", same);
+        stbi_image_free(png);
+        st.calls = 0;
+        st.stop_at = 2;
+        v.frames = 0;
+        v.screenshot = NULL;
+        check("a callback returning nonzero stops the viewer after that frame",
+              cuvk_viewer_run(&v, &shown) == CUVK_OK && shown == 3 && st.calls == 3);
+        check("a stream waiting for itself is nothing to do", cuvk_stream_wait(NULL, NULL, 0) == CUVK_OK);
+    }
 
     /* What the device cannot do. */
     info.backend = CUVK_BACKEND_INTEROP;
