@@ -29,6 +29,22 @@ static uint32_t texel(uint32_t x, uint32_t y, uint64_t frame) {
 
 enum { W = 64, H = 32 };
 
+/* 1 when the PNG at `path` is W x H and holds frame k's pattern texel for texel. */
+static int shows_frame(const char* path, uint64_t k) {
+    int w = 0, h = 0, n = 0, same;
+    uint32_t x, y;
+    unsigned char* png = stbi_load(path, &w, &h, &n, 4);
+    same = png != NULL && w == W && h == H;
+    for (y = 0; same && y < H; ++y)
+        for (x = 0; x < W; ++x) {
+            uint32_t got;
+            memcpy(&got, png + (y * W + x) * 4, 4);
+            same = same && got == texel(x, y, k);
+        }
+    stbi_image_free(png);
+    return same;
+}
+
 /* The viewer's callback: writes frame k's pattern, counts the calls, asks to stop at frame `stop_at` (if set). */
 typedef struct {
     int calls;
@@ -60,8 +76,6 @@ int main(int argc, char** argv) {
     cuvk_frame frame;
     uint32_t index = 99, x, y;
     float value = 0.0f;
-    int w = 0, h = 0, n = 0, same = 1;
-    unsigned char* png;
 
     snprintf(path, sizeof path, "%s/capi-frame.png", out);
     snprintf(bad_path, sizeof bad_path, "%s/no-such-dir/frame.png", out);
@@ -141,16 +155,7 @@ int main(int argc, char** argv) {
     check("outputs are declared before the first frame only",
           cuvk_session_add_output(s, &image, NULL) == CUVK_ERROR_USAGE);
     check("the screenshot is written", cuvk_session_screenshot(s, path) == CUVK_OK);
-    png = stbi_load(path, &w, &h, &n, 4);
-    check("it holds the last frame's size", png != NULL && w == W && h == H);
-    for (y = 0; png && y < H; ++y)
-        for (x = 0; x < W; ++x) {
-            uint32_t got;
-            memcpy(&got, png + (y * W + x) * 4, 4);
-            same = same && got == texel(x, y, 2);
-        }
-    check("it shows what frame 2 wrote, texel for texel", png != NULL && same);
-    stbi_image_free(png);
+    check("it shows what frame 2 wrote, texel for texel", shows_frame(path, 2));
     check("a screenshot that cannot be written is a runtime error naming the file",
           cuvk_session_screenshot(s, bad_path) == CUVK_ERROR_RUNTIME && strstr(cuvk_last_error(), "no-such-dir"));
     check("the session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
@@ -173,16 +178,7 @@ int main(int argc, char** argv) {
         }
     check("it ends", cuvk_session_end_frame(s) == CUVK_OK);
     check("its screenshot is written", cuvk_session_screenshot(s, path) == CUVK_OK);
-    png = stbi_load(path, &w, &h, &n, 4);
-    same = png != NULL && w == W && h == H;
-    for (y = 0; same && y < H; ++y)
-        for (x = 0; x < W; ++x) {
-            uint32_t got;
-            memcpy(&got, png + (y * W + x) * 4, 4);
-            same = same && got == texel(x, y, 7);
-        }
-    check("it shows the linear image texel for texel", same);
-    stbi_image_free(png);
+    check("it shows the linear image texel for texel", shows_frame(path, 7));
     check("the linear session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
 
     /* Points, and a session destroyed with a frame begun. */
@@ -233,16 +229,7 @@ int main(int argc, char** argv) {
         v.on_frame = on_frame;
         check("the headless viewer runs 5 frames", cuvk_viewer_run(&v, &shown) == CUVK_OK && shown == 5);
         check("the callback wrote every frame with its parameter", st.calls >= 5 && !st.bad);
-        png = stbi_load(shot, &w, &h, &n, 4);
-        same = png != NULL && w == W && h == H;
-        for (y = 0; same && y < H; ++y)
-            for (x = 0; x < W; ++x) {
-                uint32_t got;
-                memcpy(&got, png + (y * W + x) * 4, 4);
-                same = same && got == texel(x, y, 4);
-            }
-        check("its screenshot shows frame 4 as the callback wrote it", same);
-        stbi_image_free(png);
+        check("its screenshot shows frame 4 as the callback wrote it", shows_frame(shot, 4));
         st.calls = 0;
         st.stop_at = 2;
         v.frames = 0;
