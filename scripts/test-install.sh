@@ -19,3 +19,14 @@ for ex in hello-interop custom-particles; do
   "$png_diff" "$tmp/$ex.png" "$src/assets/golden/${ex}_cpu.png" 2 0.001
   echo "$ex: built against the installed package, equals its golden"
 done
+# The C ABI (cuvk::c, libcuvk) from plain C: it builds against the prefix, loads the installed libcuvk and runs
+# (the pixels the ABI draws are tests/capi's to check).
+cp -r "$src/examples/hello-c" "$tmp/hello-c-src"
+cmake -S "$tmp/hello-c-src" -B "$tmp/hello-c-build" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+  > "$tmp/hello-c-configure.log" || { cat "$tmp/hello-c-configure.log"; exit 1; }
+cmake --build "$tmp/hello-c-build" > "$tmp/hello-c-build.log" || { cat "$tmp/hello-c-build.log"; exit 1; }
+ldd "$tmp/hello-c-build/hello-c" | grep -q "$tmp/prefix/lib/libcuvk.so" || {
+  echo "hello-c does not load the installed libcuvk"; ldd "$tmp/hello-c-build/hello-c"; exit 1; }
+(cd "$tmp" && "$tmp/hello-c-build/hello-c" "$tmp/hello-c.png")
+test -s "$tmp/hello-c.png"
+echo "hello-c: built against the installed package (cuvk::c), ran on the installed libcuvk"
