@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
     std::string ring_size;
     app.add_flag("--no-ring", no_ring, "skip the sweep of frames in flight (fill, N = 1..8, batches of 1 and N)");
     app.add_option("--ring-size", ring_size, "size of that sweep (default: 1920x1080; --quick: 320x180)");
+    std::string host_wait;
+    app.add_option("--host-wait", host_wait, "how the engine's host waits for its fences: block (default) or spin");
     std::vector<std::string> points;
     app.add_option("--points", points, "how point outputs (particles) are drawn: raster, splat (default: both)");
     bool no_micro = false, micro_only = false;
@@ -64,6 +66,11 @@ int main(int argc, char** argv) {
                     core::fail_usage("--points " + p + ": choose raster or splat");
                 options.points.push_back(p == "raster" ? engine::PointsPath::raster : engine::PointsPath::splat);
             }
+        }
+        if (!host_wait.empty()) {
+            if (host_wait != "block" && host_wait != "spin")
+                core::fail_usage("--host-wait " + host_wait + ": choose block or spin");
+            options.host_wait = host_wait == "spin" ? render::HostWait::spin : render::HostWait::block;
         }
         options.micro = !no_micro;
         if (micro_only)

@@ -152,6 +152,7 @@ BenchReport run_bench(const BenchOptions& options) {
     report.cuda_driver = version_text(cuda.driver_version);
     report.cuda_runtime = version_text(cuda.runtime_version);
     report.frames = options.frames;
+    report.host_wait = render::to_string(options.host_wait);
     report.repetitions = options.repetitions;
     const auto probe = interop::probe(*ctx);
 
@@ -197,6 +198,7 @@ BenchReport run_bench(const BenchOptions& options) {
                            .frames_in_flight = mode.frames_in_flight,
                            .batch = mode.batch,
                            .points = points.value_or(PointsPath::raster),
+                           .host_wait = options.host_wait,
                            .capture_last = false}; // no readback among the timed frames
         if (c.not_run.empty()) {
             try {
@@ -402,6 +404,7 @@ std::string BenchReport::json() const {
     j["cuda"] = {{"driver", cuda_driver}, {"runtime", cuda_runtime}};
     j["frames_per_run"] = frames;
     j["repetitions"] = repetitions;
+    j["host_wait"] = host_wait;
     j["stopped"] = stopped;
     auto& out = j["cases"] = nlohmann::json::array();
     for (const auto& c : cases)
@@ -417,7 +420,8 @@ std::string BenchReport::json() const {
 std::string BenchReport::markdown() const {
     std::ostringstream out;
     out << "cuvk-bench on " << gpu << " (Vulkan driver " << vulkan_driver << ", CUDA " << cuda_driver << "), " << frames
-        << " frames per run, median of " << repetitions << " runs.\n";
+        << " frames per run, median of " << repetitions << " runs, the host waiting on fences by " << host_wait
+        << ".\n";
     std::vector<std::string> modes;
     std::vector<Backend> backends;
     for (const auto& c : cases) {

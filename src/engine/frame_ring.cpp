@@ -288,7 +288,8 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
     const VkFence fence = fences_[f].get();
     if (fence_pending_[f]) {
         // Its submission drew a frame of this slot no later than frame last-N, which has retired (signalled already).
-        if (render::wait_fence(ctx_, fence, kTeardownTimeout, info_.name + ".fence") == render::WaitOutcome::timeout)
+        if (render::wait_fence(ctx_, fence, kTeardownTimeout, info_.name + ".fence", info_.host_wait) ==
+            render::WaitOutcome::timeout)
             core::fail("an earlier submission did not finish on the GPU", info_.name);
         CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), info_.name + ".fence");
         fence_pending_[f] = false;
@@ -317,7 +318,7 @@ render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds
     const auto f = fence_of_slot_[slot_of(k)];
     if (!f || !fence_pending_[*f])
         return render::WaitOutcome::reached;
-    return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence");
+    return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence", info_.host_wait);
 }
 
 std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) {

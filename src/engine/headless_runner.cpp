@@ -23,6 +23,7 @@ RingInfo ring_info(const RunInfo& info) {
             .cuda_device = info.cuda_device,
             .sim_device = info.sim_device,
             .display_output = info.display_output,
+            .host_wait = info.host_wait,
             .fault = info.fault};
 }
 

@@ -83,7 +83,22 @@ UniqueSemaphore create_binary_semaphore(const Context& ctx, const std::string& n
     return UniqueSemaphore(semaphore, {ctx.device()});
 }
 
-WaitOutcome wait_fence(const Context& ctx, VkFence fence, std::chrono::nanoseconds timeout, const std::string& name) {
+const char* to_string(HostWait how) {
+    return how == HostWait::spin ? "spin" : "block";
+}
+
+WaitOutcome wait_fence(const Context& ctx, VkFence fence, std::chrono::nanoseconds timeout, const std::string& name,
+                       HostWait how) {
+    if (how == HostWait::spin) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        for (;;) {
+            const VkResult r = CUVK_VK(vkGetFenceStatus(ctx.device(), fence), name);
+            if (r == VK_SUCCESS)
+                return WaitOutcome::reached;
+            if (std::chrono::steady_clock::now() >= deadline)
+                return WaitOutcome::timeout;
+        }
+    }
     const VkResult r = CUVK_VK(vkWaitForFences(ctx.device(), 1, &fence, VK_TRUE, std::uint64_t(timeout.count())), name);
     return r == VK_TIMEOUT ? WaitOutcome::timeout : WaitOutcome::reached;
 }

@@ -26,7 +26,9 @@ check("--help lists the options", r.returncode == 0 and "--repetitions" in r.std
 
 for args, why in [(["--backend", "opengl"], "an unknown backend"), (["--frames", "3"], "too few frames"),
                   (["--size", "0x10", "--quick"], "a zero size"), (["--sample", "nope", "--quick"], "an unknown sample"),
-                  (["--repetitions", "0", "--quick"], "no repetitions")]:
+                  (["--repetitions", "0", "--quick"], "no repetitions"),
+                  (["--host-wait", "poll", "--quick"], "an unknown host wait"),
+                  (["--points", "lines", "--quick"], "an unknown points path")]:
     r = run(*args, "--out", "never")
     check(f"{why} is a usage error: exit 2, one line, nothing written",
           r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and not os.path.exists(os.path.join(OUT, "never")),

@@ -588,6 +588,26 @@ TEST_F(RunnerTest, WithoutCaptureLastNothingIsReadBack) {
     EXPECT_GT(result.fps, 0);
 }
 
+// The host spinning on its fences instead of blocking draws the same frames.
+TEST_F(RunnerTest, SpinningOnFencesDrawsTheSameFrames) {
+    const auto registry = engine::Registry::with_builtins();
+    std::vector<render::Pixels> frames[2];
+    for (const auto how : {render::HostWait::block, render::HostWait::spin}) {
+        engine::RunInfo info{.backend = engine::Backend::cpu,
+                             .extent = {48, 27},
+                             .frames = 12,
+                             .frames_in_flight = 3,
+                             .host_wait = how,
+                             .capture_every = 1};
+        info.on_capture = [&](std::uint64_t, const render::Pixels& p) { frames[int(how)].push_back(p); };
+        (void)engine::run_headless(ctx(), registry.make("gray-scott"), info);
+    }
+    ASSERT_EQ(frames[0].size(), 12u);
+    ASSERT_EQ(frames[1].size(), 12u);
+    for (std::size_t k = 0; k < 12; ++k)
+        EXPECT_EQ(frames[0][k].bytes, frames[1][k].bytes) << "frame " << k;
+}
+
 // A stop request ends a run between batches with an interrupted error; nothing is captured.
 TEST_F(RunnerTest, AStopRequestEndsTheRunBetweenBatches) {
     std::atomic<bool> stop{true};

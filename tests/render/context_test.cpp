@@ -93,3 +93,28 @@ TEST(DeviceSelection, BadSelectorsAreUsageErrorsListingTheDevices) {
     }
     EXPECT_THROW((void)render::select_physical_device({}, ""), core::Error);
 }
+
+// Both ways of waiting for a fence: a signalled fence is reached at once, one never submitted times out (bounded), a
+// submission's fence is reached once the GPU finished it.
+TEST_F(ContextTest, FenceWaitsBlockingAndSpinningReachAndTimeOut) {
+    for (const auto how : {render::HostWait::block, render::HostWait::spin}) {
+        SCOPED_TRACE(render::to_string(how));
+        const auto signalled = render::create_fence(ctx(), "signalled", true);
+        EXPECT_EQ(render::wait_fence(ctx(), signalled.get(), std::chrono::seconds(1), "signalled", how),
+                  render::WaitOutcome::reached);
+        const auto never = render::create_fence(ctx(), "never");
+        const auto start = std::chrono::steady_clock::now();
+        EXPECT_EQ(render::wait_fence(ctx(), never.get(), std::chrono::milliseconds(20), "never", how),
+                  render::WaitOutcome::timeout);
+        EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(19));
+        const auto pool = render::CommandPool::create(ctx(), "pool");
+        const VkCommandBuffer cmd = pool.allocate("cmd");
+        const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        ASSERT_EQ(vkBeginCommandBuffer(cmd, &begin), VK_SUCCESS);
+        ASSERT_EQ(vkEndCommandBuffer(cmd), VK_SUCCESS);
+        const auto fence = render::create_fence(ctx(), "submitted");
+        render::submit(ctx(), {.commands = {&cmd, 1}, .fence = fence.get(), .name = "empty"});
+        EXPECT_EQ(render::wait_fence(ctx(), fence.get(), std::chrono::seconds(10), "submitted", how),
+                  render::WaitOutcome::reached);
+    }
+}

@@ -39,8 +39,9 @@ struct BenchOptions {
     std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
     // How a sample whose output is points is drawn: each path is a configuration of its own (raster or compute splat).
     std::vector<PointsPath> points = {PointsPath::raster, PointsPath::splat};
-    std::uint32_t frames = 300;    // per run, the first quarter (at most 2N) a warm-up
-    std::uint32_t repetitions = 3; // runs per configuration
+    render::HostWait host_wait = render::HostWait::block; // how the engine's host waits for its fences
+    std::uint32_t frames = 300;                           // per run, the first quarter (at most 2N) a warm-up
+    std::uint32_t repetitions = 3;                        // runs per configuration
     // The ring's cost against frames in flight: the fill sample at ring_size with N = 1..8, batches of 1 and of N.
     bool ring = true;
     core::Extent2D ring_size{1920, 1080};
@@ -93,6 +94,7 @@ struct BenchCase {
 struct BenchReport {
     std::string host, cpu, gpu, vulkan_driver, vulkan_api, cuda_driver, cuda_runtime;
     std::uint32_t frames = 0, repetitions = 0;
+    std::string host_wait; // "block" or "spin"
     std::vector<BenchCase> cases;
     std::vector<BenchCase> ring; // the sweep of frames in flight (BenchOptions::ring)
     std::optional<MicroReport> micro;

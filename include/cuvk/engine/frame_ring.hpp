@@ -48,12 +48,13 @@ struct RingInfo {
     std::uint32_t frames_in_flight = 3; // N slots, 1..8
     SyncMode sync = SyncMode::timeline; // interop and split only
     std::uint32_t seed = 1;
-    double time_step = 1.0 / 60.0;     // simulated seconds per frame (FrameContext::time)
-    std::optional<int> cuda_device;    // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
-    std::optional<int> sim_device;     // split: the simulating CUDA ordinal (default: another GPU)
-    std::size_t display_output = 0;    // which of the simulation's outputs a FrameLoop draws (all are produced)
-    std::string name;                  // debug names and errors; default: the simulation's name
-    RingFault fault = RingFault::none; // tests only
+    double time_step = 1.0 / 60.0;  // simulated seconds per frame (FrameContext::time)
+    std::optional<int> cuda_device; // force the display GPU's CUDA ordinal (refused unless it matches Vulkan's)
+    std::optional<int> sim_device;  // split: the simulating CUDA ordinal (default: another GPU)
+    std::size_t display_output = 0; // which of the simulation's outputs a FrameLoop draws (all are produced)
+    std::string name;               // debug names and errors; default: the simulation's name
+    render::HostWait host_wait = render::HostWait::block; // how the host waits for the ring's fences
+    RingFault fault = RingFault::none;                    // tests only
 };
 
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.

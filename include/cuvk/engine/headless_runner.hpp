@@ -34,6 +34,7 @@ struct RunInfo {
     std::optional<int> sim_device;          // split: the simulating CUDA ordinal (default: another GPU)
     std::uint32_t batch = 1;                // frames per submission B, 1..N
     PointsPath points = PointsPath::raster; // how point outputs are drawn (FrameLoopInfo)
+    render::HostWait host_wait = render::HostWait::block; // how the host waits for the ring's fences (RingInfo)
     std::uint32_t seed = 1;
     std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)
     // Read back the final frame (RunResult::last_frame). A benchmark turns it off: the readback (a copy to host
