@@ -170,6 +170,10 @@ CUVK_API cuvk_status cuvk_session_stream_acquire(cuvk_session* session, void* st
 CUVK_API cuvk_status cuvk_session_stream_release(cuvk_session* session, void* stream);
 /* Hands the frame's outputs to Vulkan (after the work enqueued on frame->stream) and draws the frame. */
 CUVK_API cuvk_status cuvk_session_end_frame(cuvk_session* session);
+/* Records every frame drawn from now on into `path`: a video through ffmpeg (the format its extension names), or,
+ * without ffmpeg, a PNG sequence in a directory beside it; frames the writer cannot keep up with are dropped and
+ * counted. path NULL: finishes the recording (destroy does too; a video appears whole or not at all). */
+CUVK_API cuvk_status cuvk_session_record(cuvk_session* session, const char* path, double fps);
 /* Waits for every frame drawn and writes the last one as a PNG (whole, or nothing under that name). */
 CUVK_API cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path);
 

@@ -213,6 +213,7 @@ def _library() -> ctypes.CDLL:
         "cuvk_session_stream_acquire": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_stream_release": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
+        "cuvk_session_record": ([ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double], ctypes.c_int),
     }
     for name, (args, result) in sigs.items():
         f = getattr(lib, name)
@@ -534,6 +535,11 @@ class Session:
                 if frame._open:
                     frame.end()
             n += 1
+
+    def record(self, path: Optional[str], fps: float = 60.0) -> None:
+        """Records every frame drawn from now on into ``path`` (a video through ffmpeg, else PNG frames beside it);
+        ``record(None)`` finishes it (close() does too)."""
+        _check(_library().cuvk_session_record(self._h(), os.fspath(path).encode() if path else None, float(fps)))
 
     def screenshot(self, path: str) -> None:
         """Waits for the frames drawn and writes the last one as a PNG."""

@@ -235,3 +235,16 @@ def test_the_viewer_stops_when_asked_and_reraises():
 
     with pytest.raises(KeyError, match="from the callback"):
         cuvk.show(broken, W, H, backend="cpu", headless=True, frames=10)
+
+
+def test_a_recording_holds_the_frames_drawn(tmp_path):
+    with cuvk.Session(W, H, backend="cpu") as s:
+        s.add_image(W, H)
+        with pytest.raises(cuvk.UsageError, match="rate"):
+            s.record(tmp_path / "r.mp4", fps=0)
+        s.record(tmp_path / "r.mp4", fps=30)
+        for frame in s.frames(4):
+            np.asarray(frame.outputs[0])[...] = pattern(frame.index)
+        s.record(None)
+    frames_dir = tmp_path / "r-frames"
+    assert (tmp_path / "r.mp4").stat().st_size > 0 or len(list(frames_dir.glob("*.png"))) == 4

@@ -8,6 +8,7 @@
 #include "cuvk/core/error.hpp"
 #include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/frame_ring.hpp"
+#include "cuvk/engine/recorder.hpp"
 #include "cuvk/engine/target.hpp"
 #include "cuvk/engine/viewer.hpp"
 #include "cuvk/interop/extensions.hpp"
@@ -121,14 +122,20 @@ struct cuvk_session {
     std::unique_ptr<engine::FrameRing> ring;
     std::unique_ptr<engine::OffscreenTarget> target;
     std::unique_ptr<engine::FrameLoop> loop;
-    bool drawn = false; // a frame has ended
+    std::unique_ptr<engine::Recorder> recorder; // fed by the target's captures while recording
+    bool drawn = false;                         // a frame has ended
 
     ~cuvk_session() {
-        if (loop && loop->in_frame()) { // end the frame begun, so that the ring's accounting stays whole
-            try {
+        try {
+            if (loop && loop->in_frame()) // end the frame begun, so that the ring's accounting stays whole
                 loop->end_frame();
-            } catch (...) {
+            if (recorder) { // every frame drawn reaches the recording, which then closes whole
+                if (loop)
+                    loop->finish();
+                core::log_to_stderr(core::LogLevel::info, recorder->finish());
             }
+        } catch (const std::exception& e) { // a destructor reports, it does not throw
+            core::log_to_stderr(core::LogLevel::error, e.what());
         }
     }
 
@@ -145,8 +152,18 @@ struct cuvk_session {
                                                                              .frames_in_flight = frames_in_flight,
                                                                              .name = name});
         const bool raster = engine::drawn_by_raster(new_ring->output().kind, engine::PointsPath::raster);
+        // Every frame is read back while recording (the target's captures feed the recorder as frames retire).
         auto new_target = std::make_unique<engine::OffscreenTarget>(
-            *ctx, engine::OffscreenTargetInfo{.extent = extent, .raster = raster, .name = name + ".target"});
+            *ctx, engine::OffscreenTargetInfo{.extent = extent,
+                                              .readbacks = frames_in_flight,
+                                              .capture = [this](core::FrameIndex) { return recorder != nullptr; },
+                                              .on_capture =
+                                                  [this](core::FrameIndex, render::Pixels&& p) {
+                                                      if (recorder)
+                                                          (void)recorder->push(std::move(p));
+                                                  },
+                                              .raster = raster,
+                                              .name = name + ".target"});
         engine::FrameRing* rings[] = {new_ring.get()};
         auto new_loop =
             std::make_unique<engine::FrameLoop>(*ctx, *new_target, rings, engine::FrameLoopInfo{.name = name});
@@ -447,6 +464,24 @@ cuvk_status cuvk_session_end_frame(cuvk_session* session) {
         session->loop->end_frame();
         session->drawn = true;
         fail_on_validation(*session);
+    });
+}
+
+cuvk_status cuvk_session_record(cuvk_session* session, const char* path, double fps) {
+    return guarded([&] {
+        require(session, "session");
+        if (!path) {
+            if (session->loop)
+                session->loop->finish(); // the frames drawn so far reach the recorder
+            if (auto r = std::move(session->recorder))
+                core::log_to_stderr(core::LogLevel::info, r->finish());
+            return;
+        }
+        if (session->recorder)
+            core::fail_usage("a recording is running: finish it first (cuvk_session_record(s, NULL, 0))");
+        if (!(fps > 0.0 && fps <= 1000.0))
+            core::fail_usage("the recording's rate " + std::to_string(fps) + " is outside (0, 1000] frames per second");
+        session->recorder = engine::Recorder::start(path, session->extent, fps, core::log_to_stderr);
     });
 }
 

@@ -1,4 +1,4 @@
-#include "recorder.hpp"
+#include "cuvk/engine/recorder.hpp"
 
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/text.hpp"

@@ -11,7 +11,7 @@
 #include "cuvk/render/imgui_layer.hpp"
 #include "cuvk/render/window.hpp"
 #include "overlay_target.hpp"
-#include "recorder.hpp"
+#include "cuvk/engine/recorder.hpp"
 
 #include <array>
 #include <chrono>

@@ -161,6 +161,39 @@ int main(int argc, char** argv) {
     check("the session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
     check("destroying NULL is allowed", cuvk_session_destroy(NULL) == CUVK_OK);
 
+    /* A recording of the frames drawn: a video through ffmpeg, or PNG frames beside it. */
+    {
+        char video[1024], frames_dir[1024];
+        FILE* f;
+        snprintf(video, sizeof video, "%s/capi-recording.mp4", out);
+        snprintf(frames_dir, sizeof frames_dir, "%s/capi-recording-frames/frame-000000.png", out);
+        remove(video);
+        s = NULL;
+        check("a session to record is created", cuvk_session_create(&info, &s) == CUVK_OK);
+        image.linear = 0;
+        check("its output is declared", cuvk_session_add_output(s, &image, NULL) == CUVK_OK);
+        check("a rate of 0 fps is a usage error", cuvk_session_record(s, video, 0.0) == CUVK_ERROR_USAGE);
+        check("recording starts", cuvk_session_record(s, video, 30.0) == CUVK_OK);
+        check("a second recording is a usage error", cuvk_session_record(s, video, 30.0) == CUVK_ERROR_USAGE);
+        for (uint64_t k = 0; k < 6; ++k) {
+            check("a recorded frame begins", cuvk_session_begin_frame(s, &frame) == CUVK_OK);
+            for (y = 0; y < H; ++y)
+                for (x = 0; x < W; ++x) {
+                    const uint32_t t = texel(x, y, k);
+                    memcpy((unsigned char*)frame.outputs[0].data + y * frame.outputs[0].pitch + x * 4, &t, 4);
+                }
+            check("and ends", cuvk_session_end_frame(s) == CUVK_OK);
+        }
+        check("recording finishes", cuvk_session_record(s, NULL, 0.0) == CUVK_OK);
+        f = fopen(video, "rb");
+        if (!f)
+            f = fopen(frames_dir, "rb");
+        check("a video (or, without ffmpeg, PNG frames) was written", f != NULL);
+        if (f)
+            fclose(f);
+        check("the recording session is destroyed", cuvk_session_destroy(s) == CUVK_OK);
+    }
+
     /* A linear image: rows in a buffer, drawn straight from it; the same pixels. */
     s = NULL;
     check("a session for a linear image is created", cuvk_session_create(&info, &s) == CUVK_OK);

@@ -1,13 +1,13 @@
 #pragma once
-// Records frames without stalling the frame loop: push() hands a frame (already read back, RGBA8) to a writer
-// thread through a bounded queue and returns at once; a full queue drops the frame and counts it. The writer pipes
-// raw frames to ffmpeg (H.264 in MP4, or whatever the file's extension names) when ffmpeg is on PATH, else writes
-// a PNG sequence into a directory beside the file. The video is written under a temporary name and renamed into
-// place by finish() only when ffmpeg succeeded, so a failed or interrupted recording leaves no half-written file.
-// Owns: the thread, the pipe and the ffmpeg child (in a process group of its own, so a Ctrl-C reaches only the
-// viewer, which then finishes the video). finish() waits at most 30 s for the queue and 30 s for ffmpeg, then ends
-// it. Throws core::Error from start() (bad path, ffmpeg would not start) and finish() (ffmpeg failed: its exit
-// status; it did not finish in time; a frame could not be written).
+// cuvk::engine::Recorder (library cuvk::viewer) — records frames without stalling the frame loop: push() hands a
+// frame (already read back, RGBA8) to a writer thread through a bounded queue and returns at once; a full queue drops
+// the frame and counts it. The writer pipes raw frames to ffmpeg (H.264 in MP4, or whatever the file's extension
+// names) when ffmpeg is on PATH, else writes a PNG sequence into a directory beside the file. The video is written
+// under a temporary name and renamed into place by finish() only when ffmpeg succeeded, so a failed or interrupted
+// recording leaves no half-written file. Owns: the thread, the pipe and the ffmpeg child (in a process group of its
+// own, so a Ctrl-C reaches only the viewer, which then finishes the video). finish() waits at most 30 s for the queue
+// and 30 s for ffmpeg, then ends it. Throws core::Error from start() (bad path, ffmpeg would not start) and finish()
+// (ffmpeg failed: its exit status; it did not finish in time; a frame could not be written).
 
 #include "cuvk/core/log.hpp"
 #include "cuvk/render/readback.hpp"
