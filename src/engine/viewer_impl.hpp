@@ -4,6 +4,7 @@
 
 #include "cuvk/engine/frame_loop.hpp"
 #include "cuvk/engine/frame_ring.hpp"
+#include "cuvk/engine/recorder.hpp"
 #include "cuvk/engine/swapchain_target.hpp"
 #include "cuvk/engine/target.hpp"
 #include "cuvk/engine/timings.hpp"
@@ -11,7 +12,6 @@
 #include "cuvk/render/imgui_layer.hpp"
 #include "cuvk/render/window.hpp"
 #include "overlay_target.hpp"
-#include "cuvk/engine/recorder.hpp"
 
 #include <array>
 #include <chrono>
