@@ -71,7 +71,7 @@ KernelSource parse_kernel_source(const std::string& text, const std::string& nam
     KernelSource k;
     k.text = text;
     std::vector<std::string> problems;
-    bool have_kernel = false, have_output = false, have_block = false;
+    bool have_kernel = false, have_output = false, have_block = false, have_state = false;
     std::istringstream in(text);
     std::string line;
     for (std::size_t number = 1; std::getline(in, line); ++number) {
@@ -111,6 +111,14 @@ KernelSource parse_kernel_source(const std::string& text, const std::string& nam
             else
                 k.block_x = std::uint32_t(x), k.block_y = std::uint32_t(y);
             have_block = true;
+        } else if (directive == "@state") {
+            if (have_state)
+                at("a second @state");
+            else if (w.size() != 1 || (w[0] != "float" && w[0] != "float2" && w[0] != "float4"))
+                at("@state takes one of float, float2, float4");
+            else
+                k.state_floats = w[0] == "float" ? 1 : w[0] == "float2" ? 2 : 4;
+            have_state = true;
         } else if (directive == "@param") {
             float value = 0, min = 0, max = 0;
             if (w.size() < 5 || w.size() > 6 || (w[0] != "float" && w[0] != "int")) {
@@ -157,7 +165,7 @@ KernelSource parse_kernel_source(const std::string& text, const std::string& nam
             k.params.push_back(
                 {.name = pname, .value = value, .min = min, .max = max, .help = help, .integer = integer});
         } else {
-            at("unknown annotation " + directive + " (@kernel, @output, @param, @block)");
+            at("unknown annotation " + directive + " (@kernel, @output, @param, @block, @state)");
         }
     }
     const std::regex definition("extern\\s+\"C\"\\s+__global__\\s+void\\s+" + k.kernel + "\\s*\\(");

@@ -5,7 +5,10 @@
 #include "cuvk/compute/kernel_compiler.hpp"
 #include "cuvk/core/error.hpp"
 
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
+#include <iterator>
 
 using namespace cuvk;
 
@@ -64,4 +67,23 @@ TEST(KernelCompiler, DefinesAndArchitectureReachTheCompiler) {
         EXPECT_TRUE(e.is_usage()) << e.what();
         EXPECT_NE(std::string(e.what()).find("sm_1"), std::string::npos) << e.what();
     }
+}
+
+// Every example kernel (examples/kernels/*.cu) declares itself correctly and compiles.
+TEST(KernelCompiler, TheExampleKernelsParseAndCompile) {
+    const std::filesystem::path dir = CUVK_KERNELS_DIR;
+    std::size_t seen = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".cu")
+            continue;
+        ++seen;
+        std::ifstream in(entry.path());
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto name = entry.path().filename().string();
+        const auto k = compute::parse_kernel_source(text, name);
+        EXPECT_FALSE(k.params.empty()) << name;
+        const auto r = compute::compile_kernel(k, {}, name);
+        EXPECT_TRUE(r.ok) << name << ":\n" << r.log;
+    }
+    EXPECT_GE(seen, 3u) << "gray_scott, plasma, wave";
 }

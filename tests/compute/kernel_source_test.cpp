@@ -96,3 +96,14 @@ TEST(KernelSource, AtMost32Parameters) {
     src += "extern \"C\" __global__ void step() {}";
     EXPECT_NE(problems(src).find("k.cu:33: more than 32 parameters"), std::string::npos);
 }
+
+TEST(KernelSource, StateIsOneOfThreeWidthsAndDeclaredOnce) {
+    const auto k = compute::parse_kernel_source("// @state float2\nextern \"C\" __global__ void step() {}");
+    EXPECT_EQ(k.state_floats, 2u);
+    EXPECT_EQ(compute::parse_kernel_source("extern \"C\" __global__ void step() {}").state_floats, 0u);
+    EXPECT_NE(problems("// @state double\nextern \"C\" __global__ void step() {}").find("k.cu:1: @state takes"),
+              std::string::npos);
+    EXPECT_NE(problems("// @state float\n// @state float4\nextern \"C\" __global__ void step() {}")
+                  .find("k.cu:2: a second @state"),
+              std::string::npos);
+}

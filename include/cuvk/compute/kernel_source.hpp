@@ -8,9 +8,13 @@
 //   // @output FORMAT                   rgba8 (default), bgra8, rgba16f, rgba32f or r32f: the frame's image
 //   // @param float NAME DEFAULT MIN MAX ["help"]   a parameter (also: int, whole numbers only)
 //   // @block X Y                       threads per block (default 16 16; X*Y at most 1024)
-// The kernel is launched over the output's pixels as
+//   // @state TYPE                      per-pixel state kept between launches: float, float2 or float4, two buffers
+//                                       (read the last launch's, write this one's; swapped after each launch)
+// The kernel is launched over the output's pixels (as many times per frame as the frame's steps, FrameContext) as
 //   extern "C" __global__ void NAME(cudaSurfaceObject_t out, int width, int height, unsigned frame, float time,
+//                                   [const TYPE* state_in, TYPE* state_out,]   <- with @state only
 //                                   <each parameter in declaration order: float or int>)
+// (state starts zeroed; the image is written by the launch's surface writes, the last launch's stay.)
 // Checks (each names its line): unknown or malformed annotations, a second @kernel/@output/@block, parameter names
 // that are not identifiers or repeat, defaults outside [min, max], int parameters that are not whole, more than 32
 // parameters, and a source that defines no `extern "C" __global__ void NAME(`.
@@ -30,6 +34,7 @@ struct KernelSource {
     PixelFormat format = PixelFormat::rgba8;
     std::vector<ParamSpec> params; // declaration order = launch argument order
     std::uint32_t block_x = 16, block_y = 16;
+    std::uint32_t state_floats = 0; // @state: floats per pixel (1, 2 or 4); 0: no state
 };
 
 inline constexpr std::size_t kMaxKernelParams = 32;
