@@ -470,18 +470,15 @@ class Session:
         pointer, so ``torch.as_tensor(output, device="cuda")`` or ``cupy.asarray(output)`` write it in place. With
         linear=False the image is a Vulkan image (mip levels allowed), written through ``output.surfaces`` on CUDA.
         """
-        if format not in _FORMATS:
-            raise UsageError(f"format {format!r}: choose one of {', '.join(_FORMATS)}")
-        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 0, int(width), int(height), _FORMATS[format],
-                                     int(mip_levels), 0, int(bool(linear))))
+        return self._add(image(width, height, format, mip_levels, linear))
 
     def add_points(self, count: int) -> int:
         """Declares a points output of ``count`` vertices (x, y, z in [-1, 1], then the RGBA8 colour's bits)."""
-        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 1, 0, 0, 0, 0, int(count), 0))
+        return self._add(points(count))
 
     def add_mesh(self, columns: int, rows: int) -> int:
         """Declares a mesh output: a grid of ``columns`` x ``rows`` vertices (position, pad, normal, pad)."""
-        return self._add(_OutputInfo(ctypes.sizeof(_OutputInfo), 2, int(columns), int(rows), 0, 0, 0, 0))
+        return self._add(mesh(columns, rows))
 
     def _add(self, info: _OutputInfo) -> int:
         index = ctypes.c_uint32()

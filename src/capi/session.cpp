@@ -228,6 +228,16 @@ void fail_on_validation(cuvk_session& s) {
                    s.name);
 }
 
+// A parameter declared through the ABI; usage errors for no name or a default outside the range.
+compute::ParamSpec param_spec(const char* name, float value, float min, float max) {
+    if (!name)
+        core::fail_usage("a parameter's name is NULL");
+    if (!(min <= value && value <= max))
+        core::fail_usage(std::string("parameter ") + name + ": " + std::to_string(value) + " is outside " +
+                         std::to_string(min) + ".." + std::to_string(max));
+    return {.name = name, .value = value, .min = min, .max = max};
+}
+
 // Parameter `index` of the session, or a usage error naming how many there are.
 const compute::ParamSpec& param_at(const cuvk_session& s, std::uint32_t index) {
     if (index >= s.params.size())
@@ -380,13 +390,9 @@ cuvk_status cuvk_session_add_param(cuvk_session* session, const char* name, floa
                                    uint32_t* index) {
     return guarded([&] {
         require(session, "session");
-        require(name, "name");
         if (session->loop)
             core::fail_usage("parameters are declared before the first frame");
-        if (!(min <= value && value <= max))
-            core::fail_usage(std::string("parameter ") + name + ": " + std::to_string(value) + " is outside " +
-                             std::to_string(min) + ".." + std::to_string(max));
-        session->desc.params.push_back({.name = name, .value = value, .min = min, .max = max});
+        session->desc.params.push_back(param_spec(name, value, min, max));
         session->params.push_back(value);
         if (index)
             *index = std::uint32_t(session->params.size() - 1);
@@ -521,11 +527,7 @@ cuvk_status cuvk_viewer_run(const cuvk_viewer_info* info, uint64_t* frames_shown
                                      .has_cpu = true};
         for (std::uint32_t i = 0; i < info->param_count; ++i) {
             const auto& p = info->params[i];
-            require(p.name, "params[].name");
-            if (!(p.min <= p.value && p.value <= p.max))
-                core::fail_usage(std::string("parameter ") + p.name + ": " + std::to_string(p.value) + " is outside " +
-                                 std::to_string(p.min) + ".." + std::to_string(p.max));
-            desc.params.push_back({.name = p.name, .value = p.value, .min = p.min, .max = p.max});
+            desc.params.push_back(param_spec(p.name, p.value, p.min, p.max));
         }
         std::vector<compute::OutputSpec> outputs;
         for (std::uint32_t o = 0; o < info->output_count; ++o)

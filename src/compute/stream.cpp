@@ -2,6 +2,8 @@
 
 #include "cuvk/compute/check.hpp"
 
+#include <thread>
+
 namespace cuvk::compute {
 
 UniqueStream create_stream(const std::string& name) {
@@ -14,6 +16,22 @@ UniqueEvent create_event(const std::string& name, bool timing) {
     cudaEvent_t event = nullptr;
     CUVK_CUDA(cudaEventCreateWithFlags(&event, timing ? cudaEventDefault : cudaEventDisableTiming), name);
     return UniqueEvent(event);
+}
+
+bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const cudaError_t r = cudaStreamQuery(stream);
+        if (r == cudaSuccess)
+            return true;
+        if (r != cudaErrorNotReady) {
+            (void)cudaGetLastError();
+            return false;
+        }
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
 }
 
 void synchronize(cudaStream_t stream, const std::string& name) {

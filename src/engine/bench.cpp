@@ -165,20 +165,21 @@ BenchReport run_bench(const BenchOptions& options) {
             if (n > 1)
                 ring_modes.push_back({"N=" + std::to_string(n) + " B=" + std::to_string(n), n, n});
         }
-    // The ways each sample is drawn: every points path for a sample whose displayed output is points, else one.
-    const auto paths_of = [&](const std::string& sample) -> std::vector<std::optional<PointsPath>> {
-        const auto sim = registry.make(sample);
-        const auto params = resolve_params(registry.desc(sample), {}, true);
-        const auto outputs = sim->outputs({.extent = {64, 64}, .params = params});
-        if (outputs.empty() || outputs.front().kind != compute::OutputKind::points)
-            return {std::nullopt};
-        return {options.points.begin(), options.points.end()};
-    };
+    // The ways each sample is drawn (per sample, in options.samples' order): every points path for a sample whose
+    // displayed output is points, else one.
     if (options.points.empty())
         core::fail_usage("cuvk-bench needs at least one way to draw points (raster, splat)");
+    std::vector<std::vector<std::optional<PointsPath>>> paths;
     std::size_t configurations = ring_modes.size();
-    for (const auto& sample : options.samples)
-        configurations += options.sizes.size() * options.modes.size() * paths_of(sample).size();
+    for (const auto& sample : options.samples) {
+        const auto outputs = registry.make(sample)->outputs(
+            {.extent = {64, 64}, .params = resolve_params(registry.desc(sample), {}, true)});
+        if (outputs.empty() || outputs.front().kind != compute::OutputKind::points)
+            paths.push_back({std::nullopt});
+        else
+            paths.push_back({options.points.begin(), options.points.end()});
+        configurations += options.sizes.size() * options.modes.size() * paths.back().size();
+    }
     const std::size_t total = configurations * options.backends.size() * options.repetitions;
     std::size_t done = 0;
     // One configuration, repeated.
@@ -298,13 +299,13 @@ BenchReport run_bench(const BenchOptions& options) {
             c.not_run = "stopped before it ran";
         return c;
     };
-    for (const auto& sample : options.samples)
+    for (std::size_t i = 0; i < options.samples.size(); ++i)
         for (const auto& size : options.sizes)
             for (const auto& mode : options.modes)
                 for (const Backend backend : options.backends)
-                    for (const auto points : paths_of(sample))
+                    for (const auto points : paths[i])
                         if (!report.stopped)
-                            report.cases.push_back(measure(sample, size, mode, backend, true, points));
+                            report.cases.push_back(measure(options.samples[i], size, mode, backend, true, points));
     for (const auto& mode : ring_modes)
         for (const Backend backend : options.backends)
             if (!report.stopped)

@@ -16,7 +16,6 @@
 #include "producer.hpp"
 
 #include <chrono>
-#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -108,13 +107,7 @@ public:
             if (pending_[f])
                 idle = idle && render::wait_fence(ctx_, o_->fences[f].get(), kTimeout, "floor.fence") ==
                                    render::WaitOutcome::reached;
-        const auto deadline = std::chrono::steady_clock::now() + kTimeout;
-        cudaError_t r = cudaErrorNotReady;
-        while (idle && (r = cudaStreamQuery(o_->stream.get())) == cudaErrorNotReady &&
-               std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-        if (!idle || r != cudaSuccess) {
-            (void)cudaGetLastError();
+        if (!idle || !compute::drain(o_->stream.get(), kTimeout)) {
             (void)o_.release();
             return;
         }

@@ -25,7 +25,6 @@
 #include <functional>
 #include <memory>
 #include <numeric>
-#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -192,14 +191,8 @@ template <class T> class AfterStream {
 public:
     AfterStream(cudaStream_t stream, T value) : stream_(stream), owned_(std::make_unique<T>(std::move(value))) {}
     ~AfterStream() {
-        const auto deadline = Clock::now() + std::chrono::seconds(5);
-        cudaError_t r = cudaErrorNotReady;
-        while ((r = cudaStreamQuery(stream_)) == cudaErrorNotReady && Clock::now() < deadline)
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
-        if (r != cudaSuccess) {
-            (void)cudaGetLastError();
+        if (!compute::drain(stream_, std::chrono::seconds(5)))
             (void)owned_.release();
-        }
     }
     AfterStream(const AfterStream&) = delete;
     AfterStream& operator=(const AfterStream&) = delete;

@@ -23,7 +23,6 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -83,23 +82,6 @@ void start_simulation(compute::Simulation& sim, const compute::SimulationInfo& i
         sim.stop();
         (void)cudaStreamSynchronize(stream);
         throw;
-    }
-}
-
-// Polls `stream` until its work is done or `timeout` passes; false on timeout or a device error.
-bool drain_stream(cudaStream_t stream, std::chrono::nanoseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-        const cudaError_t r = cudaStreamQuery(stream);
-        if (r == cudaSuccess)
-            return true;
-        if (r != cudaErrorNotReady) {
-            (void)cudaGetLastError();
-            return false;
-        }
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
 }
 
@@ -349,7 +331,7 @@ public:
     }
 
     void finish() { compute::synchronize(stream_.get(), "split stream"); }
-    bool drain(std::chrono::nanoseconds timeout) { return drain_stream(stream_.get(), timeout); }
+    bool drain(std::chrono::nanoseconds timeout) { return compute::drain(stream_.get(), timeout); }
 
     void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) {
         const RestoreDevice restore{display_};
@@ -515,7 +497,7 @@ public:
     }
 
     bool drain(std::chrono::nanoseconds timeout) override {
-        return (!remote_ || remote_->drain(timeout)) && drain_stream(stream_.get(), timeout);
+        return (!remote_ || remote_->drain(timeout)) && compute::drain(stream_.get(), timeout);
     }
 
     void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {
@@ -659,7 +641,7 @@ public:
         compute::synchronize(stream_.get(), "staging stream");
     }
     bool drain(std::chrono::nanoseconds timeout) override {
-        return drain_stream(copy_stream_.get(), timeout) && drain_stream(stream_.get(), timeout);
+        return compute::drain(copy_stream_.get(), timeout) && compute::drain(stream_.get(), timeout);
     }
 
     void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) override {

@@ -3,6 +3,7 @@
 
 #include "cuvk/core/unique.hpp"
 
+#include <chrono>
 #include <cuda_runtime_api.h>
 #include <string>
 
@@ -22,5 +23,8 @@ UniqueStream create_stream(const std::string& name);
 UniqueEvent create_event(const std::string& name, bool timing = false);
 
 void synchronize(cudaStream_t stream, const std::string& name);
+// Teardown: polls `stream` until its work is done or `timeout` passes; false on timeout or a device error (cleared),
+// so that the caller leaks what the stream may still use rather than destroy it. Never throws.
+bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept;
 
 } // namespace cuvk::compute
