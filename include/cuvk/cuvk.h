@@ -174,6 +174,9 @@ CUVK_API cuvk_status cuvk_session_end_frame(cuvk_session* session);
  * without ffmpeg, a PNG sequence in a directory beside it; frames the writer cannot keep up with are dropped and
  * counted. path NULL: finishes the recording (destroy does too; a video appears whole or not at all). */
 CUVK_API cuvk_status cuvk_session_record(cuvk_session* session, const char* path, double fps);
+/* Waits until the GPU has drawn every frame ended so far (the work of each frame's streams included); a frame begun
+ * and not ended is a usage error. Use it to time a run or before reading what your own code keeps. */
+CUVK_API cuvk_status cuvk_session_finish(cuvk_session* session);
 /* Waits for every frame drawn and writes the last one as a PNG (whole, or nothing under that name). */
 CUVK_API cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path);
 

@@ -14,7 +14,8 @@ Each output of a frame is the slot's own memory, valid from the frame's start un
 * host memory (the cpu backend): ``numpy.asarray(output)`` through ``__array_interface__``;
 * CUDA memory (interop, staging) of linear images (the default) and vertex outputs: DLPack
   (``torch.from_dlpack(output)``: the consumer's stream waits for the slot, and the frame's end waits for that
-  stream) and ``__cuda_array_interface__`` version 3 with the session's stream (``cupy.asarray(output)``): write
+  stream) and ``__cuda_array_interface__`` version 3 with the session's stream (``cupy.asarray(output)``; its
+  consumers synchronize the host with that stream each time, so prefer DLPack in a frame loop): write
   those on ``frame.stream`` (``torch.cuda.ExternalStream(frame.stream)``, ``cupy.cuda.ExternalStream``), or order
   your own stream with ``frame.use_stream(stream)`` — the interface cannot tell cuvk where the writes go;
 * CUDA images declared with ``linear=False``: ``output.surfaces`` (a ``cudaSurfaceObject_t`` per mip level) and
@@ -213,6 +214,7 @@ def _library() -> ctypes.CDLL:
         "cuvk_session_stream_acquire": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_stream_release": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
+        "cuvk_session_finish": ([ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_record": ([ctypes.c_void_p, ctypes.c_char_p, ctypes.c_double], ctypes.c_int),
     }
     for name, (args, result) in sigs.items():
@@ -537,6 +539,10 @@ class Session:
         """Records every frame drawn from now on into ``path`` (a video through ffmpeg, else PNG frames beside it);
         ``record(None)`` finishes it (close() does too)."""
         _check(_library().cuvk_session_record(self._h(), os.fspath(path).encode() if path else None, float(fps)))
+
+    def finish(self) -> None:
+        """Waits until the GPU has drawn every frame ended so far (to time a run, say)."""
+        _check(_library().cuvk_session_finish(self._h()))
 
     def screenshot(self, path: str) -> None:
         """Waits for the frames drawn and writes the last one as a PNG."""

@@ -246,5 +246,8 @@ def test_a_recording_holds_the_frames_drawn(tmp_path):
         for frame in s.frames(4):
             np.asarray(frame.outputs[0])[...] = pattern(frame.index)
         s.record(None)
-    frames_dir = tmp_path / "r-frames"
-    assert (tmp_path / "r.mp4").stat().st_size > 0 or len(list(frames_dir.glob("*.png"))) == 4
+    video = tmp_path / "r.mp4"
+    if video.exists():  # ffmpeg is installed
+        assert video.stat().st_size > 0
+    else:  # a PNG per frame beside it
+        assert len(list((tmp_path / "r-frames").glob("*.png"))) == 4

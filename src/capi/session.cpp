@@ -491,6 +491,18 @@ cuvk_status cuvk_session_record(cuvk_session* session, const char* path, double 
     });
 }
 
+cuvk_status cuvk_session_finish(cuvk_session* session) {
+    return guarded([&] {
+        require(session, "session");
+        if (!session->loop)
+            return; // nothing drawn yet
+        if (session->loop->in_frame())
+            core::fail_usage("end the frame begun before waiting for the session (cuvk_session_finish)");
+        session->loop->finish();
+        fail_on_validation(*session);
+    });
+}
+
 cuvk_status cuvk_session_screenshot(cuvk_session* session, const char* png_path) {
     return guarded([&] {
         require(session, "session");

@@ -130,6 +130,7 @@ int main(int argc, char** argv) {
           cuvk_session_stream_acquire(s, NULL) == CUVK_ERROR_USAGE &&
               cuvk_session_stream_release(s, NULL) == CUVK_ERROR_USAGE);
     check("a screenshot before any frame is a usage error", cuvk_session_screenshot(s, path) == CUVK_ERROR_USAGE);
+    check("finishing before any frame has nothing to wait for", cuvk_session_finish(s) == CUVK_OK);
 
     for (uint64_t k = 0; k < 3; ++k) {
         memset(&frame, 0, sizeof frame);
@@ -147,11 +148,13 @@ int main(int argc, char** argv) {
             }
         if (k == 1) {
             check("a second begin is a usage error", cuvk_session_begin_frame(s, &frame) == CUVK_ERROR_USAGE);
+            check("finishing inside a frame is a usage error", cuvk_session_finish(s) == CUVK_ERROR_USAGE);
             check("streams are ordered (nothing to do on the cpu backend)",
                   cuvk_session_stream_acquire(s, NULL) == CUVK_OK && cuvk_session_stream_release(s, NULL) == CUVK_OK);
         }
         check("the frame ends", cuvk_session_end_frame(s) == CUVK_OK);
     }
+    check("the session finishes its frames", cuvk_session_finish(s) == CUVK_OK);
     check("outputs are declared before the first frame only",
           cuvk_session_add_output(s, &image, NULL) == CUVK_ERROR_USAGE);
     check("the screenshot is written", cuvk_session_screenshot(s, path) == CUVK_OK);
