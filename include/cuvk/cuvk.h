@@ -188,6 +188,12 @@ CUVK_API cuvk_status cuvk_viewer_run(const cuvk_viewer_info* info, uint64_t* fra
  * on_frame: order a stream of your own with frame->stream — before writing, and frame->stream after it before
  * returning). */
 CUVK_API cuvk_status cuvk_stream_wait(void* waiter, void* after, int device);
+/* Copies `rows` rows of `row_bytes` bytes from `src` (CUDA memory of device `device`, or host memory; rows `src_pitch`
+ * bytes apart) into CUDA memory `dst` of device `device` (a frame output's data, rows `dst_pitch` apart), enqueued on
+ * `stream` (the frame's). CUVK_ERROR_USAGE when `src` is memory of another CUDA device or a pitch is below row_bytes;
+ * CUVK_ERROR_UNSUPPORTED without CUDA. For an output on the cpu backend, copy with memcpy. */
+CUVK_API cuvk_status cuvk_copy_rows(void* dst, uint64_t dst_pitch, const void* src, uint64_t src_pitch,
+                                    uint64_t row_bytes, uint64_t rows, void* stream, int device);
 
 #ifdef __cplusplus
 }

@@ -211,6 +211,8 @@ def _library() -> ctypes.CDLL:
         "cuvk_session_end_frame": ([ctypes.c_void_p], ctypes.c_int),
         "cuvk_viewer_run": ([ctypes.POINTER(_ViewerInfo), ctypes.POINTER(ctypes.c_uint64)], ctypes.c_int),
         "cuvk_stream_wait": ([ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int], ctypes.c_int),
+        "cuvk_copy_rows": ([ctypes.c_void_p, ctypes.c_uint64, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64,
+                            ctypes.c_uint64, ctypes.c_void_p, ctypes.c_int], ctypes.c_int),
         "cuvk_session_stream_acquire": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_stream_release": ([ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int),
         "cuvk_session_screenshot": ([ctypes.c_void_p, ctypes.c_char_p], ctypes.c_int),
@@ -344,10 +346,61 @@ class Output:
         _dl_alive[address] = (managed, shape_c, strides_c)
         return ctypes.pythonapi.PyCapsule_New(address, name, _dl_capsule_destructor)
 
+    def copy_from(self, src) -> None:
+        """Copies an array that already exists into this output (level 0 of an image, or every vertex): a NumPy
+        array, or a CUDA array (torch, CuPy: anything with ``__cuda_array_interface__``) of this output's device, of
+        the output's dtype and shape, rows contiguous. On CUDA the copy is enqueued on ``frame.stream`` after the
+        work on the array's own stream. This is a copy: where you can, write the output itself (DLPack).
+        Raises UsageError naming what differs (dtype, shape, layout, device)."""
+        self._frame._check_open()
+        shape, typestr, _ = self._layout()
+        if hasattr(src, "__cuda_array_interface__"):
+            desc, on_cuda = src.__cuda_array_interface__, True
+        elif hasattr(src, "__array_interface__"):
+            desc, on_cuda = src.__array_interface__, False
+        else:
+            raise UsageError(f"copy_from: a {type(src).__name__} is not an array (NumPy, torch, CuPy)")
+        src_type, src_shape = desc["typestr"], tuple(desc["shape"])
+        if _byte_order(src_type) != _byte_order(typestr):
+            raise UsageError(f"copy_from: the array's dtype {src_type} is not the output's {typestr}")
+        if src_shape != shape:
+            raise UsageError(f"copy_from: the array's shape {src_shape} is not the output's {shape}")
+        item = int(typestr[2:])
+        row_bytes = _prod(shape[1:]) * item
+        strides = desc.get("strides")
+        inner = [int(_prod(shape[i + 1:])) * item for i in range(len(shape))]
+        if strides is not None and tuple(strides[1:]) != tuple(inner[1:]):
+            raise UsageError(f"copy_from: the array's strides {tuple(strides)} are not rows of contiguous elements "
+                             "(make it contiguous first)")
+        src_pitch = int(strides[0]) if strides is not None else row_bytes
+        src_ptr = int(desc["data"][0])
+        dst_pitch = self.pitch if self.kind == "image" else row_bytes
+        if self.is_host:
+            if on_cuda:
+                raise UsageError("copy_from: a CUDA array cannot go into host memory (the cpu backend): copy it to "
+                                 "the host first")
+            for row in range(shape[0]):
+                ctypes.memmove(self._data + row * dst_pitch, src_ptr + row * src_pitch, row_bytes)
+            return
+        lib = _library()
+        stream = desc.get("stream") if on_cuda else None
+        if stream not in (None, -1):  # the array's producer stream (1 and 2, the default streams, are CUDA's own
+            # handles for them: cudaStreamLegacy, cudaStreamPerThread)
+            _check(lib.cuvk_stream_wait(ctypes.c_void_p(self._frame.stream or None), ctypes.c_void_p(stream),
+                                        self.device))
+        _check(lib.cuvk_copy_rows(ctypes.c_void_p(self._data), dst_pitch, ctypes.c_void_p(src_ptr), src_pitch,
+                                  row_bytes, shape[0], ctypes.c_void_p(self._frame.stream or None), self.device))
+
     def __repr__(self) -> str:
         where = "host" if self.is_host else f"cuda:{self.device}"
         what = f"{self.width}x{self.height} {self.format}" if self.kind == "image" else f"{self.vertex_count} vertices"
         return f"<cuvk.Output {self.kind} {what} on {where}>"
+
+
+def _byte_order(typestr: str) -> str:
+    """A NumPy typestr with its byte order spelt out ('|u1' and '=f4' as '<u1', '<f4' on this little-endian host)."""
+    order = "<" if typestr[0] in "|=" or typestr[2:] == "1" else typestr[0]
+    return order + typestr[1:]
 
 
 def _prod(values) -> int:

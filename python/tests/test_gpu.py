@@ -94,3 +94,33 @@ def test_cupy_array_interface(tmp_path):
         frame.end()
         s.screenshot(tmp_path / "f.png")
     assert (read_png(tmp_path / "f.png") == 255).all()
+
+
+@pytest.mark.parametrize("backend", ["interop", "staging"])
+def test_copy_from_torch_and_numpy_is_drawn_bit_for_bit(tmp_path, backend):
+    with interop_or_skip(backend) as s:
+        s.add_image(W, H)
+        for frame in s.frames(4):
+            out = frame.outputs[0]
+            if frame.index % 2:  # host memory
+                out.copy_from(pattern(frame.index))
+            else:  # CUDA memory, rows with a pitch of their own
+                wide = torch.zeros(H, W + 3, 4, dtype=torch.uint8, device="cuda")
+                wide[:, :W] = torch.from_numpy(pattern(frame.index)).cuda()
+                torch.cuda.synchronize()  # torch's array interface does not say which stream wrote it
+                out.copy_from(wide[:, :W])
+                with pytest.raises(cuvk.UsageError, match="dtype"):
+                    out.copy_from(wide[:, :W].float())
+        s.screenshot(tmp_path / "c.png")
+    assert np.array_equal(read_png(tmp_path / "c.png"), pattern(3))
+
+
+def test_copy_from_another_gpu_is_refused():
+    if torch.cuda.device_count() < 2:
+        pytest.skip(f"one CUDA device here ({torch.cuda.get_device_name(0)}): no other GPU to copy from")
+    with interop_or_skip() as s:
+        s.add_image(W, H)
+        for frame in s.frames(1):
+            other = 1 if frame.outputs[0].device == 0 else 0
+            with pytest.raises(cuvk.UsageError, match="another|device"):
+                frame.outputs[0].copy_from(torch.zeros(H, W, 4, dtype=torch.uint8, device=f"cuda:{other}"))

@@ -251,3 +251,26 @@ def test_a_recording_holds_the_frames_drawn(tmp_path):
         assert video.stat().st_size > 0
     else:  # a PNG per frame beside it
         assert len(list((tmp_path / "r-frames").glob("*.png"))) == 4
+
+
+def test_copy_from_checks_the_array_and_copies_it(tmp_path):
+    with cuvk.Session(W, H, backend="cpu") as s:
+        s.add_image(W, H)
+        frame = s.begin_frame()
+        out = frame.outputs[0]
+        with pytest.raises(cuvk.UsageError, match="dtype"):
+            out.copy_from(np.zeros((H, W, 4), np.float32))
+        with pytest.raises(cuvk.UsageError, match="shape"):
+            out.copy_from(np.zeros((H, W - 1, 4), np.uint8))
+        with pytest.raises(cuvk.UsageError, match="strides"):
+            out.copy_from(np.zeros((H, 2 * W, 4), np.uint8)[:, ::2])
+        with pytest.raises(cuvk.UsageError, match="not an array"):
+            out.copy_from([1, 2, 3])
+        wide = np.zeros((H, W + 5, 4), np.uint8)  # rows with a pitch of their own
+        wide[:, :W] = pattern(7)
+        out.copy_from(wide[:, :W])
+        frame.end()
+        s.screenshot(tmp_path / "copy.png")
+        with pytest.raises(cuvk.UsageError, match="has ended"):
+            out.copy_from(pattern(7))
+    assert (read_png(tmp_path / "copy.png") == pattern(7)).all()

@@ -579,4 +579,15 @@ cuvk_status cuvk_stream_wait(void* waiter, void* after, int device) {
     return guarded([&] { capi::stream_wait(waiter, after, device, "cuvk_stream_wait"); });
 }
 
+cuvk_status cuvk_copy_rows(void* dst, uint64_t dst_pitch, const void* src, uint64_t src_pitch, uint64_t row_bytes,
+                           uint64_t rows, void* stream, int device) {
+    return guarded([&] {
+        require(dst, "dst");
+        require(src, "src");
+        if (!capi::built_with_cuda())
+            throw Unsupported("cuvk_copy_rows: cuvk was built without CUDA (copy host outputs with memcpy)");
+        capi::copy_rows(dst, dst_pitch, src, src_pitch, row_bytes, rows, stream, device, "cuvk_copy_rows");
+    });
+}
+
 } // extern "C"

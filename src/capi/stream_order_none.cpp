@@ -9,6 +9,15 @@ void stream_wait(void*, void*, int, const std::string& what) {
     core::fail("cuvk was built without CUDA: no stream to order", what);
 }
 
+void copy_rows(void*, std::uint64_t, const void*, std::uint64_t, std::uint64_t, std::uint64_t, void*, int,
+               const std::string& what) {
+    core::fail("cuvk was built without CUDA: no CUDA memory to copy into", what);
+}
+
+bool built_with_cuda() {
+    return false;
+}
+
 int current_cuda_device() {
     return -1;
 }

@@ -89,6 +89,67 @@ TEST_P(CApiGpu, CudaWritesThroughTheFramePointerAreDrawnBitForBit) {
         cudaStreamDestroy(own);
 }
 
+// cuvk_copy_rows: rows of host memory, then of CUDA memory with a wider pitch, into a frame's linear output.
+TEST(CApiGpuCopy, CopyRowsFromHostAndDeviceMemoryAreDrawnBitForBit) {
+    cuvk_session_info info{.struct_size = sizeof info,
+                           .name = "capi-copy",
+                           .width = kW,
+                           .height = kH,
+                           .backend = CUVK_BACKEND_INTEROP,
+                           .frames_in_flight = 2,
+                           .validation = 1};
+    cuvk_session* s = nullptr;
+    const cuvk_status created = cuvk_session_create(&info, &s);
+    if (created == CUVK_ERROR_UNSUPPORTED)
+        GTEST_SKIP() << "no CUDA device matches the Vulkan device: " << cuvk_last_error();
+    ASSERT_EQ(created, CUVK_OK) << cuvk_last_error();
+    cuvk_output_info image{.struct_size = sizeof image,
+                           .kind = CUVK_OUTPUT_IMAGE,
+                           .width = kW,
+                           .height = kH,
+                           .format = CUVK_FORMAT_RGBA8,
+                           .linear = 1};
+    ASSERT_EQ(cuvk_session_add_output(s, &image, nullptr), CUVK_OK) << cuvk_last_error();
+    const auto first = pattern(3), second = pattern(5);
+    constexpr std::size_t kWidePitch = kW * 4 + 64;
+    void* device_rows = nullptr;
+    ASSERT_EQ(cudaMalloc(&device_rows, kWidePitch * kH), cudaSuccess);
+    ASSERT_EQ(cudaMemcpy2D(device_rows, kWidePitch, second.data(), kW * 4, kW * 4, kH, cudaMemcpyHostToDevice),
+              cudaSuccess);
+    for (int k = 0; k < 2; ++k) {
+        cuvk_frame frame{};
+        ASSERT_EQ(cuvk_session_begin_frame(s, &frame), CUVK_OK) << cuvk_last_error();
+        const auto& out = frame.outputs[0];
+        if (k == 0) {
+            EXPECT_EQ(cuvk_copy_rows(out.data, out.pitch, first.data(), kW * 4, kW * 4 + 4, kH, frame.stream,
+                                     out.device),
+                      CUVK_ERROR_USAGE)
+                << "a row wider than the pitches";
+            EXPECT_NE(std::strstr(cuvk_last_error(), "pitch"), nullptr) << cuvk_last_error();
+            ASSERT_EQ(cuvk_copy_rows(out.data, out.pitch, first.data(), kW * 4, kW * 4, kH, frame.stream, out.device),
+                      CUVK_OK)
+                << cuvk_last_error();
+        } else {
+            ASSERT_EQ(
+                cuvk_copy_rows(out.data, out.pitch, device_rows, kWidePitch, kW * 4, kH, frame.stream, out.device),
+                CUVK_OK)
+                << cuvk_last_error();
+        }
+        ASSERT_EQ(cuvk_session_end_frame(s), CUVK_OK) << cuvk_last_error();
+        if (k == 0) { // what frame 0 shows: the host rows
+            const auto path = (std::filesystem::temp_directory_path() / "capi-copy-0.png").string();
+            ASSERT_EQ(cuvk_session_screenshot(s, path.c_str()), CUVK_OK) << cuvk_last_error();
+            EXPECT_EQ(std::memcmp(cuvk::render::read_png(path).bytes.data(), first.data(), kW * kH * 4), 0);
+        }
+    }
+    const auto path = (std::filesystem::temp_directory_path() / "capi-copy-1.png").string();
+    ASSERT_EQ(cuvk_session_screenshot(s, path.c_str()), CUVK_OK) << cuvk_last_error();
+    EXPECT_EQ(std::memcmp(cuvk::render::read_png(path).bytes.data(), second.data(), kW * kH * 4), 0)
+        << "the device rows, read with their own pitch";
+    EXPECT_EQ(cuvk_session_destroy(s), CUVK_OK);
+    EXPECT_EQ(cudaFree(device_rows), cudaSuccess);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, CApiGpu,
                          ::testing::Values(Case{CUVK_BACKEND_INTEROP, false}, Case{CUVK_BACKEND_INTEROP, true},
                                            Case{CUVK_BACKEND_STAGING, false}, Case{CUVK_BACKEND_STAGING, true}),

@@ -274,6 +274,14 @@ int main(int argc, char** argv) {
               cuvk_viewer_run(&v, &shown) == CUVK_OK && shown == 3 && st.calls == 3);
         check("a stream waiting for itself is nothing to do", cuvk_stream_wait(NULL, NULL, 0) == CUVK_OK);
     }
+    {
+        unsigned char a[64], b[64];
+        const cuvk_status st = cuvk_copy_rows(a, 8, b, 16, 12, 4, NULL, 0);
+        check("copying rows wider than the pitch is a usage error (or no CUDA in this build)",
+              (st == CUVK_ERROR_USAGE && strstr(cuvk_last_error(), "pitch") != NULL) ||
+                  st == CUVK_ERROR_UNSUPPORTED);
+        check("copying from NULL is a usage error", cuvk_copy_rows(a, 8, NULL, 8, 8, 1, NULL, 0) == CUVK_ERROR_USAGE);
+    }
 
     /* What the device cannot do. */
     info.backend = CUVK_BACKEND_INTEROP;
