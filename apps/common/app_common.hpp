@@ -4,6 +4,7 @@
 
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/text.hpp"
+#include "cuvk/engine/registry.hpp"
 
 #include <CLI/CLI.hpp>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cuvk::apps {
 
@@ -76,6 +78,30 @@ inline std::optional<int> parse_command_line(CLI::App& cli, CLI::Option* list_fl
 inline int report(const core::Error& e, bool verbose, const char* app) {
     print_error(app, verbose ? e.what() : e.is_usage() ? e.doing() : e.message());
     return e.is_usage() ? 2 : 1;
+}
+
+// --kernel FILE (live kernels, compiled with NVRTC at start) and their compile options, shared by the gallery and
+// the viewer.
+struct KernelOptions {
+    std::vector<std::string> files;
+    std::vector<std::string> defines;
+    bool fast_math = false;
+};
+
+inline void add_kernel_options(CLI::App& cli, KernelOptions& k) {
+    cli.add_option("--kernel", k.files, "a live kernel: CUDA C++ with // @param annotations (repeatable)");
+    cli.add_option("--define", k.defines, "NAME or NAME=VALUE for live kernels (repeatable)");
+    cli.add_flag("--fast-math", k.fast_math, "compile live kernels with --use_fast_math");
+}
+
+// Registers each --kernel in `registry` (watched for changes when `watch`); returns their names.
+inline std::vector<std::string> add_kernels(engine::Registry& registry, const KernelOptions& k, bool watch) {
+    std::vector<std::string> names;
+    for (const auto& file : k.files)
+        names.push_back(engine::add_live_kernel(
+            registry,
+            {.file = file, .watch = watch, .options = {.arch = {}, .fast_math = k.fast_math, .defines = k.defines}}));
+    return names;
 }
 
 } // namespace cuvk::apps

@@ -37,7 +37,9 @@ int main(int argc, char** argv) {
     engine::GalleryInfo info;
     bool list = false, verbose = false;
     app.add_option("--backend", backend, "auto | interop | split | staging | cpu")->capture_default_str();
-    app.add_option("--sample", sample, "a sample name, or all")->capture_default_str();
+    auto* sample_option = app.add_option("--sample", sample, "a sample name, or all")->capture_default_str();
+    apps::KernelOptions kernels;
+    apps::add_kernel_options(app, kernels);
     app.add_option("--frames", info.frames, "frames per sample")->capture_default_str();
     app.add_option("--size", size, "output size WIDTHxHEIGHT")->capture_default_str();
     app.add_option("--frames-in-flight", info.frames_in_flight, "ring slots, 1..8")->capture_default_str();
@@ -68,7 +70,8 @@ int main(int argc, char** argv) {
     if (const auto status = apps::parse_command_line(app, list_flag, argc, argv, kApp))
         return *status;
     try {
-        const auto registry = engine::Registry::with_builtins();
+        auto registry = engine::Registry::with_builtins();
+        const auto kernel_names = apps::add_kernels(registry, kernels, false);
         if (list) {
             std::fputs(registry.describe().c_str(), stdout);
             return 0;
@@ -79,6 +82,8 @@ int main(int argc, char** argv) {
         info.extent = core::parse_extent(size);
         if (sample != "all")
             info.samples = {registry.desc(sample).name};
+        else if (!kernel_names.empty() && sample_option->count() == 0)
+            info.samples = kernel_names; // --kernel alone: run those
         info.sets = sets;
         info.out_dir = out;
         info.device = device;

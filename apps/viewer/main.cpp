@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
     int cuda_device = -1;
     bool verbose = false, list = false;
     app.add_option("--sample", samples, "a simulation to show (repeat for up to four panes; default gray-scott)");
+    apps::KernelOptions kernels;
+    apps::add_kernel_options(app, kernels);
     app.add_option("--set", sets, "name=value: a parameter of the panes that declare it (repeatable)");
     app.add_option("--backend", backend, "auto | interop | staging | cpu (every pane)")->capture_default_str();
     app.add_option("--frames-in-flight", frames_in_flight, "ring slots, 1..8")->capture_default_str();
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
     if (const auto status = apps::parse_command_line(app, list_flag, argc, argv, kApp))
         return *status;
     try {
-        const auto registry = engine::Registry::with_builtins();
+        auto registry = engine::Registry::with_builtins();
+        const auto kernel_names = apps::add_kernels(registry, kernels, true);
         if (list) {
             std::fputs(registry.describe().c_str(), stdout);
             return 0;
@@ -75,6 +78,10 @@ int main(int argc, char** argv) {
             info.preset = engine::load_preset(registry, preset);
         if (samples.size() > 4)
             core::fail_usage("--sample: at most four panes, not " + std::to_string(samples.size()));
+        if (samples.empty() && preset.empty())
+            samples = kernel_names; // --kernel alone: a pane per kernel
+        if (samples.size() > 4)
+            core::fail_usage("--sample and --kernel: at most four panes, not " + std::to_string(samples.size()));
         if (!samples.empty()) {
             info.preset.panes.clear();
             for (const auto& s : samples)

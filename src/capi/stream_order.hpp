@@ -1,5 +1,6 @@
 #pragma once
-// CUDA stream work of the C ABI: ordering two streams, copying rows (CUDA builds: stream_order_cuda.cpp; without CUDA: stream_order_none.cpp).
+// CUDA stream work of the C ABI: ordering two streams, copying rows (CUDA builds: stream_order_cuda.cpp; without CUDA:
+// stream_order_none.cpp).
 
 #include <cstdint>
 #include <string>

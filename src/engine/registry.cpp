@@ -48,6 +48,12 @@ Registry Registry::with_builtins() {
     return r;
 }
 
+std::string add_live_kernel(Registry& registry, const compute::LiveKernelInfo& info) {
+    // Registry::add makes one at once to read its desc: the file is read and checked now, before anything starts.
+    registry.add([info]() -> std::unique_ptr<compute::Simulation> { return compute::make_live_kernel(info); });
+    return registry.names().back();
+}
+
 void Registry::add(Factory factory) {
     if (!factory)
         core::fail("Registry::add: no factory");

@@ -121,9 +121,9 @@ TEST(CApiGpuCopy, CopyRowsFromHostAndDeviceMemoryAreDrawnBitForBit) {
         ASSERT_EQ(cuvk_session_begin_frame(s, &frame), CUVK_OK) << cuvk_last_error();
         const auto& out = frame.outputs[0];
         if (k == 0) {
-            EXPECT_EQ(cuvk_copy_rows(out.data, out.pitch, first.data(), kW * 4, kW * 4 + 4, kH, frame.stream,
-                                     out.device),
-                      CUVK_ERROR_USAGE)
+            EXPECT_EQ(
+                cuvk_copy_rows(out.data, out.pitch, first.data(), kW * 4, kW * 4 + 4, kH, frame.stream, out.device),
+                CUVK_ERROR_USAGE)
                 << "a row wider than the pitches";
             EXPECT_NE(std::strstr(cuvk_last_error(), "pitch"), nullptr) << cuvk_last_error();
             ASSERT_EQ(cuvk_copy_rows(out.data, out.pitch, first.data(), kW * 4, kW * 4, kH, frame.stream, out.device),

@@ -278,8 +278,7 @@ int main(int argc, char** argv) {
         unsigned char a[64], b[64];
         const cuvk_status st = cuvk_copy_rows(a, 8, b, 16, 12, 4, NULL, 0);
         check("copying rows wider than the pitch is a usage error (or no CUDA in this build)",
-              (st == CUVK_ERROR_USAGE && strstr(cuvk_last_error(), "pitch") != NULL) ||
-                  st == CUVK_ERROR_UNSUPPORTED);
+              (st == CUVK_ERROR_USAGE && strstr(cuvk_last_error(), "pitch") != NULL) || st == CUVK_ERROR_UNSUPPORTED);
         check("copying from NULL is a usage error", cuvk_copy_rows(a, 8, NULL, 8, 8, 1, NULL, 0) == CUVK_ERROR_USAGE);
     }
 

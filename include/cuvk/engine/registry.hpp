@@ -6,6 +6,7 @@
 // state: each program makes its own (Registry::with_builtins()) and passes it where it is needed.
 // Throws core::Error: usage errors for unknown names and bad --set values; add() refuses duplicate or empty names.
 
+#include "cuvk/compute/live_kernel.hpp"
 #include "cuvk/compute/simulation.hpp"
 
 #include <functional>
@@ -43,6 +44,11 @@ private:
     const Entry& find(std::string_view name) const;
     std::vector<Entry> entries_;
 };
+
+// Registers a live kernel (compute/live_kernel.hpp) read from `info.file`: each make() compiles and watches its own.
+// Returns the name it is registered under ("live-" + the file's stem unless info.name says otherwise). Throws a usage
+// error for an unreadable file or malformed annotations (with their lines); without CUDA, a runtime error.
+std::string add_live_kernel(Registry& registry, const compute::LiveKernelInfo& info);
 
 // The simulation's defaults with `sets` ("name=value") applied. Unknown names, malformed or non-integer values for
 // integer parameters and values outside [min, max] are usage errors naming the parameter and its range.
