@@ -13,6 +13,9 @@ python3 -c "import torch, cupy, cuda.core; print('torch', torch.__version__, 'cu
 timeout 120 build-gpu/tests/capi_gpu_tests > "$OUT/capi-gpu.log" 2>&1; echo "capi_gpu_tests rc=$?"
 grep -E "PASSED|FAILED" "$OUT/capi-gpu.log" | head -8
 export CUVK_LIBRARY="$lib" PYTHONPATH="$PWD/python"
+# NVIDIA's Vulkan driver needs static TLS; loaded again late in a process full of torch and CuPy it may find none left
+# ("libnvidia-tls.so: cannot allocate memory in static TLS block"): reserve more at start (python/README.md).
+export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384
 python3 -c "import pytest" 2>/dev/null ||
   python3 -m pip install --quiet --user --no-index --find-links .gl/wheels pytest 2>/dev/null || echo "pytest missing"
 (cd python/tests && timeout 300 python3 -m pytest -q -p no:cacheprovider . > "$OUT/pytest.log" 2>&1; echo "pytest rc=$?")
