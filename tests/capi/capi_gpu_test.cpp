@@ -10,6 +10,7 @@
 #include <cuda_runtime_api.h>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <string>
 #include <vector>
 
 namespace {
@@ -25,6 +26,38 @@ std::vector<std::uint32_t> pattern(std::uint64_t k) {
     return p;
 }
 
+// A session of kW x kH with one linear RGBA8 output and validation on; nullptr with `why` set where the device
+// cannot run `backend` (the caller skips), else nullptr with `why` naming the failure.
+cuvk_session* open_session(const char* name, cuvk_backend backend, std::uint32_t frames_in_flight, std::string& why,
+                           bool& unsupported) {
+    cuvk_session_info info{.struct_size = sizeof info,
+                           .name = name,
+                           .width = kW,
+                           .height = kH,
+                           .backend = backend,
+                           .frames_in_flight = frames_in_flight,
+                           .validation = 1};
+    cuvk_session* s = nullptr;
+    const cuvk_status created = cuvk_session_create(&info, &s);
+    unsupported = created == CUVK_ERROR_UNSUPPORTED;
+    if (created != CUVK_OK) {
+        why = cuvk_last_error();
+        return nullptr;
+    }
+    cuvk_output_info image{.struct_size = sizeof image,
+                           .kind = CUVK_OUTPUT_IMAGE,
+                           .width = kW,
+                           .height = kH,
+                           .format = CUVK_FORMAT_RGBA8,
+                           .linear = 1};
+    if (cuvk_session_add_output(s, &image, nullptr) != CUVK_OK) {
+        why = cuvk_last_error();
+        cuvk_session_destroy(s);
+        return nullptr;
+    }
+    return s;
+}
+
 struct Case {
     cuvk_backend backend;
     bool own_stream;
@@ -34,25 +67,12 @@ class CApiGpu : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CApiGpu, CudaWritesThroughTheFramePointerAreDrawnBitForBit) {
     const Case c = GetParam();
-    cuvk_session_info info{.struct_size = sizeof info,
-                           .name = "capi-gpu",
-                           .width = kW,
-                           .height = kH,
-                           .backend = c.backend,
-                           .frames_in_flight = 3,
-                           .validation = 1};
-    cuvk_session* s = nullptr;
-    const cuvk_status created = cuvk_session_create(&info, &s);
-    if (created == CUVK_ERROR_UNSUPPORTED)
-        GTEST_SKIP() << "no CUDA device matches the Vulkan device: " << cuvk_last_error();
-    ASSERT_EQ(created, CUVK_OK) << cuvk_last_error();
-    cuvk_output_info image{.struct_size = sizeof image,
-                           .kind = CUVK_OUTPUT_IMAGE,
-                           .width = kW,
-                           .height = kH,
-                           .format = CUVK_FORMAT_RGBA8,
-                           .linear = 1};
-    ASSERT_EQ(cuvk_session_add_output(s, &image, nullptr), CUVK_OK) << cuvk_last_error();
+    std::string why;
+    bool unsupported = false;
+    cuvk_session* s = open_session("capi-gpu", c.backend, 3, why, unsupported);
+    if (unsupported)
+        GTEST_SKIP() << "no CUDA device matches the Vulkan device: " << why;
+    ASSERT_NE(s, nullptr) << why;
     cudaStream_t own = nullptr;
     if (c.own_stream)
         ASSERT_EQ(cudaStreamCreateWithFlags(&own, cudaStreamNonBlocking), cudaSuccess);
@@ -91,25 +111,12 @@ TEST_P(CApiGpu, CudaWritesThroughTheFramePointerAreDrawnBitForBit) {
 
 // cuvk_copy_rows: rows of host memory, then of CUDA memory with a wider pitch, into a frame's linear output.
 TEST(CApiGpuCopy, CopyRowsFromHostAndDeviceMemoryAreDrawnBitForBit) {
-    cuvk_session_info info{.struct_size = sizeof info,
-                           .name = "capi-copy",
-                           .width = kW,
-                           .height = kH,
-                           .backend = CUVK_BACKEND_INTEROP,
-                           .frames_in_flight = 2,
-                           .validation = 1};
-    cuvk_session* s = nullptr;
-    const cuvk_status created = cuvk_session_create(&info, &s);
-    if (created == CUVK_ERROR_UNSUPPORTED)
-        GTEST_SKIP() << "no CUDA device matches the Vulkan device: " << cuvk_last_error();
-    ASSERT_EQ(created, CUVK_OK) << cuvk_last_error();
-    cuvk_output_info image{.struct_size = sizeof image,
-                           .kind = CUVK_OUTPUT_IMAGE,
-                           .width = kW,
-                           .height = kH,
-                           .format = CUVK_FORMAT_RGBA8,
-                           .linear = 1};
-    ASSERT_EQ(cuvk_session_add_output(s, &image, nullptr), CUVK_OK) << cuvk_last_error();
+    std::string why;
+    bool unsupported = false;
+    cuvk_session* s = open_session("capi-copy", CUVK_BACKEND_INTEROP, 2, why, unsupported);
+    if (unsupported)
+        GTEST_SKIP() << "no CUDA device matches the Vulkan device: " << why;
+    ASSERT_NE(s, nullptr) << why;
     const auto first = pattern(3), second = pattern(5);
     constexpr std::size_t kWidePitch = kW * 4 + 64;
     void* device_rows = nullptr;
