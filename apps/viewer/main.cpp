@@ -76,8 +76,6 @@ int main(int argc, char** argv) {
         }
         if (!preset.empty())
             info.preset = engine::load_preset(registry, preset);
-        if (samples.size() > 4)
-            core::fail_usage("--sample: at most four panes, not " + std::to_string(samples.size()));
         if (samples.empty() && preset.empty())
             samples = kernel_names; // --kernel alone: a pane per kernel
         if (samples.size() > 4)

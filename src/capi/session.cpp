@@ -297,6 +297,21 @@ void fill_output(const compute::OutputView& v, int device, cuvk_frame_output& ou
     }
 }
 
+// stream_acquire (the caller's stream waits for the frame's) and stream_release (the frame's waits for the caller's).
+cuvk_status order_with_frame(cuvk_session* session, void* stream, bool acquire) {
+    const char* call = acquire ? "cuvk_session_stream_acquire" : "cuvk_session_stream_release";
+    return guarded([&] {
+        require(session, "session");
+        if (!session->loop || !session->loop->in_frame())
+            core::fail_usage(std::string(call) + ": no frame was begun");
+        if (session->backend == engine::Backend::cpu)
+            return;
+        void* frame_stream = session->simulation->stream();
+        capi::stream_wait(acquire ? stream : frame_stream, acquire ? frame_stream : stream, session->cuda_device,
+                          session->name + ": " + call);
+    });
+}
+
 } // namespace
 
 extern "C" {
@@ -441,25 +456,11 @@ cuvk_status cuvk_session_begin_frame(cuvk_session* session, cuvk_frame* frame) {
 }
 
 cuvk_status cuvk_session_stream_acquire(cuvk_session* session, void* stream) {
-    return guarded([&] {
-        require(session, "session");
-        if (!session->loop || !session->loop->in_frame())
-            core::fail_usage("cuvk_session_stream_acquire: no frame was begun");
-        if (session->backend != engine::Backend::cpu)
-            capi::stream_wait(stream, session->simulation->stream(), session->cuda_device,
-                              session->name + ": stream acquire");
-    });
+    return order_with_frame(session, stream, true);
 }
 
 cuvk_status cuvk_session_stream_release(cuvk_session* session, void* stream) {
-    return guarded([&] {
-        require(session, "session");
-        if (!session->loop || !session->loop->in_frame())
-            core::fail_usage("cuvk_session_stream_release: no frame was begun");
-        if (session->backend != engine::Backend::cpu)
-            capi::stream_wait(session->simulation->stream(), stream, session->cuda_device,
-                              session->name + ": stream release");
-    });
+    return order_with_frame(session, stream, false);
 }
 
 cuvk_status cuvk_session_end_frame(cuvk_session* session) {

@@ -75,8 +75,4 @@ void KernelModule::launch(unsigned gx, unsigned gy, unsigned bx, unsigned by, vo
             "cuLaunchKernel", "launching the live kernel");
 }
 
-const std::string& KernelModule::name() const noexcept {
-    return state_->name;
-}
-
 } // namespace cuvk::compute

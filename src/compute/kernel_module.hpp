@@ -32,7 +32,6 @@ public:
 
     // Enqueues one launch of grid (gx, gy) of blocks (bx, by) on `stream`; `args` point at each parameter's value.
     void launch(unsigned gx, unsigned gy, unsigned bx, unsigned by, void** args, CudaStream stream) const;
-    const std::string& name() const noexcept;
 
 private:
     struct State;

@@ -68,16 +68,25 @@ std::vector<std::string> words(const std::string& rest) {
 } // namespace
 
 KernelSource parse_kernel_source(const std::string& text, const std::string& name) {
+    std::vector<CompileError> problems;
+    KernelSource k = parse_kernel_source(text, problems);
+    if (!problems.empty()) {
+        std::string message = "the kernel source " + name + " has " + std::to_string(problems.size()) + " problem(s):";
+        for (const auto& p : problems)
+            message += "\n  " + name + (p.line ? ":" + std::to_string(p.line) : std::string()) + ": " + p.message;
+        core::fail_usage(message);
+    }
+    return k;
+}
+
+KernelSource parse_kernel_source(const std::string& text, std::vector<CompileError>& problems) {
     KernelSource k;
     k.text = text;
-    std::vector<std::string> problems;
     bool have_kernel = false, have_output = false, have_block = false, have_state = false;
     std::istringstream in(text);
     std::string line;
     for (std::size_t number = 1; std::getline(in, line); ++number) {
-        const auto at = [&](const std::string& what) {
-            problems.push_back(name + ":" + std::to_string(number) + ": " + what);
-        };
+        const auto at = [&](const std::string& what) { problems.push_back({std::uint32_t(number), what}); };
         const auto comment = line.find("//");
         if (comment == std::string::npos)
             continue;
@@ -170,14 +179,8 @@ KernelSource parse_kernel_source(const std::string& text, const std::string& nam
     }
     const std::regex definition("extern\\s+\"C\"\\s+__global__\\s+void\\s+" + k.kernel + "\\s*\\(");
     if (!std::regex_search(text, definition))
-        problems.push_back(name + ": no `extern \"C\" __global__ void " + k.kernel +
-                           "(` in the source: the function launched must be defined with C linkage");
-    if (!problems.empty()) {
-        std::string message = "the kernel source " + name + " has " + std::to_string(problems.size()) + " problem(s):";
-        for (const auto& p : problems)
-            message += "\n  " + p;
-        core::fail_usage(message);
-    }
+        problems.push_back({0, "no `extern \"C\" __global__ void " + k.kernel +
+                                   "(` in the source: the function launched must be defined with C linkage"});
     return k;
 }
 

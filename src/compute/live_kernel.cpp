@@ -7,6 +7,7 @@
 #include "cuvk/compute/stream.hpp"
 #include "kernel_module.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -47,27 +48,6 @@ std::optional<std::string> read_text(const std::filesystem::path& file) {
     std::ostringstream text;
     text << in.rdbuf();
     return text.str();
-}
-
-// "name:LINE: text" lines of a parse error, as CompileErrors (line 0 where a line names none).
-std::vector<CompileError> parse_errors(const std::string& message, const std::string& name) {
-    std::vector<CompileError> errors;
-    std::istringstream lines(message);
-    for (std::string line; std::getline(lines, line);) {
-        const auto at = line.find(name + ":");
-        if (at == std::string::npos)
-            continue;
-        const std::string rest = line.substr(at + name.size() + 1);
-        std::size_t digits = 0;
-        while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits])))
-            ++digits;
-        const bool numbered = digits > 0 && digits < rest.size() && rest[digits] == ':';
-        errors.push_back({numbered ? std::uint32_t(std::stoul(rest.substr(0, digits))) : 0u,
-                          numbered ? rest.substr(std::min(rest.size(), digits + 2)) : rest});
-    }
-    if (errors.empty())
-        errors.push_back({0, message});
-    return errors;
 }
 
 // Why `next` cannot replace `running` while the ring runs; empty when it can.
@@ -173,14 +153,16 @@ public:
         }
         const unsigned gx = (extent_.width + source_.block_x - 1) / source_.block_x;
         const unsigned gy = (extent_.height + source_.block_y - 1) / source_.block_y;
-        for (std::uint32_t s = 0; s < frame.steps; ++s) {
+        // Paused (no steps): one launch from the current state whose next state is dropped (not swapped in), so the
+        // slot shows the current state again, as the Simulation contract asks of a frame without steps.
+        const std::uint32_t launches = std::max(frame.steps, 1u);
+        for (std::uint32_t s = 0; s < launches; ++s) {
             module_->launch(gx, gy, source_.block_x, source_.block_y, args.data(), frame.stream);
-            if (source_.state_floats) {
+            if (source_.state_floats && frame.steps > 0) {
                 std::swap(state_[0], state_[1]);
                 std::swap(state_in, state_out);
             }
         }
-        last_stream_ = frame.stream;
     }
 
     void stop() override {
@@ -262,12 +244,11 @@ private:
             status_.message = std::move(message);
             status_.compile_ms = ms;
         };
-        KernelSource parsed;
-        try {
-            parsed = parse_kernel_source(text, name);
-        } catch (const core::Error& e) {
-            auto errors = parse_errors(e.message(), name);
-            return report(errors, name + ":" + std::to_string(errors[0].line) + ": " + errors[0].message, 0.0);
+        std::vector<CompileError> problems;
+        KernelSource parsed = parse_kernel_source(text, problems);
+        if (!problems.empty()) {
+            const std::string first = name + ":" + std::to_string(problems[0].line) + ": " + problems[0].message;
+            return report(std::move(problems), first, 0.0);
         }
         if (auto why = declarations_differ(running, parsed); !why.empty())
             return report({{0, why}}, name + ": " + why + ": restart with it to apply (the last kernel runs on)", 0.0);
@@ -338,7 +319,6 @@ private:
     std::unique_ptr<KernelModule> module_;
     std::deque<Retired> retired_;
     DeviceMemory state_[2];
-    CudaStream last_stream_ = nullptr;
 
     mutable std::mutex mutex_; // guards what follows
     std::condition_variable_any wake_;

@@ -22,11 +22,6 @@ struct KernelCompileOptions {
     std::vector<std::string> defines; // "NAME" or "NAME=VALUE"
 };
 
-struct CompileError {
-    std::uint32_t line = 0; // 1-based line of the kernel source; 0 when NVRTC named none
-    std::string message;    // NVRTC's text ("identifier \"x\" is undefined")
-};
-
 struct CompileResult {
     bool ok = false;
     std::vector<char> cubin;          // the code for cuLibraryLoadData (when ok)

@@ -39,7 +39,16 @@ struct KernelSource {
 
 inline constexpr std::size_t kMaxKernelParams = 32;
 
+// One problem with a kernel source: from these checks, or from its compiler (kernel_compiler.hpp).
+struct CompileError {
+    std::uint32_t line = 0; // 1-based line of the kernel source; 0 when none applies (or NVRTC named none)
+    std::string message;    // what is wrong ("identifier \"x\" is undefined")
+};
+
 // `name` is used in messages (a file name, or "<editor>").
 KernelSource parse_kernel_source(const std::string& text, const std::string& name = "kernel.cu");
+// The same checks with every problem appended to `problems` instead of thrown (an editor lists them by line); the
+// source returned is usable only when none was added.
+KernelSource parse_kernel_source(const std::string& text, std::vector<CompileError>& problems);
 
 } // namespace cuvk::compute
