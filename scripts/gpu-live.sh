@@ -19,4 +19,12 @@ for k in plasma gray_scott wave; do
 done
 timeout 120 build-gpu/cuvk-viewer --kernel examples/kernels/gray_scott.cu --kernel examples/kernels/wave.cu --headless \
   --frames 300 --validation --screenshot "$png/viewer-live.png" 2>&1 | tail -3; echo "viewer rc=${PIPESTATUS[0]}"
-(cd "$OUT" && tar cf pngs.tar png && rm -rf png)
+
+# The panel while the file is edited: a viewer runs a copy of plasma.cu, the copy gets a line that does not compile
+# 1.5 s in; the last frame (panel included) must show the error with its line quoted, the plasma still running.
+mkdir -p /tmp/live-edit && cp examples/kernels/plasma.cu /tmp/live-edit/plasma.cu
+timeout 120 build-gpu/cuvk-viewer --kernel /tmp/live-edit/plasma.cu --headless --frames 6000 --size 1280x900 \
+  --validation --screenshot "$OUT/viewer-edit.png" > "$OUT/viewer-edit.log" 2>&1 &
+sleep 1.5; printf 'this is not C++;\n' >> /tmp/live-edit/plasma.cu
+wait $!; echo "viewer edit rc=$?"; tail -2 "$OUT/viewer-edit.log"
+(cd "$OUT" && tar cf pngs.tar png viewer-edit.png && rm -rf png viewer-edit.png)

@@ -240,6 +240,7 @@ private:
     void compile_one(std::string text, const std::string& name, Clock::time_point seen, const KernelSource& running) {
         auto report = [&](std::vector<CompileError> errors, std::string message, double ms) {
             std::lock_guard lock(mutex_);
+            status_.failed_source = errors.empty() ? std::string() : text;
             status_.errors = std::move(errors);
             status_.message = std::move(message);
             status_.compile_ms = ms;

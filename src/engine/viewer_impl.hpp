@@ -46,6 +46,10 @@ struct PaneState {
     PaneView view;
     Rolling sim_ms, draw_ms;
     std::string note; // the last refusal or failure, shown in the panel
+    // A live kernel's editor: the text shown, and the kernel generation it was last taken from (until edited).
+    std::string kernel_text;
+    std::uint64_t kernel_generation = 0;
+    bool kernel_edited = false;
 };
 
 // What the panel and the keys asked for, applied between frames.
@@ -71,6 +75,7 @@ public:
 
     // The panel (viewer_panel.cpp): builds this frame's widgets, turning clicks into requests_ and direct changes.
     void draw_panel();
+    void draw_kernel(PaneState& pane, compute::LiveKernel& live, const std::string& id);
 
 private:
     struct Drag {

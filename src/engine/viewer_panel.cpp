@@ -6,7 +6,10 @@
 #include "cuvk/core/text.hpp"
 #include "viewer_impl.hpp"
 
+#include "cuvk/compute/live_kernel.hpp"
+
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cfloat>
@@ -278,6 +281,8 @@ void Viewer::draw_panel() {
                     if (loop_)
                         loop_->set_view(i, pane.view); // the loop draws with its own copy of the view
                 }
+                if (auto* live = dynamic_cast<compute::LiveKernel*>(&pane.ring->simulation()))
+                    draw_kernel(pane, *live, id);
                 plot("sim ms", pane.sim_ms, "ms");
                 plot("draw ms", pane.draw_ms, "ms");
             }
@@ -294,6 +299,56 @@ void Viewer::draw_panel() {
         ImGui::TextWrapped("%s", message_.c_str());
     ImGui::TextDisabled("Space pause  N step  P shot  V record  H panel");
     ImGui::End();
+}
+
+// A live kernel's section: what the compile thread last did, its errors (each with the failing line quoted) and an
+// editor whose Compile button hands the text to the kernel (compiled off this thread, swapped in when it compiles).
+void Viewer::draw_kernel(PaneState& pane, compute::LiveKernel& live, const std::string& id) {
+    if (!ImGui::TreeNodeEx("kernel source", ImGuiTreeNodeFlags_DefaultOpen))
+        return;
+    const compute::LiveKernelStatus st = live.status();
+    if (!pane.kernel_edited && pane.kernel_generation != st.generation) { // follow the running source until edited
+        pane.kernel_text = live.source_text();
+        pane.kernel_generation = st.generation;
+    }
+    const ImVec4 red(1.0f, 0.45f, 0.4f, 1.0f), green(0.55f, 0.9f, 0.55f, 1.0f);
+    ImGui::Text("kernel #%llu%s", static_cast<unsigned long long>(st.generation), st.compiling ? "  compiling..." : "");
+    if (st.errors.empty() || st.errors[0].line == 0) { // numbered errors are listed below with their lines
+        ImGui::PushStyleColor(ImGuiCol_Text, st.errors.empty() ? green : red);
+        ImGui::TextWrapped("%s", st.message.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (st.reload_ms > 0.0)
+        ImGui::TextDisabled("last reload %.0f ms from the change to its first frame", st.reload_ms);
+    // Each error, and the line it names quoted from the source that failed.
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at <= st.failed_source.size();) {
+        const auto end = std::min(st.failed_source.find('\n', at), st.failed_source.size());
+        lines.push_back(st.failed_source.substr(at, end - at));
+        at = end + 1;
+    }
+    for (const auto& e : st.errors) {
+        ImGui::TextColored(red, "line %u: %s", e.line, e.message.c_str());
+        if (e.line >= 1 && e.line <= lines.size())
+            ImGui::TextColored(red, "  %4u > %s", e.line, lines[e.line - 1].c_str());
+    }
+    if (ImGui::InputTextMultiline("##source", &pane.kernel_text, ImVec2(-FLT_MIN, ImGui::GetTextLineHeight() * 14),
+                                  ImGuiInputTextFlags_AllowTabInput))
+        pane.kernel_edited = true;
+    note_control("kernel_source" + id);
+    if (ImGui::Button("Compile")) {
+        live.submit_source(pane.kernel_text);
+        pane.kernel_edited = false; // from now on the editor follows what runs (this text, once it compiled)
+        pane.kernel_generation = st.generation;
+    }
+    note_control("kernel_compile" + id);
+    ImGui::SameLine();
+    if (ImGui::Button("Revert")) {
+        pane.kernel_text = live.source_text();
+        pane.kernel_edited = false;
+    }
+    note_control("kernel_revert" + id);
+    ImGui::TreePop();
 }
 
 } // namespace cuvk::engine

@@ -37,6 +37,7 @@ struct LiveKernelStatus {
     bool compiling = false;           // a compile is running now
     std::uint64_t compiles = 0;       // compiles finished by the compile thread (good or not)
     std::vector<CompileError> errors; // the last compile's errors (empty when it succeeded)
+    std::string failed_source;        // the source those errors are about (to quote the failing line)
     std::string message;              // one line about the last event ("compiled in 84 ms", "line 12: ...")
     double compile_ms = 0.0;          // the last compile
     double reload_ms = 0.0;           // the last swap: from the change being seen to the first launch of the new kernel
