@@ -25,8 +25,11 @@ cp -r "$src/examples/hello-c" "$tmp/hello-c-src"
 cmake -S "$tmp/hello-c-src" -B "$tmp/hello-c-build" -G Ninja -DCMAKE_PREFIX_PATH="$tmp/prefix" \
   > "$tmp/hello-c-configure.log" || { cat "$tmp/hello-c-configure.log"; exit 1; }
 cmake --build "$tmp/hello-c-build" > "$tmp/hello-c-build.log" || { cat "$tmp/hello-c-build.log"; exit 1; }
-ldd "$tmp/hello-c-build/hello-c" | grep -q "$tmp/prefix/lib/libcuvk.so" || {
-  echo "hello-c does not load the installed libcuvk"; ldd "$tmp/hello-c-build/hello-c"; exit 1; }
+# ldd's output is kept whole before it is searched: grep -q leaves at its first match, and under pipefail the
+# SIGPIPE that ldd then gets would fail a correct build now and then.
+libs=$(ldd "$tmp/hello-c-build/hello-c")
+grep -q "$tmp/prefix/lib/libcuvk.so" <<< "$libs" || {
+  echo "hello-c does not load the installed libcuvk"; echo "$libs"; exit 1; }
 (cd "$tmp" && "$tmp/hello-c-build/hello-c" "$tmp/hello-c.png")
 test -s "$tmp/hello-c.png"
 echo "hello-c: built against the installed package (cuvk::c), ran on the installed libcuvk"
