@@ -27,4 +27,16 @@ timeout 120 build-gpu/cuvk-viewer --kernel /tmp/live-edit/plasma.cu --headless -
   --validation --screenshot "$OUT/viewer-edit.png" > "$OUT/viewer-edit.log" 2>&1 &
 sleep 1.5; printf 'this is not C++;\n' >> /tmp/live-edit/plasma.cu
 wait $!; echo "viewer edit rc=$?"; tail -2 "$OUT/viewer-edit.log"
-(cd "$OUT" && tar cf pngs.tar png viewer-edit.png && rm -rf png viewer-edit.png)
+
+# Faults: fault_gpu_tests (a live kernel that faults, recovered from 100 times: fds and device memory flat; a first
+# kernel that faults is held; refusals), then the viewer: its kernel file gets a wild store 1.5 s in, the context is
+# reset and the last good kernel runs on; the last frame must show the plasma and the panel's fault line.
+timeout 300 build-gpu/tests/fault_gpu_tests > "$OUT/fault.log" 2>&1; echo "fault_gpu_tests rc=$?"
+grep -E "PASSED|FAILED|fault recovery|Failure|error" "$OUT/fault.log" | head -12
+cp examples/kernels/plasma.cu /tmp/live-edit/fault.cu
+timeout 120 build-gpu/cuvk-viewer --kernel /tmp/live-edit/fault.cu --headless --frames 4000 --size 1280x900 \
+  --validation --screenshot "$OUT/viewer-fault.png" > "$OUT/viewer-fault.log" 2>&1 &
+sleep 1.5; sed -i '/const int x = blockIdx.x/a\    if (blockIdx.x == 3) *(volatile int*)16 = 1;' /tmp/live-edit/fault.cu
+grep -n "volatile" /tmp/live-edit/fault.cu | head -2
+wait $!; echo "viewer fault rc=$?"; tail -4 "$OUT/viewer-fault.log"
+(cd "$OUT" && tar cf pngs.tar png viewer-edit.png viewer-fault.png && rm -rf png viewer-edit.png viewer-fault.png)

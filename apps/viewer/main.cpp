@@ -120,6 +120,9 @@ int main(int argc, char** argv) {
                     result.device.c_str());
         for (const auto& w : result.written)
             std::printf("cuvk-viewer: wrote %s\n", core::quote(w).c_str());
+        if (result.cuda_recoveries > 0)
+            std::printf("cuvk-viewer: recovered from %llu CUDA fault(s)\n",
+                        static_cast<unsigned long long>(result.cuda_recoveries));
         if (info.validation && result.validation_messages != 0) {
             print_error("the validation layer reported " + std::to_string(result.validation_messages) + " message(s)");
             return 1;

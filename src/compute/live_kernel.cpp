@@ -95,22 +95,24 @@ public:
 
     void start(const SimulationInfo& info, CudaStream stream) override {
         extent_ = info.extent;
-        if (!module_) { // the first start: compile here, so that a broken source stops the program with its lines
+        if (cubin_.empty()) { // the first start: compile here, so that a broken source stops the program with its lines
             if (info_.options.arch.empty())
                 info_.options.arch = device_arch();
-            const CompileResult r = compile_kernel(source_, info_.options, file_name_);
+            CompileResult r = compile_kernel(source_, info_.options, file_name_);
             if (!r.ok) {
                 std::string message = file_name_ + " does not compile:";
                 for (const auto& e : r.errors)
                     message += "\n  " + file_name_ + ":" + std::to_string(e.line) + ": " + e.message;
                 core::fail_usage(message);
             }
-            module_ = std::make_unique<KernelModule>(r.cubin, source_.kernel, desc_.name);
+            cubin_ = std::move(r.cubin);
             std::lock_guard lock(mutex_);
             status_.generation = 1;
             status_.compile_ms = r.milliseconds;
             status_.message = "compiled " + file_name_ + " in " + std::to_string(int(r.milliseconds)) + " ms";
         }
+        if (!module_) // the first start, or the first after a lost context: load the running kernel's CUBIN
+            module_ = std::make_unique<KernelModule>(cubin_, source_.kernel, desc_.name);
         if (source_.state_floats) {
             const std::size_t bytes =
                 std::size_t(extent_.width) * extent_.height * source_.state_floats * sizeof(float);
@@ -124,8 +126,11 @@ public:
     }
 
     void step(FrameContext& frame) override {
+        check_confirmed(); // first: the running kernel's last frame may make it the good one before it is replaced
         adopt_pending(frame);
         retire_finished();
+        if (held_)
+            return; // the blamed kernel stays off until a new one compiles; the slot keeps what it held
         const OutputView& out = frame.output(0);
         CUVK_ASSERT(!out.levels.empty(), "a live kernel writes an image through its surface");
         unsigned long long surface = out.levels[0].surface;
@@ -163,11 +168,48 @@ public:
                 std::swap(state_in, state_out);
             }
         }
+        if (!confirmed_ && !confirm_pending_) {
+            if (!confirm_)
+                confirm_ = create_event(desc_.name + ".confirm");
+            CUVK_CUDA(cudaEventRecord(confirm_.get(), frame.stream), desc_.name + ".confirm");
+            confirm_pending_ = true;
+        }
     }
 
     void stop() override {
         for (auto& s : state_)
             s.reset();
+    }
+
+    // The context is gone: every module and event of it is dropped (the CUBINs stay, and start() loads one again).
+    // The running kernel is blamed unless a frame it launched has finished since it was (re)started.
+    void on_cuda_lost(const std::string& error) override {
+        confirm_.reset();
+        confirm_pending_ = false;
+        retired_.clear();
+        module_.reset();
+        std::lock_guard lock(mutex_);
+        ++status_.faults;
+        const std::string what =
+            "the context faulted (" + error + ") while generation " + std::to_string(status_.generation) + " ran";
+        if (confirmed_) {
+            status_.fault = what + "; it had finished frames before, so it runs again";
+        } else if (good_ && good_->id != running_id_) {
+            status_.fault = what + ", before it finished a frame: back to the last good kernel (generation " +
+                            std::to_string(good_->generation) + "), as generation " +
+                            std::to_string(status_.generation + 1);
+            cubin_ = good_->cubin;
+            source_ = good_->source;
+            text_ = good_->text;
+            running_id_ = good_->id;
+            ++status_.generation; // a swap, although to an earlier kernel: the editor shows its source again
+        } else {
+            status_.fault = what + ", and no earlier kernel is known good: nothing runs until a new one compiles";
+            held_ = true;
+        }
+        status_.held = held_;
+        status_.message = status_.fault;
+        confirmed_ = false; // to be shown again in the new context
     }
 
     void submit_source(std::string text) override {
@@ -194,6 +236,13 @@ private:
         KernelSource source;
         std::string text;
         Clock::time_point seen;
+    };
+    struct Good {
+        std::vector<char> cubin;
+        KernelSource source;
+        std::string text;
+        std::uint64_t generation = 0;
+        std::uint64_t id = 0; // running_id_ of that kernel
     };
     struct Retired {
         std::unique_ptr<KernelModule> module;
@@ -294,12 +343,34 @@ private:
             retired_.push_back(std::move(r));
         }
         module_ = std::move(module);
+        cubin_ = std::move(next->cubin);
+        running_id_ = ++last_id_;
+        confirmed_ = false;
+        confirm_pending_ = false;
+        held_ = false;
         std::lock_guard lock(mutex_);
+        status_.held = false;
         source_ = std::move(next->source);
         text_ = std::move(next->text);
         ++status_.generation;
         status_.reload_ms = ms_since(next->seen);
         status_.swapped_at_frame = frame.frame.value;
+    }
+
+    // A kernel is known good once the event after its first frame's launches has passed: it becomes the one a fault
+    // falls back to. A sticky error here throws, for the ring's owner to recover.
+    void check_confirmed() {
+        if (!confirm_pending_)
+            return;
+        const cudaError_t done = cudaEventQuery(confirm_.get());
+        if (done == cudaErrorNotReady)
+            return;
+        CUVK_CUDA(done, desc_.name + ".confirm");
+        confirm_pending_ = false;
+        confirmed_ = true;
+        std::lock_guard lock(mutex_);
+        if (!good_ || good_->id != running_id_)
+            good_ = Good{cubin_, source_, text_, status_.generation, running_id_};
     }
 
     void retire_finished() {
@@ -317,9 +388,15 @@ private:
     std::string file_name_;
     SimulationDesc desc_;
     core::Extent2D extent_;
+    std::vector<char> cubin_;                    // the running kernel's, kept to load it again after a lost context
+    std::uint64_t running_id_ = 1, last_id_ = 1; // each compiled kernel's number (a revert runs an earlier one)
     std::unique_ptr<KernelModule> module_;
     std::deque<Retired> retired_;
     DeviceMemory state_[2];
+    UniqueEvent confirm_;          // recorded after the launches of the running kernel's first frame
+    bool confirm_pending_ = false; // confirm_ recorded and not passed yet
+    bool confirmed_ = false;       // a frame of the running kernel finished since it was (re)started
+    bool held_ = false;            // blamed with nothing good to fall back to: no launches
 
     mutable std::mutex mutex_; // guards what follows
     std::condition_variable_any wake_;
@@ -328,6 +405,7 @@ private:
     Stamp stamp_;
     std::optional<std::string> submitted_;
     std::optional<Pending> pending_;
+    std::optional<Good> good_; // the last kernel known good (written by the frame thread)
     LiveKernelStatus status_;
 
     std::jthread worker_;

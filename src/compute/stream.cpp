@@ -38,4 +38,30 @@ void synchronize(cudaStream_t stream, const std::string& name) {
     CUVK_CUDA(cudaStreamSynchronize(stream), name);
 }
 
+bool is_context_fault(cudaError_t error) noexcept {
+    switch (error) {
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorAssert:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidAddressSpace:
+    case cudaErrorInvalidPc:
+    case cudaErrorLaunchFailure:
+    case cudaErrorECCUncorrectable:
+        return true;
+    default:
+        return false;
+    }
+}
+
+std::string context_fault(cudaStream_t stream) noexcept {
+    const cudaError_t r = cudaStreamQuery(stream);
+    if (r == cudaSuccess || r == cudaErrorNotReady)
+        return {};
+    (void)cudaGetLastError();
+    return is_context_fault(r) ? cudaGetErrorName(r) : "";
+}
+
 } // namespace cuvk::compute

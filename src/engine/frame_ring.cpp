@@ -12,6 +12,7 @@ namespace cuvk::engine {
 namespace {
 
 constexpr auto kTeardownTimeout = std::chrono::seconds(5);
+constexpr auto kFaultPoll = std::chrono::milliseconds(20); // how often a long wait looks for a CUDA fault
 
 // The ring's timeline arithmetic, all of it. Frame k signals produced = k+1 and consumed = k+1; it may overwrite
 // its slot once frame k-N (the slot's previous frame) is consumed, i.e. consumed >= k+1-N.
@@ -173,6 +174,7 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
     }
     fence_of_slot_.assign(size(), std::nullopt);
     fence_pending_.assign(size(), false);
+    watch_cuda_ = !producer_->writes_host_memory() && producer_->cuda_ordinal() >= 0;
 }
 
 FrameRing::~FrameRing() {
@@ -226,6 +228,12 @@ Handoff FrameRing::handoff(core::FrameIndex k) const {
 }
 
 void FrameRing::begin_produce(core::FrameIndex k) {
+    if (!cuda_fault_.empty())
+        throw core::Error({.api = core::Api::cuda,
+                           .result = cuda_fault_,
+                           .what = "a kernel faulted: CUDA's context is lost until it is reset "
+                                   "(engine::recover_from_cuda_fault)",
+                           .object = info_.name});
     const std::uint32_t n = size();
     const bool in_use = slot_in_use(k, n);
     CUVK_ASSERT(k == next_frame_ && !producing_, "frames are produced in order, once each");
@@ -318,7 +326,75 @@ render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds
     const auto f = fence_of_slot_[slot_of(k)];
     if (!f || !fence_pending_[*f])
         return render::WaitOutcome::reached;
+    if (watch_cuda_)
+        return wait_watching_cuda(fences_[*f].get(), timeout);
     return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence", info_.host_wait);
+}
+
+render::WaitOutcome FrameRing::wait_watching_cuda(VkFence fence, std::chrono::nanoseconds timeout) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+        const auto left = std::max(std::chrono::nanoseconds(0), deadline - Clock::now());
+        const auto slice = std::min<std::chrono::nanoseconds>(left, kFaultPoll);
+        if (render::wait_fence(ctx_, fence, slice, info_.name + ".fence", info_.host_wait) ==
+            render::WaitOutcome::reached)
+            return render::WaitOutcome::reached;
+        if (cuda_fault_.empty()) {
+            cuda_fault_ = producer_->cuda_fault();
+            if (!cuda_fault_.empty()) {
+                const std::string refusal = producer_->recovery_refusal();
+                if (!refusal.empty())
+                    throw core::Error({.api = core::Api::cuda,
+                                       .result = cuda_fault_,
+                                       .what = "a kernel faulted while Vulkan waited for its frames, and the ring "
+                                               "cannot be recovered: " +
+                                               refusal,
+                                       .object = info_.name});
+                // What CUDA will never signal is signalled from the host, so that this wait (and every later one)
+                // ends; the frames show what their slots held.
+                producer_->abandon(produced_by(core::FrameIndex{next_frame_.value - 1}));
+                continue;
+            }
+        }
+        if (left.count() == 0)
+            return render::WaitOutcome::timeout;
+    }
+}
+
+std::string FrameRing::cuda_fault() const {
+    return cuda_fault_.empty() ? producer_->cuda_fault() : cuda_fault_;
+}
+
+std::string FrameRing::cuda_recovery_refusal() const {
+    return producer_->recovery_refusal();
+}
+
+int FrameRing::cuda_ordinal() const {
+    return producer_->cuda_ordinal();
+}
+
+void FrameRing::abandon_cuda_frames() {
+    if (producing_) { // its outputs were handed over, or half written: either way it counts as produced
+        steps_taken_ += steps_;
+        next_frame_ = producing_->next();
+        producing_.reset();
+    }
+    if (cuda_fault_.empty())
+        cuda_fault_ = producer_->cuda_fault();
+    if (next_frame_.value > 0)
+        producer_->abandon(produced_by(core::FrameIndex{next_frame_.value - 1}));
+    if (last_submitted_ && wait(*last_submitted_, kTeardownTimeout) == render::WaitOutcome::timeout)
+        core::fail("the ring's frames did not finish on the GPU after its CUDA work was given up", info_.name);
+}
+
+void FrameRing::release_cuda(const std::string& error) noexcept {
+    producer_->release_cuda(error);
+}
+
+void FrameRing::import_cuda() {
+    producer_->import_cuda({.extent = info_.extent, .params = params_, .seed = info_.seed});
+    cuda_fault_.clear();
 }
 
 std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) {

@@ -80,7 +80,24 @@ public:
     // After finish(): re-creates every slot for `outputs` and calls Simulation::on_resize with `start`.
     virtual void resize(const std::vector<compute::OutputSpec>& outputs, const compute::SimulationInfo& start) = 0;
     virtual std::string describe() const { return {}; }
+
+    // CUDA faults (engine::recover_from_cuda_fault). The sticky error of the producer's CUDA context by name, or
+    // empty while it is healthy (and always without CUDA). Never blocks.
+    virtual std::string cuda_fault() const { return {}; }
+    // Why this producer cannot be carried through a reset of its context; empty when it can (or holds no CUDA).
+    virtual std::string recovery_refusal() const { return {}; }
+    // After a fault, in this order: abandon() host-signals `produced` through `value` (frames CUDA will never finish,
+    // so that Vulkan's waits are met); release_cuda() stops the simulation and releases every CUDA object in the
+    // faulted context (Vulkan objects stay); the caller resets cuda_ordinal()'s context; import_cuda() imports the
+    // same Vulkan memory and semaphores again, makes a new stream and starts the simulation over.
+    virtual void abandon(core::TimelineValue value) { (void)value; }
+    virtual void release_cuda(const std::string& error) noexcept { (void)error; }
+    virtual int cuda_ordinal() const { return -1; }
+    virtual void import_cuda(const compute::SimulationInfo& start) { (void)start; }
 };
+
+// Resets the primary context of CUDA device `ordinal` (after every object of it was released) and makes it current.
+void reset_cuda_device(int ordinal);
 
 std::unique_ptr<Producer> make_cpu_producer(const render::Context& ctx, const ProducerInfo& info);
 // Both throw when cuvk was built without CUDA, or when no CUDA device matches the Vulkan device.

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <cstring>
 #include <optional>
+#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -30,7 +31,7 @@ namespace {
 std::optional<double> elapsed_ms(cudaEvent_t start, cudaEvent_t end) {
     float ms = 0.0f;
     const cudaError_t r = cudaEventElapsedTime(&ms, start, end);
-    if (r == cudaErrorNotReady) {
+    if (r == cudaErrorNotReady || compute::is_context_fault(r)) { // a fault is the ring's to report, not a timing's
         (void)cudaGetLastError();
         return std::nullopt;
     }
@@ -179,17 +180,29 @@ public:
         }
         for (std::uint32_t s = 0; s < slots; ++s) {
             SlotOutput o;
-            std::vector<compute::SurfaceView> levels;
-            if (image) {
+            if (image)
                 o.image = &images_[s].image();
-                for (std::uint32_t l = 0; l < out.mip_levels; ++l)
-                    levels.push_back(images_[s].surface(l));
-            } else {
+            else
                 o.vertices = buffers_[s].vk();
-            }
             slots_.push_back(o);
-            surfaces_.push_back(std::move(levels));
         }
+        collect_surfaces();
+    }
+
+    // After a fault: the CUDA half of every slot goes in the faulted context and comes back in the new one.
+    void release_cuda() noexcept {
+        surfaces_.clear();
+        for (auto& i : images_)
+            i.release_cuda();
+        for (auto& b : buffers_)
+            b.release_cuda();
+    }
+    void import_cuda(const interop::CudaDevice& cuda) {
+        for (auto& i : images_)
+            i.import_cuda(cuda);
+        for (auto& b : buffers_)
+            b.import_cuda(cuda);
+        collect_surfaces();
     }
 
     const compute::OutputSpec& spec() const { return spec_; }
@@ -227,6 +240,13 @@ public:
     }
 
 private:
+    void collect_surfaces() {
+        surfaces_.assign(slots_.size(), {});
+        for (std::size_t s = 0; s < images_.size(); ++s)
+            for (std::uint32_t l = 0; l < spec_.mip_levels; ++l)
+                surfaces_[s].push_back(images_[s].surface(l));
+    }
+
     compute::OutputSpec spec_;
     StageScope read_;
     core::QueueFamily family_;
@@ -424,6 +444,8 @@ public:
             const cudaEvent_t copied = remote_->produce(h, ready_[s].get(), outputs_);
             CUVK_CUDA(cudaStreamWaitEvent(stream, copied, 0), "split: wait for the peer copy");
         } else {
+            if (!timed_from_)
+                timed_from_ = h.frame;
             std::vector<compute::OutputView> views;
             for (const auto& o : outputs_)
                 views.push_back(o.view(s));
@@ -473,7 +495,9 @@ public:
     }
 
     std::optional<double> simulation_ms(core::FrameIndex k) override {
-        return remote_ ? remote_->simulation_ms(k) : events_->ms(k);
+        if (remote_)
+            return remote_->simulation_ms(k);
+        return timed_from_ && k >= *timed_from_ ? events_->ms(k) : std::nullopt; // none from before a reset
     }
 
     void params_changed(std::span<const float> params) override {
@@ -508,6 +532,52 @@ public:
             remote_->resize(outputs, start);
         else
             info_.simulation->on_resize(start, stream_.get());
+    }
+
+    std::string cuda_fault() const override { return compute::context_fault(stream_.get()); }
+
+    std::string recovery_refusal() const override {
+        if (remote_)
+            return "split mode runs on two GPUs, and only one context is reset";
+        if (!produced_)
+            return "binary semaphores hold signals that cannot be accounted for after a fault (use timeline sync)";
+        return {};
+    }
+
+    void abandon(core::TimelineValue value) override { produced_->host_signal_at_least(value); }
+
+    void release_cuda(const std::string& error) noexcept override {
+        (void)cudaSetDevice(cuda_.ordinal); // may report the fault itself; the calls below go to this device anyway
+        if (started_) {
+            try {
+                info_.simulation->stop();
+                info_.simulation->on_cuda_lost(error);
+            } catch (...) { // a simulation's errors in a context that is gone mean nothing
+            }
+            started_ = false;
+        }
+        (void)cudaGetLastError();
+        events_.reset();
+        stream_.reset();
+        for (auto& o : outputs_)
+            o.release_cuda();
+        produced_->release_cuda();
+        consumed_->release_cuda();
+    }
+
+    int cuda_ordinal() const override { return cuda_.ordinal; }
+
+    void import_cuda(const compute::SimulationInfo& start) override {
+        const interop::ScopedCudaDevice current(cuda_.ordinal, info_.name);
+        for (auto& o : outputs_)
+            o.import_cuda(cuda_);
+        produced_->import_cuda(cuda_);
+        consumed_->import_cuda(cuda_);
+        stream_ = compute::create_stream(info_.name + ".stream");
+        events_.emplace(info_.slots, info_.name);
+        timed_from_.reset();
+        start_simulation(*info_.simulation, start, stream_.get());
+        started_ = true;
     }
 
     std::string describe() const override {
@@ -550,6 +620,8 @@ private:
     std::vector<compute::UniqueEvent> ready_;  // split: recorded on stream_ once the slot may be written
     std::unique_ptr<RemoteSimulation> remote_; // split: the simulating GPU
     bool started_ = false;                     // the simulation runs on stream_
+    std::optional<core::FrameIndex> timed_from_{
+        core::FrameIndex{}}; // the first frame events_ timed (a reset renews them)
 };
 
 struct HostUnregister {
@@ -565,14 +637,7 @@ class StagingProducer final : public UploadProducer {
 public:
     StagingProducer(const render::Context& ctx, const ProducerInfo& info)
         : UploadProducer(ctx, info), cuda_(interop::select_cuda_device(ctx, info.cuda_device)) {
-        stream_ = compute::create_stream(info.name + ".stream");
-        copy_stream_ = compute::create_stream(info.name + ".copy");
-        make_outputs();
-        events_.emplace(info.slots, info.name);
-        for (std::uint32_t s = 0; s < info.slots; ++s) {
-            simulated_.push_back(compute::create_event(info.name + ".simulated"));
-            copied_.push_back(compute::create_event(info.name + ".copied"));
-        }
+        make_cuda_side();
         start_simulation(*info.simulation, info.start, stream_.get());
         started_ = true;
     }
@@ -596,6 +661,8 @@ public:
         const std::uint32_t s = h.slot;
         // (Before the slot's first copy the event was never recorded, and the wait is a no-op.)
         CUVK_CUDA(cudaStreamWaitEvent(stream_.get(), copied_[s].get(), 0), "staging: slot free on the device");
+        if (!timed_from_)
+            timed_from_ = h.frame;
         step_simulation(*info_.simulation, h, views_of(outputs_, s), stream_.get(), *events_);
     }
 
@@ -635,7 +702,44 @@ public:
         }
     }
 
-    std::optional<double> simulation_ms(core::FrameIndex k) override { return events_->ms(k); }
+    std::optional<double> simulation_ms(core::FrameIndex k) override {
+        return timed_from_ && k >= *timed_from_ ? events_->ms(k) : std::nullopt; // none from before a reset
+    }
+
+    // Recovery: nothing of Vulkan waits for CUDA here (the host does, in prepare_submit), so there is nothing to
+    // abandon; the CUDA side (streams, events, registrations of the same Vulkan staging memory, CUDA's copies of the
+    // slots) is released and made again.
+    std::string cuda_fault() const override { return compute::context_fault(stream_.get()); }
+    int cuda_ordinal() const override { return cuda_.ordinal; }
+    void release_cuda(const std::string& error) noexcept override {
+        (void)cudaSetDevice(cuda_.ordinal);
+        if (started_) {
+            try {
+                info_.simulation->stop();
+                info_.simulation->on_cuda_lost(error);
+            } catch (...) { // a simulation's errors in a context that is gone mean nothing
+            }
+            started_ = false;
+        }
+        (void)cudaGetLastError();
+        simulated_.clear();
+        copied_.clear();
+        events_.reset();
+        outputs_.clear();
+        copy_targets_.clear();
+        bounce_.clear();
+        registrations_.clear();
+        copy_stream_.reset();
+        stream_.reset();
+    }
+    void import_cuda(const compute::SimulationInfo& start) override {
+        const interop::ScopedCudaDevice current(cuda_.ordinal, info_.name);
+        make_cuda_side();
+        timed_from_.reset();
+        start_simulation(*info_.simulation, start, stream_.get());
+        started_ = true;
+    }
+
     void finish() override {
         compute::synchronize(copy_stream_.get(), "staging copy stream");
         compute::synchronize(stream_.get(), "staging stream");
@@ -663,6 +767,18 @@ public:
     }
 
 private:
+    // Everything CUDA holds, in creation order (at construction, and again after a reset).
+    void make_cuda_side() {
+        stream_ = compute::create_stream(info_.name + ".stream");
+        copy_stream_ = compute::create_stream(info_.name + ".copy");
+        make_outputs();
+        events_.emplace(info_.slots, info_.name);
+        for (std::uint32_t s = 0; s < info_.slots; ++s) {
+            simulated_.push_back(compute::create_event(info_.name + ".simulated"));
+            copied_.push_back(compute::create_event(info_.name + ".copied"));
+        }
+    }
+
     // Registers each output's staging memory (the base's upload slots) with CUDA, a pinned bounce buffer where it
     // refuses, and creates CUDA's own copy of the slots. The stream is idle and nothing is registered yet.
     void make_outputs() {
@@ -700,9 +816,31 @@ private:
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> simulated_, copied_; // per slot, recorded on stream_ and on copy_stream_
     bool started_ = false;
+    std::optional<core::FrameIndex> timed_from_{
+        core::FrameIndex{}}; // the first frame events_ timed (a reset renews them)
 };
 
 } // namespace
+
+void reset_cuda_device(int ordinal) {
+    (void)cudaSetDevice(ordinal); // reports the fault, and makes `ordinal` the device cudaDeviceReset resets
+    (void)cudaGetLastError();
+    CUVK_CUDA(cudaDeviceReset(), "resetting the CUDA context after a fault");
+    // The new context is made at once, so that a failure shows here rather than in a later import. The driver may
+    // still be tearing the faulted one down: a busy device is tried again for up to 2 s before it counts as lost.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    for (;;) {
+        cudaError_t r = cudaSetDevice(ordinal);
+        if (r == cudaSuccess)
+            r = cudaFree(nullptr);
+        if (r == cudaSuccess)
+            return;
+        (void)cudaGetLastError();
+        if (r != cudaErrorDevicesUnavailable || std::chrono::steady_clock::now() > deadline)
+            CUVK_CUDA(r, "creating a new CUDA context after the reset");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
 
 std::unique_ptr<Producer> make_interop_producer(const render::Context& ctx, const ProducerInfo& info) {
     return std::make_unique<InteropProducer>(ctx, info);

@@ -12,4 +12,8 @@ std::unique_ptr<Producer> make_staging_producer(const render::Context& ctx, cons
     core::fail("the staging backend needs CUDA, and cuvk was built without it", ctx.device_name());
 }
 
+void reset_cuda_device(int ordinal) {
+    core::fail("cannot reset CUDA device " + std::to_string(ordinal) + ": cuvk was built without CUDA");
+}
+
 } // namespace cuvk::engine

@@ -1,6 +1,7 @@
 #include "cuvk/core/atomic_file.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/text.hpp"
+#include "cuvk/engine/cuda_recovery.hpp"
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
 #include "cuvk/render/readback.hpp"
@@ -313,6 +314,23 @@ void Viewer::make_loop() {
     loop_ = std::make_unique<FrameLoop>(*ctx_, *overlay_, rings, FrameLoopInfo{.batch = 1, .name = "viewer"});
     for (std::size_t i = 0; i < panes_.size(); ++i)
         loop_->set_view(i, panes_[i].view);
+}
+
+// A kernel faulted and CUDA's context is lost: the panes go on in a new context (recover_from_cuda_fault), a live
+// kernel with its last good kernel, and the panel says what happened. False when the error was not a fault.
+bool Viewer::recover_cuda() {
+    std::vector<FrameRing*> rings;
+    for (auto& p : panes_)
+        rings.push_back(p.ring.get());
+    const auto recovered = recover_from_cuda_fault(rings);
+    if (!recovered)
+        return false;
+    ++result_.cuda_recoveries;
+    message_ = "CUDA faulted (" + recovered->error + ", seen by " + recovered->ring + "): context reset, " +
+               std::to_string(recovered->rings) + " pane(s) restarted in " +
+               std::to_string(int(recovered->milliseconds)) + " ms";
+    log(core::LogLevel::warning, message_);
+    return true;
 }
 
 void Viewer::drop_loop() {
@@ -790,7 +808,7 @@ ViewerResult Viewer::run() {
                 window_->wait_events(0.05);
                 continue;
             }
-            if (swapchain_->needs_rebuild())
+            if (swapchain_->needs_rebuild() && !swapchain_->holds_image())
                 rebuild_window();
         }
         const bool last_frame = info_.frames != 0 && frames_ + 1 >= info_.frames;
@@ -812,7 +830,7 @@ ViewerResult Viewer::run() {
         if (window_ && window_->should_close())
             break;
 
-        if (swapchain_) {
+        if (swapchain_ && !swapchain_->holds_image()) { // a frame given up to a CUDA fault keeps its image
             const auto acquired = swapchain_->acquire();
             if (acquired == render::SwapchainStatus::timeout)
                 continue; // nothing to draw into yet: events first
@@ -821,7 +839,13 @@ ViewerResult Viewer::run() {
                 continue;
             }
         }
-        loop_->advance(1);
+        try {
+            loop_->advance(1);
+        } catch (const core::Error&) {
+            if (!recover_cuda())
+                throw;
+            continue;
+        }
         ++frames_;
         if (step_pending_) { // the one frame of a Step has been produced
             set_paused(true);

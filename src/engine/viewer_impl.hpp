@@ -93,6 +93,7 @@ private:
     void start_pane(std::size_t i);
     void make_loop();
     void drop_loop();
+    bool recover_cuda();
     void rebuild_window();
     void apply_requests();
     void change_window_path(std::optional<render::PresentMode> mode, bool toggle_copy);

@@ -314,10 +314,13 @@ void Viewer::draw_kernel(PaneState& pane, compute::LiveKernel& live, const std::
     const ImVec4 red(1.0f, 0.45f, 0.4f, 1.0f), green(0.55f, 0.9f, 0.55f, 1.0f);
     ImGui::Text("kernel #%llu%s", static_cast<unsigned long long>(st.generation), st.compiling ? "  compiling..." : "");
     if (st.errors.empty() || st.errors[0].line == 0) { // numbered errors are listed below with their lines
-        ImGui::PushStyleColor(ImGuiCol_Text, st.errors.empty() ? green : red);
+        const bool bad = !st.errors.empty() || (st.faults > 0 && st.message == st.fault);
+        ImGui::PushStyleColor(ImGuiCol_Text, bad ? red : green);
         ImGui::TextWrapped("%s", st.message.c_str());
         ImGui::PopStyleColor();
     }
+    if (st.faults > 0 && st.message != st.fault)
+        ImGui::TextColored(red, "faults %llu; last: %s", static_cast<unsigned long long>(st.faults), st.fault.c_str());
     if (st.reload_ms > 0.0)
         ImGui::TextDisabled("last reload %.0f ms from the change to its first frame", st.reload_ms);
     // Each error, and the line it names quoted from the source that failed.

@@ -60,4 +60,15 @@ core::UniqueFd ExportedSemaphore::export_fd() const {
     return core::UniqueFd(fd);
 }
 
+void ExportedSemaphore::host_signal_at_least(std::uint64_t value) const {
+    CUVK_ASSERT(kind_ == SemaphoreKind::timeline, "only a timeline semaphore is signalled from the host");
+    std::uint64_t now = 0;
+    CUVK_VK(vkGetSemaphoreCounterValue(ctx_->device(), semaphore_.get(), &now), name_);
+    if (now >= value)
+        return; // vkSignalSemaphore needs a value above the counter's
+    const VkSemaphoreSignalInfo info{
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO, .semaphore = semaphore_.get(), .value = value};
+    CUVK_VK(vkSignalSemaphore(ctx_->device(), &info), name_);
+}
+
 } // namespace cuvk::interop

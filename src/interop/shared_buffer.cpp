@@ -26,18 +26,31 @@ UniqueExternalMemory import_memory(core::UniqueFd&& fd, unsigned long long alloc
 }
 
 SharedBuffer SharedBuffer::create(const render::Context& ctx, const CudaDevice& cuda, const ExportedBufferInfo& info) {
-    const ScopedCudaDevice current(cuda.ordinal, info.name);
     SharedBuffer out;
+    out.mapped_size_ = info.size;
+    out.dedicated_ = info.dedicated;
     out.exported_ = ExportedBuffer::create(ctx, info);
-    out.memory_ =
-        import_memory(out.exported_.export_fd(), out.exported_.buffer().allocation_size(), info.name, info.dedicated);
+    out.import_cuda(cuda);
+    return out;
+}
+
+void SharedBuffer::import_cuda(const CudaDevice& cuda) {
+    const std::string& name = exported_.buffer().name();
+    const ScopedCudaDevice current(cuda.ordinal, name);
+    release_cuda();
+    auto memory = import_memory(exported_.export_fd(), exported_.buffer().allocation_size(), name, dedicated_);
     cudaExternalMemoryBufferDesc desc{};
     desc.offset = 0;
-    desc.size = info.size;
+    desc.size = mapped_size_;
     void* ptr = nullptr;
-    CUVK_CUDA(cudaExternalMemoryGetMappedBuffer(&ptr, out.memory_.get(), &desc), info.name);
-    out.mapped_ = UniqueMappedPointer(ptr);
-    return out;
+    CUVK_CUDA(cudaExternalMemoryGetMappedBuffer(&ptr, memory.get(), &desc), name);
+    memory_ = std::move(memory);
+    mapped_ = UniqueMappedPointer(ptr);
+}
+
+void SharedBuffer::release_cuda() noexcept {
+    mapped_.reset();
+    memory_.reset();
 }
 
 } // namespace cuvk::interop

@@ -23,27 +23,47 @@ cudaChannelFormatDesc channel_format_of(VkFormat format) {
 }
 
 SharedImage SharedImage::create(const render::Context& ctx, const CudaDevice& cuda, const ExportedImageInfo& info) {
-    const cudaChannelFormatDesc format = channel_format_of(info.format); // before allocating anything
-    const ScopedCudaDevice current(cuda.ordinal, info.name);
+    (void)channel_format_of(info.format); // refuses a format CUDA cannot see before allocating anything
     SharedImage out;
+    out.array_flags_ = cudaArraySurfaceLoadStore;
+    if (info.usage & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT)
+        out.array_flags_ |=
+            cudaArrayColorAttachment; // required when Vulkan binds it as a colour target (CUDA API docs)
     out.exported_ = ExportedImage::create(ctx, info);
-    const auto& image = out.exported_.image();
-    out.memory_ = import_memory(out.exported_.export_fd(), image.allocation_size(), info.name);
+    out.import_cuda(cuda, info.name);
+    return out;
+}
+
+void SharedImage::import_cuda(const CudaDevice& cuda) {
+    import_cuda(cuda, exported_.image().name());
+}
+
+void SharedImage::import_cuda(const CudaDevice& cuda, const std::string& name) {
+    const ScopedCudaDevice current(cuda.ordinal, name);
+    const auto& image = exported_.image();
+    release_cuda();
+    auto memory = import_memory(exported_.export_fd(), image.allocation_size(), name);
 
     cudaExternalMemoryMipmappedArrayDesc desc{};
     desc.offset = 0;
-    desc.formatDesc = format;
-    desc.extent = cudaExtent{info.extent.width, info.extent.height, 0}; // depth 0: a 2D array
-    desc.flags = cudaArraySurfaceLoadStore;
-    if (info.usage & VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT)
-        desc.flags |= cudaArrayColorAttachment; // required when Vulkan binds it as a colour target (CUDA API docs)
-    desc.numLevels = info.mip_levels;
+    desc.formatDesc = channel_format_of(image.format());
+    desc.extent = cudaExtent{image.extent().width, image.extent().height, 0}; // depth 0: a 2D array
+    desc.flags = array_flags_;
+    desc.numLevels = image.mip_levels();
     cudaMipmappedArray_t mipmap = nullptr;
-    CUVK_CUDA(cudaExternalMemoryGetMappedMipmappedArray(&mipmap, out.memory_.get(), &desc), info.name);
-    out.mipmap_ = UniqueMipmappedArray(mipmap);
+    CUVK_CUDA(cudaExternalMemoryGetMappedMipmappedArray(&mipmap, memory.get(), &desc), name);
+    UniqueMipmappedArray owned(mipmap);
+    auto levels = compute::make_mip_surfaces(mipmap, image.extent(), image.mip_levels(), name);
+    // Creation order: the surfaces die before the array, the array before the import.
+    memory_ = std::move(memory);
+    mipmap_ = std::move(owned);
+    levels_ = std::move(levels);
+}
 
-    out.levels_ = compute::make_mip_surfaces(mipmap, info.extent, info.mip_levels, info.name);
-    return out;
+void SharedImage::release_cuda() noexcept {
+    levels_ = {};
+    mipmap_.reset();
+    memory_.reset();
 }
 
 compute::SurfaceView SharedImage::surface(std::uint32_t level) const {

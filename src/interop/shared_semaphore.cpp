@@ -40,6 +40,16 @@ SharedTimeline SharedTimeline::create(const render::Context& ctx, const CudaDevi
     return out;
 }
 
+void SharedTimeline::host_signal_at_least(core::TimelineValue value) const {
+    exported_.host_signal_at_least(value.value);
+}
+
+void SharedTimeline::import_cuda(const CudaDevice& cuda) {
+    const ScopedCudaDevice current(cuda.ordinal, name());
+    cuda_.reset();
+    cuda_ = import_semaphore(exported_, cudaExternalSemaphoreHandleTypeTimelineSemaphoreFd);
+}
+
 void SharedTimeline::cuda_signal(cudaStream_t stream, core::TimelineValue value) const {
     signal(cuda_.get(), value.value, stream, name());
 }

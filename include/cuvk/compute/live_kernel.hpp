@@ -3,7 +3,9 @@
 // through the driver API, edited while it runs: the source's annotations (kernel_source.hpp) declare its output,
 // parameters, launch shape and state; a changed file (or a source handed to submit_source, the panel's editor) is
 // compiled on a thread of its own and the new kernel is swapped in between two frames, only when it compiled; until
-// then, and after a failed compile, the last good kernel keeps running.
+// then, and after a failed compile, the last good kernel keeps running. A kernel that faults (a trap, an illegal
+// address) costs CUDA's context; after the engine resets it (engine::recover_from_cuda_fault) the last kernel known
+// to have finished a frame runs again, reloaded from its CUBIN, its state starting over.
 //
 // Reloads keep the declarations: a source whose parameters, output format or state differ from the running one's is
 // refused with a message (restart with it to apply), since the ring's outputs and the panel are built from them.
@@ -42,6 +44,11 @@ struct LiveKernelStatus {
     double compile_ms = 0.0;          // the last compile
     double reload_ms = 0.0;           // the last swap: from the change being seen to the first launch of the new kernel
     std::uint64_t swapped_at_frame = 0; // the frame whose step first launched the newest kernel
+    // CUDA faults (Simulation::on_cuda_lost). A kernel is known good once a frame it launched has finished; the one
+    // running when the context faulted is blamed unless it is known good, and replaced by the last good one.
+    std::uint64_t faults = 0; // contexts lost while this kernel ran
+    std::string fault;        // the last one: the error and what was done about it
+    bool held = false;        // the blamed kernel had no good one before it: nothing runs until a new one compiles
 };
 
 class LiveKernel : public Simulation {

@@ -171,6 +171,11 @@ public:
         start(info, stream);
     }
     virtual void on_pointer(const PointerEvent& event) { (void)event; }
+    // CUDA's context faulted (a kernel trapped or touched memory it must not: `error` names it) and is about to be
+    // reset (engine::recover_from_cuda_fault): stop() has run. Release every other CUDA object held (events, graphs,
+    // loaded modules) without waiting on the GPU; their errors mean nothing now. start() follows in the new context,
+    // on a new stream, and the run starts over from there. The default holds nothing else.
+    virtual void on_cuda_lost(const std::string& error) { (void)error; }
 };
 
 } // namespace cuvk::compute

@@ -27,4 +27,12 @@ void synchronize(cudaStream_t stream, const std::string& name);
 // so that the caller leaks what the stream may still use rather than destroy it. Never throws.
 bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept;
 
+// Context faults: a kernel that traps, touches memory it must not or runs into an assert leaves its context with a
+// sticky error, which every later call in that context returns until the device's primary context is reset
+// (cudaDeviceReset). True for those errors.
+bool is_context_fault(cudaError_t error) noexcept;
+// The sticky error of the context that owns `stream`, by name ("cudaErrorIllegalAddress"), or empty while the
+// context is healthy: one cudaStreamQuery, which never blocks. Other errors of the query are cleared and ignored.
+std::string context_fault(cudaStream_t stream) noexcept;
+
 } // namespace cuvk::compute

@@ -152,8 +152,31 @@ public:
     // Waits for every submitted frame and all CUDA work of the ring (before reading results or tearing down).
     void finish();
 
+    // CUDA faults: a kernel that traps or touches memory it must not leaves CUDA's context with a sticky error, and
+    // `produced` would never be signalled for the frames after it. wait() looks for that every 20 ms while it waits;
+    // once seen, the ring gives up its frames in flight (see abandon_cuda_frames) and produce() throws a core::Error
+    // (Api::cuda, the error by name) until the context is recovered (engine::recover_from_cuda_fault).
+    // The sticky error of the ring's context by name, or empty (always for the cpu backend). Never blocks.
+    std::string cuda_fault() const;
+    // Why the ring cannot be carried through a reset of its context (split mode, binary semaphores); empty if it can.
+    std::string cuda_recovery_refusal() const;
+    // The CUDA device the ring's CUDA side lives on; -1 for the cpu backend.
+    int cuda_ordinal() const;
+    // Recovery, in this order for every ring of the context (recover_from_cuda_fault runs it):
+    // 1. Frames produced, or being produced, are given up: `produced` is signalled from the host so that Vulkan's
+    //    submissions go on (drawing what the slots held); then waits (bounded) for every submitted frame.
+    void abandon_cuda_frames();
+    // 2. In the faulted context: stops the simulation (Simulation::stop, on_cuda_lost) and releases every CUDA object
+    //    of the ring (stream, events, imports); the Vulkan slots, semaphores, fences and command buffers stay.
+    void release_cuda(const std::string& error) noexcept;
+    // 3. After the caller reset the context: imports the same slots and semaphores again, on a new stream, and starts
+    //    the simulation over at the ring's size and parameters. Frame numbers and timeline values go on.
+    void import_cuda();
+
 private:
     Handoff handoff(core::FrameIndex k) const; // what the producer is told of frame k (the timeline arithmetic)
+    // wait() in slices, looking for a CUDA fault between them (Vulkan waits on values CUDA signals).
+    render::WaitOutcome wait_watching_cuda(VkFence fence, std::chrono::nanoseconds timeout);
 
     const render::Context& ctx_;
     RingInfo info_;
@@ -174,6 +197,8 @@ private:
     core::FrameIndex next_frame_;
     std::uint32_t steps_ = 1;
     std::uint64_t steps_taken_ = 0;
+    bool watch_cuda_ = false; // Vulkan's submissions wait for values CUDA signals (interop, split)
+    std::string cuda_fault_;  // the fault seen, until the ring is recovered
 };
 
 } // namespace cuvk::engine

@@ -64,7 +64,8 @@ struct ViewerResult {
     double steady_fps = 0.0; // frames per second after the first 10% of the frames (start-up excluded)
     std::string device;
     std::size_t validation_messages = 0;
-    std::vector<std::string> written; // screenshots, recordings, presets
+    std::vector<std::string> written;  // screenshots, recordings, presets
+    std::uint64_t cuda_recoveries = 0; // CUDA context faults recovered from (engine::recover_from_cuda_fault)
 };
 
 ViewerResult run_viewer(const Registry& registry, const ViewerInfo& info);

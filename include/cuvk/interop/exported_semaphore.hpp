@@ -28,6 +28,8 @@ public:
     SemaphoreKind kind() const noexcept { return kind_; }
     const std::string& name() const noexcept { return name_; }
     core::UniqueFd export_fd() const;
+    // Timeline only: signals `value` from the host (vkSignalSemaphore) unless the counter has reached it already.
+    void host_signal_at_least(std::uint64_t value) const;
 
 private:
     const render::Context* ctx_ = nullptr;

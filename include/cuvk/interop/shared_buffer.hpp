@@ -25,8 +25,15 @@ public:
         return {static_cast<T*>(mapped_.get()), std::size_t(size() / sizeof(T))};
     }
 
+    // After a CUDA fault, as SharedImage's: the CUDA mapping and import are released, then the same Vulkan memory is
+    // imported again into the device's new context. cuda_ptr() changes; the Vulkan buffer and its contents stay.
+    void release_cuda() noexcept;
+    void import_cuda(const CudaDevice& cuda);
+
 private:
     ExportedBuffer exported_;
+    VkDeviceSize mapped_size_ = 0; // what CUDA maps (ExportedBufferInfo::size)
+    bool dedicated_ = true;
     UniqueExternalMemory memory_;
     UniqueMappedPointer mapped_;
 };

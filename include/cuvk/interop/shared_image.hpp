@@ -32,8 +32,18 @@ public:
     // A texture object over every level, for reading (see compute::MipSurfaces).
     cudaTextureObject_t texture() const noexcept { return levels_.texture.get(); }
 
+    // After a CUDA fault (engine::recover_from_cuda_fault): release_cuda() drops the CUDA half while the faulted
+    // context is still current (its errors ignored: nothing of it is used again), import_cuda() imports the same
+    // Vulkan memory into the device's new context through a new fd. The Vulkan image, its memory and the surface
+    // views' extents stay; surface(), cuda_array() and texture() change.
+    void release_cuda() noexcept;
+    void import_cuda(const CudaDevice& cuda);
+
 private:
+    void import_cuda(const CudaDevice& cuda, const std::string& name);
+
     ExportedImage exported_;
+    unsigned array_flags_ = 0; // cudaExternalMemoryMipmappedArrayDesc::flags
     UniqueExternalMemory memory_;
     UniqueMipmappedArray mipmap_;
     compute::MipSurfaces levels_; // surfaces over mipmap_'s levels

@@ -40,6 +40,14 @@ public:
         return {exported_.get(), value.value, stage};
     }
 
+    // After a CUDA fault (engine::recover_from_cuda_fault): the host signals what CUDA never will, so that Vulkan's
+    // waits are met (vkSignalSemaphore; nothing happens when the counter is at `value` already) ...
+    void host_signal_at_least(core::TimelineValue value) const;
+    // ... the CUDA import is released in the faulted context and, after the reset, the same semaphore is imported
+    // again (a new fd). Its counter goes on where it was.
+    void release_cuda() noexcept { cuda_.reset(); }
+    void import_cuda(const CudaDevice& cuda);
+
 private:
     ExportedSemaphore exported_;
     UniqueExternalSemaphore cuda_;
