@@ -19,6 +19,9 @@ for k in plasma gray_scott wave; do
 done
 timeout 120 build-gpu/cuvk-viewer --kernel examples/kernels/gray_scott.cu --kernel examples/kernels/wave.cu --headless \
   --frames 300 --validation --screenshot "$png/viewer-live.png" 2>&1 | tail -3; echo "viewer rc=${PIPESTATUS[0]}"
+# A kernel of --kernel-dir's list, picked by name (as the panel's list does), beside a built-in sample.
+timeout 120 build-gpu/cuvk-viewer --kernel-dir examples/kernels --sample live-plasma --sample gray-scott --headless \
+  --frames 200 --validation --screenshot "$png/viewer-dir.png" 2>&1 | tail -2; echo "viewer dir rc=${PIPESTATUS[0]}"
 
 # The panel while the file is edited: a viewer runs a copy of plasma.cu, the copy gets a line that does not compile
 # 1.5 s in; the last frame (panel included) must show the error with its line quoted, the plasma still running.

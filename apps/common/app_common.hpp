@@ -7,9 +7,11 @@
 #include "cuvk/engine/registry.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,27 +82,64 @@ inline int report(const core::Error& e, bool verbose, const char* app) {
     return e.is_usage() ? 2 : 1;
 }
 
-// --kernel FILE (live kernels, compiled with NVRTC at start) and their compile options, shared by the gallery and
-// the viewer.
+// --kernel FILE and --kernel-dir DIR (live kernels, compiled with NVRTC at start) and their compile options, shared
+// by the gallery and the viewer.
 struct KernelOptions {
     std::vector<std::string> files;
+    std::vector<std::string> dirs;
     std::vector<std::string> defines;
     bool fast_math = false;
 };
 
 inline void add_kernel_options(CLI::App& cli, KernelOptions& k) {
     cli.add_option("--kernel", k.files, "a live kernel: CUDA C++ with // @param annotations (repeatable)");
+    cli.add_option("--kernel-dir", k.dirs,
+                   "every *.cu in DIR as a live kernel, offered in the panel's list of simulations (repeatable)");
     cli.add_option("--define", k.defines, "NAME or NAME=VALUE for live kernels (repeatable)");
     cli.add_flag("--fast-math", k.fast_math, "compile live kernels with --use_fast_math");
 }
 
-// Registers each --kernel in `registry` (watched for changes when `watch`); returns their names.
-inline std::vector<std::string> add_kernels(engine::Registry& registry, const KernelOptions& k, bool watch) {
-    std::vector<std::string> names;
-    for (const auto& file : k.files)
-        names.push_back(engine::add_live_kernel(
+// The simulations add_kernels registered: those named by --kernel, and those found by --kernel-dir.
+struct KernelNames {
+    std::vector<std::string> files;
+    std::vector<std::string> listed;
+};
+
+// Registers each --kernel, then each *.cu of each --kernel-dir (in name order; a file named by --kernel too is
+// registered once), in `registry`, watched for changes when `watch`. Usage errors: a directory that cannot be read or
+// holds no .cu file, a source whose annotations are malformed (naming the file).
+inline KernelNames add_kernels(engine::Registry& registry, const KernelOptions& k, bool watch) {
+    namespace fs = std::filesystem;
+    const auto add = [&](const fs::path& file) {
+        return engine::add_live_kernel(
             registry,
-            {.file = file, .watch = watch, .options = {.arch = {}, .fast_math = k.fast_math, .defines = k.defines}}));
+            {.file = file, .watch = watch, .options = {.arch = {}, .fast_math = k.fast_math, .defines = k.defines}});
+    };
+    KernelNames names;
+    std::vector<fs::path> seen;
+    std::error_code ec;
+    for (const auto& file : k.files) {
+        names.files.push_back(add(file));
+        seen.push_back(fs::weakly_canonical(file, ec));
+    }
+    for (const auto& dir : k.dirs) {
+        std::vector<fs::path> found;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            if (it->path().extension() == ".cu" && it->is_regular_file())
+                found.push_back(it->path());
+        if (ec)
+            core::fail_usage("--kernel-dir " + core::quote(dir) + " cannot be read: " + ec.message());
+        if (found.empty())
+            core::fail_usage("--kernel-dir " + core::quote(dir) + " holds no .cu file");
+        std::sort(found.begin(), found.end());
+        for (const auto& file : found) {
+            const auto canonical = fs::weakly_canonical(file, ec);
+            if (std::find(seen.begin(), seen.end(), canonical) != seen.end())
+                continue;
+            seen.push_back(canonical);
+            names.listed.push_back(add(file));
+        }
+    }
     return names;
 }
 

@@ -82,8 +82,10 @@ int main(int argc, char** argv) {
         info.extent = core::parse_extent(size);
         if (sample != "all")
             info.samples = {registry.desc(sample).name};
-        else if (!kernel_names.empty() && sample_option->count() == 0)
-            info.samples = kernel_names; // --kernel alone: run those
+        else if (sample_option->count() == 0 && !(kernel_names.files.empty() && kernel_names.listed.empty())) {
+            info.samples = kernel_names.files; // --kernel or --kernel-dir alone: run those
+            info.samples.insert(info.samples.end(), kernel_names.listed.begin(), kernel_names.listed.end());
+        }
         info.sets = sets;
         info.out_dir = out;
         info.device = device;

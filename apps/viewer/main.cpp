@@ -3,6 +3,7 @@
 //   cuvk-viewer --sample fluid --sample waves          # two panes, each its own ring and CUDA stream
 //   cuvk-viewer --headless --frames 1000 --backend interop --screenshot out.png   # no display needed
 //   cuvk-viewer --preset mine.json --record run.mp4
+//   cuvk-viewer --kernel mine.cu --kernel-dir examples/kernels   # a live kernel, the examples in the panel's list
 // Exit codes: 0 success, 1 runtime failure (also: no display, validation messages with --validation), 2 usage
 // error, 130 / 143 stopped by SIGINT / SIGTERM. Every failure is one line on stderr; --verbose adds the source
 // location.
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
         if (!preset.empty())
             info.preset = engine::load_preset(registry, preset);
         if (samples.empty() && preset.empty())
-            samples = kernel_names; // --kernel alone: a pane per kernel
+            samples = kernel_names.files; // --kernel alone: a pane per kernel (--kernel-dir's are listed only)
         if (samples.size() > 4)
             core::fail_usage("--sample and --kernel: at most four panes, not " + std::to_string(samples.size()));
         if (!samples.empty()) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """cuvk-viewer from the command line, without a display: --help, the no-display message, bad input (exit 2, files
-untouched), a headless run of four panes with the panel (screenshot checked by regions), presets, recording and
-SIGINT. Each check prints one line; the first failure exits 1 naming it.
+untouched), a headless run of four panes with the panel (screenshot checked by regions), presets, recording,
+--kernel-dir's list and SIGINT. Each check prints one line; the first failure exits 1 naming it.
 
     viewer_cli_test.py VIEWER OUT_DIR
 """
@@ -132,6 +132,26 @@ else:
     frames = os.path.join(OUT, "run-frames")
     check("--record without ffmpeg writes a PNG sequence", r.returncode == 0 and len(os.listdir(frames)) >= 25,
           r.stderr)
+
+# --kernel-dir: every .cu of the directory is offered in each pane's list of simulations (parsed here; compiled only
+# when picked, which needs CUDA); a directory without one, or that does not exist, is a usage error.
+kernels = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "kernels")
+status = os.path.join(OUT, "kernels.json")
+r = run("--headless", "--backend", "cpu", "--size", "640x400", "--frames", "3", "--kernel-dir", kernels, "--status",
+        status)
+if r.returncode == 1 and "built without CUDA" in r.stderr:
+    print("skipped: --kernel-dir's list (cuvk was built without CUDA, which live kernels need)")
+else:
+    listed = sorted(k for k in json.load(open(status))["controls"] if k.startswith("sample0.live-")) \
+        if r.returncode == 0 and os.path.exists(status) else []
+    check("--kernel-dir lists each kernel of the directory in the panel, and opens none",
+          listed == ["sample0.live-gray_scott", "sample0.live-plasma", "sample0.live-wave"] and
+          json.load(open(status))["panes"][0]["sample"] == "gray-scott", r.stderr + str(listed))
+os.makedirs(os.path.join(OUT, "no-kernels"), exist_ok=True)
+for bad in (os.path.join(OUT, "no-kernels"), os.path.join(OUT, "missing")):
+    r = run("--headless", "--frames", "1", "--kernel-dir", bad)
+    check("--kernel-dir " + os.path.basename(bad) + ": exit 2, one line naming it",
+          r.returncode == 2 and "--kernel-dir" in r.stderr and one_line(r.stderr), r.stderr)
 
 p = subprocess.Popen([VIEWER, "--headless", "--backend", "cpu", "--size", "320x200"], env=NO_DISPLAY,
                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=OUT)
