@@ -168,11 +168,12 @@ public:
                 std::swap(state_in, state_out);
             }
         }
-        if (!confirmed_ && !confirm_pending_) {
+        if (!confirmed_ && !candidate_) {
             if (!confirm_)
                 confirm_ = create_event(desc_.name + ".confirm");
             CUVK_CUDA(cudaEventRecord(confirm_.get(), frame.stream), desc_.name + ".confirm");
-            confirm_pending_ = true;
+            std::lock_guard lock(mutex_);
+            candidate_ = Good{cubin_, source_, text_, status_.generation, running_id_};
         }
     }
 
@@ -182,29 +183,35 @@ public:
     }
 
     // The context is gone: every module and event of it is dropped (the CUBINs stay, and start() loads one again).
-    // The running kernel is blamed unless a frame it launched has finished since it was (re)started.
+    // The running kernel is blamed unless it is known good (it finished a frame) and this is its first fault; a known
+    // good kernel can be innocent (another pane's kernel may have faulted), but one that faults twice is not. Blamed,
+    // it gives way to the last good kernel, or is held when it is that kernel or there is none.
     void on_cuda_lost(const std::string& error) override {
         confirm_.reset();
-        confirm_pending_ = false;
         retired_.clear();
         module_.reset();
+        ++faults_of_running_;
         std::lock_guard lock(mutex_);
+        candidate_.reset();
         ++status_.faults;
         const std::string what =
             "the context faulted (" + error + ") while generation " + std::to_string(status_.generation) + " ran";
-        if (confirmed_) {
-            status_.fault = what + "; it had finished frames before, so it runs again";
+        const bool known_good = confirmed_ || (good_ && good_->id == running_id_);
+        if (known_good && faults_of_running_ < 2) {
+            status_.fault = what + "; it had finished frames, so it runs again";
         } else if (good_ && good_->id != running_id_) {
-            status_.fault = what + ", before it finished a frame: back to the last good kernel (generation " +
-                            std::to_string(good_->generation) + "), as generation " +
-                            std::to_string(status_.generation + 1);
+            status_.fault = what + (known_good ? ", its second fault" : ", before it finished a frame") +
+                            ": back to the last good kernel (generation " + std::to_string(good_->generation) +
+                            "), as generation " + std::to_string(status_.generation + 1);
             cubin_ = good_->cubin;
             source_ = good_->source;
             text_ = good_->text;
             running_id_ = good_->id;
+            faults_of_running_ = 0;
             ++status_.generation; // a swap, although to an earlier kernel: the editor shows its source again
         } else {
-            status_.fault = what + ", and no earlier kernel is known good: nothing runs until a new one compiles";
+            status_.fault = what + (known_good ? ", its second fault," : "") +
+                            " and no other kernel is known good: nothing runs until a new one compiles";
             held_ = true;
         }
         status_.held = held_;
@@ -329,24 +336,34 @@ private:
         if (!next)
             return;
         std::unique_ptr<KernelModule> module;
+        UniqueEvent after_last_launch; // of the kernel being replaced
         try {
             module = std::make_unique<KernelModule>(next->cubin, next->source.kernel, desc_.name);
+            if (module_) {
+                after_last_launch = create_event(desc_.name + ".retired");
+                CUVK_CUDA(cudaEventRecord(after_last_launch.get(), frame.stream), desc_.name + ".retired");
+            }
         } catch (const core::Error& e) {
+            if (module || !context_fault(frame.stream).empty()) {
+                // Not the new kernel's doing (a context lost meanwhile, or the old kernel's event): it stays pending
+                // (unless a newer one came) for the next frame or the recovered context; the error goes to the owner.
+                std::lock_guard lock(mutex_);
+                if (!pending_)
+                    pending_ = std::move(next);
+                throw;
+            }
             std::lock_guard lock(mutex_);
             status_.errors = {{0, e.message()}};
             status_.message = "the new kernel did not load: " + e.message() + " (the last kernel runs on)";
             return;
         }
-        if (module_) {
-            Retired r{std::move(module_), create_event(desc_.name + ".retired")};
-            CUVK_CUDA(cudaEventRecord(r.after_last_launch.get(), frame.stream), desc_.name + ".retired");
-            retired_.push_back(std::move(r));
-        }
+        if (module_)
+            retired_.push_back({std::move(module_), std::move(after_last_launch)});
         module_ = std::move(module);
         cubin_ = std::move(next->cubin);
         running_id_ = ++last_id_;
+        faults_of_running_ = 0;
         confirmed_ = false;
-        confirm_pending_ = false;
         held_ = false;
         std::lock_guard lock(mutex_);
         status_.held = false;
@@ -360,17 +377,15 @@ private:
     // A kernel is known good once the event after its first frame's launches has passed: it becomes the one a fault
     // falls back to. A sticky error here throws, for the ring's owner to recover.
     void check_confirmed() {
-        if (!confirm_pending_)
+        if (!candidate_)
             return;
         const cudaError_t done = cudaEventQuery(confirm_.get());
         if (done == cudaErrorNotReady)
             return;
         CUVK_CUDA(done, desc_.name + ".confirm");
-        confirm_pending_ = false;
-        confirmed_ = true;
         std::lock_guard lock(mutex_);
-        if (!good_ || good_->id != running_id_)
-            good_ = Good{cubin_, source_, text_, status_.generation, running_id_};
+        good_ = std::exchange(candidate_, std::nullopt);
+        confirmed_ = good_->id == running_id_; // the candidate may be a kernel replaced since
     }
 
     void retire_finished() {
@@ -393,10 +408,10 @@ private:
     std::unique_ptr<KernelModule> module_;
     std::deque<Retired> retired_;
     DeviceMemory state_[2];
-    UniqueEvent confirm_;          // recorded after the launches of the running kernel's first frame
-    bool confirm_pending_ = false; // confirm_ recorded and not passed yet
-    bool confirmed_ = false;       // a frame of the running kernel finished since it was (re)started
-    bool held_ = false;            // blamed with nothing good to fall back to: no launches
+    UniqueEvent confirm_;                 // recorded after the launches of a kernel's first frame (candidate_)
+    bool confirmed_ = false;              // a frame of the running kernel finished since it was (re)started
+    std::uint32_t faults_of_running_ = 0; // contexts lost while the running kernel ran
+    bool held_ = false;                   // blamed with nothing good to fall back to: no launches
 
     mutable std::mutex mutex_; // guards what follows
     std::condition_variable_any wake_;
@@ -405,7 +420,8 @@ private:
     Stamp stamp_;
     std::optional<std::string> submitted_;
     std::optional<Pending> pending_;
-    std::optional<Good> good_; // the last kernel known good (written by the frame thread)
+    std::optional<Good> good_;      // the last kernel known good (written by the frame thread)
+    std::optional<Good> candidate_; // the kernel confirm_ was recorded after, until the event passes
     LiveKernelStatus status_;
 
     std::jthread worker_;

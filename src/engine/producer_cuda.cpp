@@ -86,6 +86,19 @@ void start_simulation(compute::Simulation& sim, const compute::SimulationInfo& i
     }
 }
 
+// The context the simulation ran in is lost: stop() and on_cuda_lost(), each whatever the other did (their errors
+// mean nothing in a context that is gone; what on_cuda_lost releases must not outlive the reset).
+void lose_simulation(compute::Simulation& sim, const std::string& error) noexcept {
+    try {
+        sim.stop();
+    } catch (...) {
+    }
+    try {
+        sim.on_cuda_lost(error);
+    } catch (...) {
+    }
+}
+
 // A linear image's memory is held like a vertex buffer's: its view names it as pixels with their pitch instead.
 compute::OutputView linear_view(const compute::OutputSpec& spec, compute::OutputView view) {
     if (spec.kind == compute::OutputKind::image && spec.linear) {
@@ -544,25 +557,25 @@ public:
         return {};
     }
 
-    void abandon(core::TimelineValue value) override { produced_->host_signal_at_least(value); }
+    void abandon(core::TimelineValue value) override {
+        if (produced_) // binary semaphores are refused before this (recovery_refusal)
+            produced_->host_signal_at_least(value);
+    }
 
     void release_cuda(const std::string& error) noexcept override {
         (void)cudaSetDevice(cuda_.ordinal); // may report the fault itself; the calls below go to this device anyway
-        if (started_) {
-            try {
-                info_.simulation->stop();
-                info_.simulation->on_cuda_lost(error);
-            } catch (...) { // a simulation's errors in a context that is gone mean nothing
-            }
-            started_ = false;
-        }
+        if (started_)
+            lose_simulation(*info_.simulation, error);
+        started_ = false;
         (void)cudaGetLastError();
         events_.reset();
         stream_.reset();
         for (auto& o : outputs_)
             o.release_cuda();
-        produced_->release_cuda();
-        consumed_->release_cuda();
+        if (produced_)
+            produced_->release_cuda();
+        if (consumed_)
+            consumed_->release_cuda();
     }
 
     int cuda_ordinal() const override { return cuda_.ordinal; }
@@ -691,11 +704,22 @@ public:
             }
         }
         CUVK_CUDA(cudaEventRecord(copied_[s].get(), stream), "staging D2H");
+        copy_recorded_[s] = true;
     }
 
+    // A frame whose copy never ran (CUDA's context was lost before or after it) is drawn from what the staging memory
+    // held; the fault itself is thrown by the next CUDA call that produces, for the ring's owner to recover.
     void prepare_submit(std::span<const std::uint32_t> slots) override {
         for (const std::uint32_t s : slots) {
-            CUVK_CUDA(cudaEventSynchronize(copied_[s].get()), "staging D2H");
+            if (!copy_recorded_[s])
+                continue;
+            const cudaError_t done = cudaEventSynchronize(copied_[s].get());
+            if (compute::is_context_fault(done)) {
+                (void)cudaGetLastError();
+                copy_recorded_.assign(info_.slots, false);
+                continue;
+            }
+            CUVK_CUDA(done, "staging D2H");
             for (std::size_t o = 0; o < outputs_.size(); ++o)
                 if (copy_targets_[o][s] != uploads_[o].staging(s).data())
                     std::memcpy(uploads_[o].staging(s).data(), copy_targets_[o][s], info_.outputs[o].host_bytes());
@@ -713,14 +737,9 @@ public:
     int cuda_ordinal() const override { return cuda_.ordinal; }
     void release_cuda(const std::string& error) noexcept override {
         (void)cudaSetDevice(cuda_.ordinal);
-        if (started_) {
-            try {
-                info_.simulation->stop();
-                info_.simulation->on_cuda_lost(error);
-            } catch (...) { // a simulation's errors in a context that is gone mean nothing
-            }
-            started_ = false;
-        }
+        if (started_)
+            lose_simulation(*info_.simulation, error);
+        started_ = false;
         (void)cudaGetLastError();
         simulated_.clear();
         copied_.clear();
@@ -777,6 +796,7 @@ private:
             simulated_.push_back(compute::create_event(info_.name + ".simulated"));
             copied_.push_back(compute::create_event(info_.name + ".copied"));
         }
+        copy_recorded_.assign(info_.slots, false);
     }
 
     // Registers each output's staging memory (the base's upload slots) with CUDA, a pinned bounce buffer where it
@@ -815,6 +835,7 @@ private:
     std::vector<CudaOutput> outputs_;
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> simulated_, copied_; // per slot, recorded on stream_ and on copy_stream_
+    std::vector<bool> copy_recorded_; // per slot: copied_ was recorded in this context (a reset forgets them)
     bool started_ = false;
     std::optional<core::FrameIndex> timed_from_{
         core::FrameIndex{}}; // the first frame events_ timed (a reset renews them)

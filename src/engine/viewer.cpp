@@ -808,9 +808,12 @@ ViewerResult Viewer::run() {
                 window_->wait_events(0.05);
                 continue;
             }
-            if (swapchain_->needs_rebuild() && !swapchain_->holds_image())
+            if (swapchain_->needs_rebuild())
                 rebuild_window();
         }
+        // A fault seen while the last frame waited (its rings gave up their frames in flight) is recovered from
+        // before anything else touches CUDA: a resize or a new pane would synchronize with the lost context.
+        recover_cuda();
         const bool last_frame = info_.frames != 0 && frames_ + 1 >= info_.frames;
         if (last_frame && !info_.screenshot.empty())
             requests_.screenshot = true;
@@ -830,7 +833,7 @@ ViewerResult Viewer::run() {
         if (window_ && window_->should_close())
             break;
 
-        if (swapchain_ && !swapchain_->holds_image()) { // a frame given up to a CUDA fault keeps its image
+        if (swapchain_) {
             const auto acquired = swapchain_->acquire();
             if (acquired == render::SwapchainStatus::timeout)
                 continue; // nothing to draw into yet: events first
@@ -839,12 +842,15 @@ ViewerResult Viewer::run() {
                 continue;
             }
         }
-        try {
-            loop_->advance(1);
-        } catch (const core::Error&) {
-            if (!recover_cuda())
-                throw;
-            continue;
+        // A fault thrown on the way is recovered from and the frame drawn again, into the image acquired for it.
+        for (int attempt = 0;; ++attempt) {
+            try {
+                loop_->advance(1);
+                break;
+            } catch (const core::Error&) {
+                if (attempt == 2 || !recover_cuda())
+                    throw;
+            }
         }
         ++frames_;
         if (step_pending_) { // the one frame of a Step has been produced

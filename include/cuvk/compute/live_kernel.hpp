@@ -44,8 +44,9 @@ struct LiveKernelStatus {
     double compile_ms = 0.0;          // the last compile
     double reload_ms = 0.0;           // the last swap: from the change being seen to the first launch of the new kernel
     std::uint64_t swapped_at_frame = 0; // the frame whose step first launched the newest kernel
-    // CUDA faults (Simulation::on_cuda_lost). A kernel is known good once a frame it launched has finished; the one
-    // running when the context faulted is blamed unless it is known good, and replaced by the last good one.
+    // CUDA faults (Simulation::on_cuda_lost). A kernel is known good once a frame it launched has finished. The one
+    // running when the context faulted is blamed unless it is known good and this is its first fault (another pane's
+    // kernel may have caused it); blamed, it is replaced by the last good kernel, or held when there is none.
     std::uint64_t faults = 0; // contexts lost while this kernel ran
     std::string fault;        // the last one: the error and what was done about it
     bool held = false;        // the blamed kernel had no good one before it: nothing runs until a new one compiles

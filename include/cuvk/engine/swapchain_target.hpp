@@ -45,9 +45,6 @@ public:
     // Acquires the image the next frame is drawn into. out_of_date: nothing was acquired; rebuild() first. timeout:
     // nothing was acquired within 100 ms (the window shows nothing); handle events and try again.
     render::SwapchainStatus acquire();
-    // An image was acquired and no frame has begun in it yet (a frame given up before drawing, e.g. to a CUDA fault):
-    // the next frame draws into it, without acquiring another.
-    bool holds_image() const noexcept { return acquired_.has_value(); }
     // The swapchain reported suboptimal or out-of-date, or the window's size no longer matches it.
     bool needs_rebuild() const;
     // A new swapchain at the window's size (and `present_mode`). Every frame drawn into this target must have
