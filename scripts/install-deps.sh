@@ -8,4 +8,5 @@ sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-instal
   build-essential cmake ninja-build ccache pkg-config glslc \
   libvulkan-dev vulkan-validationlayers mesa-vulkan-drivers vulkan-tools \
   libglfw3-dev libglm-dev libimgui-dev libgtest-dev libcli11-dev nlohmann-json3-dev libstb-dev xvfb xauth \
+  libegl-dev libgl-dev libegl-mesa0 \
   xdotool openbox imagemagick ffmpeg python3 python3-venv

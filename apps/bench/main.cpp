@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
     app.add_flag("--quick", quick, "the cpu backend at 320x180 and 640x360, 32 frames, 2 repetitions (CI, lavapipe)");
     app.add_option("--sample", options.samples, "samples to run (default: fill gray-scott fluid)");
     app.add_option("--size", sizes, "sizes WxH (default: 1280x720 1920x1080 3840x2160 7680x4320)");
-    app.add_option("--backend", backends, "backends: interop, staging, cpu (default: interop staging)")
-        ->check(CLI::IsMember({"interop", "staging", "cpu"}));
+    app.add_option("--backend", backends,
+                   "backends: interop, staging, gl (CUDA-OpenGL over headless EGL), cpu (default: interop staging gl)")
+        ->check(CLI::IsMember({"interop", "staging", "gl", "cpu"}));
     app.add_option("--frames", options.frames, "frames per run (a quarter, at most 2N, is warm-up)")
         ->capture_default_str();
     app.add_option("--repetitions", options.repetitions, "runs per configuration")->capture_default_str();

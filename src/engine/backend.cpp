@@ -6,10 +6,12 @@
 namespace cuvk::engine {
 
 Backend parse_backend(std::string_view text) {
-    for (Backend b : {Backend::automatic, Backend::interop, Backend::split, Backend::staging, Backend::cpu})
+    for (Backend b :
+         {Backend::automatic, Backend::interop, Backend::split, Backend::staging, Backend::cpu, Backend::gl})
         if (text == to_string(b))
             return b;
-    core::fail_usage("unknown backend " + core::quote(text) + " (choose auto, interop, split, staging or cpu)");
+    core::fail_usage("unknown backend " + core::quote(text) +
+                     " (choose auto, interop, split, staging or cpu; cuvk-bench also runs gl)");
 }
 
 SyncMode parse_sync(std::string_view text) {
@@ -32,6 +34,8 @@ const char* to_string(Backend backend) {
         return "staging";
     case Backend::cpu:
         return "cpu";
+    case Backend::gl:
+        return "gl";
     }
     return "?";
 }

@@ -7,12 +7,14 @@
 #include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/interop/extensions.hpp"
 #include "cuvk/interop/probe.hpp"
+#include "gl_backend.hpp"
 #include "plot.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -53,8 +55,11 @@ std::string unavailable(const render::Context& ctx, Backend backend, const inter
         return probe.cuda_ordinal ? "" : "no CUDA device matches " + ctx.device_name() + ": " + reasons;
     case Backend::cpu:
         return "";
+    case Backend::gl:
+        return probe.cuda_ordinal ? gl_unavailable(probe.cuda_ordinal)
+                                  : "no CUDA device matches " + ctx.device_name() + ": " + reasons;
     default:
-        return std::string("the bench runs interop, staging and cpu, not ") + to_string(backend);
+        return std::string("the bench runs interop, staging, gl and cpu, not ") + to_string(backend);
     }
 }
 
@@ -182,6 +187,14 @@ BenchReport run_bench(const BenchOptions& options) {
     }
     const std::size_t total = configurations * options.backends.size() * options.repetitions;
     std::size_t done = 0;
+    // Why a backend cannot run here, asked once per backend (the gl backend's answer makes a GL context).
+    std::map<Backend, std::string> unavailable_cache;
+    auto unavailable_once = [&](Backend backend) -> const std::string& {
+        auto it = unavailable_cache.find(backend);
+        if (it == unavailable_cache.end())
+            it = unavailable_cache.emplace(backend, unavailable(*ctx, backend, probe)).first;
+        return it->second;
+    };
     // One configuration, repeated.
     // `fastest`: run each backend its fastest way in this mode. Staging then takes batches of N/2 where the mode
     // batches all N frames, so that CUDA simulates and copies the next batch while Vulkan draws this one (a batch
@@ -191,7 +204,7 @@ BenchReport run_bench(const BenchOptions& options) {
         if (fastest && backend == Backend::staging && mode.frames_in_flight > 1 && mode.batch == mode.frames_in_flight)
             mode.batch = mode.frames_in_flight / 2;
         BenchCase c{.sample = sample, .points = points, .size = size, .backend = backend, .mode = mode};
-        c.not_run = unavailable(*ctx, backend, probe);
+        c.not_run = unavailable_once(backend);
         const RunInfo info{.params = resolve_params(registry.desc(sample), {}, true),
                            .backend = backend,
                            .extent = size,
@@ -203,7 +216,13 @@ BenchReport run_bench(const BenchOptions& options) {
                            .capture_last = false}; // no readback among the timed frames
         if (c.not_run.empty()) {
             try {
-                (void)check_run(*ctx, *registry.make(sample), info); // e.g. a size beyond the device
+                // e.g. a size beyond the device; the gl backend's sizes are checked as interop's
+                RunInfo checked = info;
+                if (backend == Backend::gl)
+                    checked.backend = Backend::interop;
+                for (const auto& o : check_run(*ctx, *registry.make(sample), checked))
+                    if (backend == Backend::gl && (o.kind != compute::OutputKind::image || o.linear))
+                        c.not_run = "the gl backend draws image outputs only";
             } catch (const core::Error& e) {
                 if (!e.is_usage())
                     throw;
@@ -220,7 +239,15 @@ BenchReport run_bench(const BenchOptions& options) {
             }
             RunResult result;
             try {
-                result = run_headless(*ctx, registry.make(sample), info);
+                if (backend == Backend::gl)
+                    result = run_gl(registry.make(sample), {.params = info.params,
+                                                            .extent = size,
+                                                            .frames = options.frames,
+                                                            .frames_in_flight = mode.frames_in_flight,
+                                                            .batch = mode.batch,
+                                                            .cuda_device = probe.cuda_ordinal});
+                else
+                    result = run_headless(*ctx, registry.make(sample), info);
             } catch (const core::Error& e) {
                 if (e.is_interrupted())
                     throw;

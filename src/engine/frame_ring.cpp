@@ -32,6 +32,9 @@ core::FrameIndex previous_in_slot(core::FrameIndex k, std::uint32_t n) {
 void check_info(const render::Context& ctx, const compute::SimulationDesc& desc, const RingInfo& info) {
     if (info.backend == Backend::automatic)
         core::fail("FrameRing: resolve the automatic backend first", desc.name);
+    if (info.backend == Backend::gl)
+        core::fail_usage("the gl backend (CUDA-OpenGL) is cuvk-bench's baseline: it draws with OpenGL, not through a "
+                         "frame ring; use interop, staging or cpu");
     if (info.frames_in_flight < 1 || info.frames_in_flight > 8)
         core::fail_usage("--frames-in-flight " + std::to_string(info.frames_in_flight) + " is outside 1..8");
     if (info.extent.empty())

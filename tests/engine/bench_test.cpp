@@ -201,3 +201,30 @@ TEST_F(BenchTest, PointsRunOncePerPath) {
     EXPECT_NE(report.markdown().find("| particles (splat) | 64x36 |"), std::string::npos) << report.markdown();
     EXPECT_EQ(nlohmann::json::parse(report.json())["cases"][1]["points"], "splat");
 }
+
+// The gl backend (CUDA-OpenGL over headless EGL) is a column of its own: without a CUDA device it says why it did not
+// run; with one it runs the image samples and says why not for points (it draws image outputs only).
+TEST_F(BenchTest, TheGlBackendRunsOrSaysWhyNot) {
+    auto o = engine::quick_bench_options();
+    o.samples = {"fill", "particles"};
+    o.sizes = {{64, 36}};
+    o.modes = {{"latency", 1, 1}};
+    o.backends = {engine::Backend::gl};
+    o.points = {engine::PointsPath::raster};
+    o.repetitions = 1;
+    o.frames = 16;
+    o.ring = false;
+    o.micro = false;
+    const auto report = engine::run_bench(o);
+    ASSERT_EQ(report.cases.size(), 2u);
+    const auto& fill = report.cases[0];
+    EXPECT_EQ(fill.backend, engine::Backend::gl);
+    EXPECT_FALSE(fill.failed) << fill.not_run;
+    if (test::interop_skip_reason(ctx()).empty())
+        EXPECT_TRUE(fill.not_run.empty() && fill.fps.median > 0) << fill.not_run;
+    else
+        EXPECT_NE(fill.not_run.find("CUDA"), std::string::npos) << fill.not_run;
+    EXPECT_FALSE(report.cases[1].not_run.empty()) << "points through the gl backend";
+    EXPECT_FALSE(report.cases[1].failed) << report.cases[1].not_run;
+    EXPECT_NE(report.markdown().find("| gl |"), std::string::npos) << report.markdown();
+}

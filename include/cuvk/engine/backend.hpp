@@ -12,6 +12,7 @@ enum class Backend {
     split,     // interop with the simulation on a second GPU, copied peer-to-peer into the display GPU's memory
     staging,   // CUDA writes its own memory, async D2H into a host-visible Vulkan buffer, Vulkan copies it in
     cpu,       // the CPU reference writes host-visible Vulkan memory (what CI runs)
+    gl,        // cuvk-bench only: CUDA-OpenGL interop through a headless EGL context, the baseline interop is held to
 };
 
 // How CUDA and Vulkan hand frames to each other in the interop backend.
@@ -20,8 +21,8 @@ enum class SyncMode {
     binary,   // a pair of binary semaphores per ring slot
 };
 
-// Parse "auto" | "interop" | "split" | "staging" | "cpu" and "timeline" | "binary"; throw usage errors naming the
-// choices.
+// Parse "auto" | "interop" | "split" | "staging" | "cpu" | "gl" (which only cuvk-bench runs) and "timeline" | "binary";
+// throw usage errors naming the choices.
 Backend parse_backend(std::string_view text);
 SyncMode parse_sync(std::string_view text);
 const char* to_string(Backend backend);

@@ -35,7 +35,8 @@ struct BenchMode {
 struct BenchOptions {
     std::vector<std::string> samples = {"fill", "gray-scott", "fluid"};
     std::vector<core::Extent2D> sizes = {{1280, 720}, {1920, 1080}, {3840, 2160}, {7680, 4320}};
-    std::vector<Backend> backends = {Backend::interop, Backend::staging};
+    // gl: CUDA-OpenGL interop over a headless EGL context, drawn by OpenGL (not through the engine's ring)
+    std::vector<Backend> backends = {Backend::interop, Backend::staging, Backend::gl};
     std::vector<BenchMode> modes = {{"latency", 1, 1}, {"throughput", 8, 8}};
     // How a sample whose output is points is drawn: each path is a configuration of its own (raster or compute splat).
     std::vector<PointsPath> points = {PointsPath::raster, PointsPath::splat};
