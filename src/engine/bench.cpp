@@ -255,6 +255,8 @@ BenchReport run_bench(const BenchOptions& options) {
                 c.not_run = "failed: " + e.message();
                 break;
             }
+            if (c.note.empty())
+                c.note = result.backend_note;
             fps.push_back(result.fps);
             frame.push_back(result.fps > 0 ? 1000.0 / result.fps : 0.0);
             sim.push_back(result.simulation.mean_ms);
@@ -367,6 +369,8 @@ nlohmann::json case_json(const BenchCase& c) {
     if (!c.not_run.empty()) {
         e[c.failed ? "failed" : "not_run"] = c.not_run;
     } else {
+        if (!c.note.empty())
+            e["note"] = c.note;
         e["fps"] = to_json(c.fps);
         e["frame_ms"] = to_json(c.frame_ms);
         e["simulation_ms"] = {{"mean", to_json(c.simulation_ms)}, {"p99", to_json(c.simulation_p99_ms)}};

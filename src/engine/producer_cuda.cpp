@@ -24,6 +24,7 @@
 #include <cstring>
 #include <optional>
 #include <thread>
+#include <utility>
 
 namespace cuvk::engine {
 namespace {
@@ -86,17 +87,22 @@ void start_simulation(compute::Simulation& sim, const compute::SimulationInfo& i
     }
 }
 
-// The context the simulation ran in is lost: stop() and on_cuda_lost(), each whatever the other did (their errors
-// mean nothing in a context that is gone; what on_cuda_lost releases must not outlive the reset).
-void lose_simulation(compute::Simulation& sim, const std::string& error) noexcept {
-    try {
-        sim.stop();
-    } catch (...) {
+// The context on `ordinal` is lost (a fault) and about to be reset: with that device current, a running simulation
+// gets stop() and on_cuda_lost(), each whatever the other did (their errors mean nothing in a context that is gone;
+// what on_cuda_lost releases must not outlive the reset), and the sticky error is cleared for the releases that follow.
+void lose_simulation(int ordinal, compute::Simulation& sim, bool& started, const std::string& error) noexcept {
+    (void)cudaSetDevice(ordinal); // may report the fault itself; the calls that follow go to this device anyway
+    if (std::exchange(started, false)) {
+        try {
+            sim.stop();
+        } catch (...) {
+        }
+        try {
+            sim.on_cuda_lost(error);
+        } catch (...) {
+        }
     }
-    try {
-        sim.on_cuda_lost(error);
-    } catch (...) {
-    }
+    (void)cudaGetLastError();
 }
 
 // A linear image's memory is held like a vertex buffer's: its view names it as pixels with their pitch instead.
@@ -563,11 +569,7 @@ public:
     }
 
     void release_cuda(const std::string& error) noexcept override {
-        (void)cudaSetDevice(cuda_.ordinal); // may report the fault itself; the calls below go to this device anyway
-        if (started_)
-            lose_simulation(*info_.simulation, error);
-        started_ = false;
-        (void)cudaGetLastError();
+        lose_simulation(cuda_.ordinal, *info_.simulation, started_, error);
         events_.reset();
         stream_.reset();
         for (auto& o : outputs_)
@@ -736,11 +738,7 @@ public:
     std::string cuda_fault() const override { return compute::context_fault(stream_.get()); }
     int cuda_ordinal() const override { return cuda_.ordinal; }
     void release_cuda(const std::string& error) noexcept override {
-        (void)cudaSetDevice(cuda_.ordinal);
-        if (started_)
-            lose_simulation(*info_.simulation, error);
-        started_ = false;
-        (void)cudaGetLastError();
+        lose_simulation(cuda_.ordinal, *info_.simulation, started_, error);
         simulated_.clear();
         copied_.clear();
         events_.reset();

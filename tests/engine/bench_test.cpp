@@ -181,15 +181,21 @@ TEST_F(BenchTest, TheFloorSaysWhyItCannotRunHere) {
 }
 
 // A sample whose output is points runs once per way of drawing them, each its own row; other samples once.
-TEST_F(BenchTest, PointsRunOncePerPath) {
+// One small configuration per sample, backend and way of drawing points: 64x36, latency mode, one run of 16 frames.
+engine::BenchOptions one_small_run(std::vector<std::string> samples) {
     auto o = engine::quick_bench_options();
-    o.samples = {"particles", "fill"};
+    o.samples = std::move(samples);
     o.sizes = {{64, 36}};
     o.modes = {{"latency", 1, 1}};
     o.repetitions = 1;
     o.frames = 16;
     o.ring = false;
     o.micro = false;
+    return o;
+}
+
+TEST_F(BenchTest, PointsRunOncePerPath) {
+    const auto o = one_small_run({"particles", "fill"});
     const auto report = engine::run_bench(o);
     ASSERT_EQ(report.cases.size(), 3u);
     std::vector<std::string> labels;
@@ -205,16 +211,9 @@ TEST_F(BenchTest, PointsRunOncePerPath) {
 // The gl backend (CUDA-OpenGL over headless EGL) is a column of its own: without a CUDA device it says why it did not
 // run; with one it runs the image samples and says why not for points (it draws image outputs only).
 TEST_F(BenchTest, TheGlBackendRunsOrSaysWhyNot) {
-    auto o = engine::quick_bench_options();
-    o.samples = {"fill", "particles"};
-    o.sizes = {{64, 36}};
-    o.modes = {{"latency", 1, 1}};
+    auto o = one_small_run({"fill", "particles"});
     o.backends = {engine::Backend::gl};
     o.points = {engine::PointsPath::raster};
-    o.repetitions = 1;
-    o.frames = 16;
-    o.ring = false;
-    o.micro = false;
     const auto report = engine::run_bench(o);
     ASSERT_EQ(report.cases.size(), 2u);
     const auto& fill = report.cases[0];

@@ -76,6 +76,7 @@ struct BenchCase {
     Backend backend = Backend::cpu;
     BenchMode mode;
     std::string not_run; // why this configuration could not run here, or how it failed; empty when it ran
+    std::string note;    // how the backend ran (RunResult::backend_note: staging's registration, gl's copy paths)
     bool failed = false; // it was run and failed (not_run says how); the bench goes on with the others
     Figure fps, frame_ms;
     Figure simulation_ms, simulation_p99_ms;    // CUDA events around the step (cpu: host time)
