@@ -10,6 +10,7 @@
 #include "cuvk/compute/stream.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/interop/cuda_device.hpp"
+#include "cuvk/interop/handoff.hpp"
 #include "cuvk/interop/probe.hpp"
 #include "cuvk/interop/shared_buffer.hpp"
 #include "cuvk/interop/shared_image.hpp"
@@ -17,14 +18,18 @@
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
+#include "gl_context.hpp"
 
+#include <GL/gl.h> // cuda_gl_interop.h expects GL's types from here
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <cuda_gl_interop.h>
 #include <functional>
 #include <memory>
 #include <numeric>
+#include <span>
 
 namespace cuvk::engine {
 namespace {
@@ -536,6 +541,139 @@ void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, 
     compute::synchronize(stream, "micro.wait");
 }
 
+// What sharing R resources per frame costs, R = 1, 4, 16, 64 (64x64 RGBA8 images, one small kernel writing each):
+// interop's round trip — CUDA waits for Vulkan, writes every image, signals; one Vulkan submission takes them all
+// back (acquire) and hands them over again (release), as a ring's frame does, and signals CUDA's next value and a
+// fence the host waits on — against CUDA-OpenGL's, where the same writes sit between one cudaGraphicsMapResources
+// and one cudaGraphicsUnmapResources of all R textures, and the host waits on a GL fence after the unmap. The first
+// grows by R barriers, the second by what the driver does per resource when mapping and unmapping.
+void resources(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
+               MicroReport& report) {
+    constexpr std::uint32_t kCounts[] = {1, 4, 16, 64};
+    constexpr core::Extent2D kImage{64, 64};
+    const auto name = [](const char* path, std::uint32_t r) {
+        return std::string(path) + ", " + std::to_string(r) + " resource" + (r == 1 ? "" : "s") + " per frame";
+    };
+    for (const std::uint32_t r : kCounts) {
+        std::vector<interop::SharedImage> images;
+        for (std::uint32_t i = 0; i < r; ++i)
+            images.push_back(interop::SharedImage::create(
+                ctx, cuda, {.extent = kImage, .format = VK_FORMAT_R8G8B8A8_UNORM, .name = "micro.resource"}));
+        const core::QueueFamily family = ctx.queue_family();
+        render::submit_and_wait(
+            ctx,
+            [&](VkCommandBuffer cmd) {
+                for (const auto& im : images)
+                    interop::prepare_for_external(cmd, im.vk(), family);
+            },
+            "micro.resources.prepare");
+        const AfterStream to_cuda(stream, interop::SharedTimeline::create(ctx, cuda, {1}, "micro.resources.to-cuda"));
+        const AfterStream to_vulkan(stream,
+                                    interop::SharedTimeline::create(ctx, cuda, {0}, "micro.resources.to-vulkan"));
+        auto pool = render::CommandPool::create(ctx, "micro.resources");
+        const VkCommandBuffer cmd = pool.allocate("micro.resources");
+        const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        CUVK_VK(vkBeginCommandBuffer(cmd, &begin), "micro.resources");
+        for (const auto& im : images)
+            interop::acquire_from_external(cmd, im.vk(), family, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                           VK_ACCESS_2_SHADER_SAMPLED_READ_BIT);
+        for (const auto& im : images)
+            interop::release_to_external(cmd, im.vk(), family, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                         VK_ACCESS_2_NONE);
+        CUVK_VK(vkEndCommandBuffer(cmd), "micro.resources");
+        const auto fence = render::create_fence(ctx, "micro.resources.fence");
+        std::uint64_t v = 0;
+        add(report, repeat("resources", name("interop", r), o.iterations, [&] {
+                const auto start = Clock::now();
+                ++v;
+                to_cuda->cuda_wait(stream, {v});
+                for (const auto& im : images)
+                    compute::launch_write_surface(im.surface(0), std::uint32_t(v), stream);
+                to_vulkan->cuda_signal(stream, {v});
+                const render::SemaphoreSubmit wait = to_vulkan->vk_wait({v}, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT);
+                const render::SemaphoreSubmit signal =
+                    to_cuda->vk_signal({v + 1}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+                render::submit(ctx, {.commands = {&cmd, 1},
+                                     .waits = {&wait, 1},
+                                     .signals = {&signal, 1},
+                                     .fence = fence.get(),
+                                     .name = "micro.resources"});
+                const VkFence f = fence.get();
+                if (render::wait_fence(ctx, f, kGpuTimeout, "micro.resources.fence") == render::WaitOutcome::timeout)
+                    core::fail("a resources round trip did not finish within 10 s", "micro.resources");
+                CUVK_VK(vkResetFences(ctx.device(), 1, &f), "micro.resources.fence");
+                return since_us(start);
+            }));
+        compute::synchronize(stream, "micro.resources");
+    }
+
+    std::unique_ptr<gl::Context> glc;
+    try {
+        glc = gl::Context::create(cuda.ordinal);
+    } catch (const core::Error& e) {
+        for (const std::uint32_t r : kCounts)
+            report.results.push_back({.group = "resources",
+                                      .name = name("CUDA-GL", r),
+                                      .not_run = "no headless GL context: " + e.message()});
+    }
+    for (const std::uint32_t r : glc ? std::span<const std::uint32_t>(kCounts) : std::span<const std::uint32_t>()) {
+        const auto& gl = glc->gl();
+        std::vector<gl::Texture> textures;
+        std::vector<cudaGraphicsResource_t> registered;
+        struct Unregister { // before the textures go (declared after them)
+            std::vector<cudaGraphicsResource_t>& r;
+            ~Unregister() {
+                for (auto* g : r)
+                    (void)cudaGraphicsUnregisterResource(g);
+            }
+        } unregister{registered};
+        for (std::uint32_t i = 0; i < r; ++i) {
+            textures.emplace_back(*glc, gl::TextureInfo{.extent = kImage, .format = GL_RGBA8});
+            cudaGraphicsResource_t g = nullptr;
+            CUVK_CUDA(cudaGraphicsGLRegisterImage(&g, textures.back().get(), GL_TEXTURE_2D,
+                                                  cudaGraphicsRegisterFlagsSurfaceLoadStore),
+                      "micro.resources.gl");
+            registered.push_back(g);
+        }
+        std::vector<cudaArray_t> arrays(r, nullptr);
+        std::vector<compute::UniqueSurface> surfaces(r);
+        std::uint32_t value = 0;
+        add(report, repeat("resources", name("CUDA-GL", r), o.iterations, [&] {
+                const auto start = Clock::now();
+                CUVK_CUDA(cudaGraphicsMapResources(int(r), registered.data(), stream), "micro.resources.gl map");
+                for (std::uint32_t i = 0; i < r; ++i) {
+                    cudaArray_t a = nullptr;
+                    CUVK_CUDA(cudaGraphicsSubResourceGetMappedArray(&a, registered[i], 0, 0), "micro.resources.gl");
+                    if (a != arrays[i]) { // surfaces are made once per array the mapping gives
+                        cudaResourceDesc res{};
+                        res.resType = cudaResourceTypeArray;
+                        res.res.array.array = a;
+                        cudaSurfaceObject_t s = 0;
+                        CUVK_CUDA(cudaCreateSurfaceObject(&s, &res), "micro.resources.gl surface");
+                        surfaces[i] = compute::UniqueSurface(s);
+                        arrays[i] = a;
+                    }
+                    compute::launch_write_surface({surfaces[i].get(), kImage}, ++value, stream);
+                }
+                CUVK_CUDA(cudaGraphicsUnmapResources(int(r), registered.data(), stream), "micro.resources.gl unmap");
+                GLsync done = gl.FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+                const GLenum w = gl.ClientWaitSync(done, GL_SYNC_FLUSH_COMMANDS_BIT, 10'000'000'000ull);
+                gl.DeleteSync(done);
+                if (w != GL_ALREADY_SIGNALED && w != GL_CONDITION_SATISFIED)
+                    core::fail("a CUDA-GL round trip did not finish within 10 s", "micro.resources.gl");
+                return since_us(start);
+            }));
+        compute::synchronize(stream, "micro.resources.gl");
+    }
+    for (const char* path : {"interop", "CUDA-GL"}) {
+        const auto *one = find(report, name(path, 1)), *many = find(report, name(path, 64));
+        if (one && many)
+            report.derived.push_back({std::string(path) + ": each further resource per frame",
+                                      (many->p50_us - one->p50_us) / 63.0, "us",
+                                      "(64 resources - 1 resource) / 63, round-trip medians"});
+    }
+}
+
 } // namespace
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
@@ -563,6 +701,8 @@ MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions&
                 {.group = group, .name = group, .not_run = "the device cannot export timeline semaphores to CUDA"});
     }
     wait_policies(ctx, cuda, probe.timeline_semaphores, options, stream.get(), count, report);
+    if (probe.timeline_semaphores)
+        resources(ctx, cuda, options, stream.get(), report);
     compute::synchronize(stream.get(), "micro.stream");
     return report;
 }

@@ -295,6 +295,8 @@ TEST_F(MicroBenchGpu, EveryMeasurementRunsAndIsPlausible) {
     EXPECT_EQ(derived.count("context switch, one way"), 1u);
     EXPECT_EQ(derived.count("round trip / alternating without semaphores"), 1u);
     EXPECT_EQ(derived.count("graph host time / stream host time"), 1u);
+    EXPECT_EQ(derived.count("interop: each further resource per frame"), 1u);
+    EXPECT_EQ(derived.count("CUDA-GL: each further resource per frame"), 1u);
 }
 
 // The floor ring runs the samples with one image output (fill, gray-scott) at every depth and batch, and refuses

@@ -10,7 +10,9 @@
 //  - graph: the same external wait + kernel + external signal as stream calls and as one CUDA graph launch whose
 //    semaphore values are patched per launch (host time per frame);
 //  - wait: each way the host can wait for the GPU (Vulkan fence, spinning on a timeline counter, spinning then
-//    blocking, cudaEventSynchronize spinning and with blocking sync, and vkWaitSemaphores on a value CUDA signals).
+//    blocking, cudaEventSynchronize spinning and with blocking sync, and vkWaitSemaphores on a value CUDA signals);
+//  - resources: a round trip sharing 1, 4, 16 and 64 images per frame, through interop (semaphores, one acquire and
+//    one release barrier per image) and through CUDA-OpenGL (one map and unmap of every texture per frame).
 // Every result keeps the time per iteration (p50, p99, mean over the iterations) and the calling thread's CPU time
 // per iteration; derived figures relate them (imported / cudaMalloc bandwidth, the cost of one context switch, ...).
 // Needs: a Context whose device has a matching CUDA device (results that cannot run here keep the reason).
