@@ -251,8 +251,8 @@ BenchReport run_bench(const BenchOptions& options) {
             } catch (const core::Error& e) {
                 if (e.is_interrupted())
                     throw;
-                c.failed = true;
-                c.not_run = "failed: " + e.message();
+                c.failed = !e.is_usage(); // a configuration this backend refuses is not a failure
+                c.not_run = (c.failed ? "failed: " : "") + e.message();
                 break;
             }
             if (c.note.empty())

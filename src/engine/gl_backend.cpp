@@ -6,6 +6,7 @@
 #include "cuvk/compute/mip_surfaces.hpp"
 #include "cuvk/compute/stream.hpp"
 #include "cuvk/core/error.hpp"
+#include "cuvk/core/unique.hpp"
 #include "cuvk/engine/timings.hpp"
 #include "cuvk/render/timestamps.hpp"
 #include "gl_context.hpp"
@@ -36,11 +37,18 @@ GLenum gl_format(compute::PixelFormat f) {
     return GL_RGBA8;
 }
 
-// One output of one slot: its GL texture, registered with CUDA, and the surfaces of the array it maps to (made
-// again only when a map gives another array).
+struct Unregister {
+    void operator()(cudaGraphicsResource_t r) const noexcept { (void)cudaGraphicsUnregisterResource(r); }
+};
+using Registration = core::Unique<cudaGraphicsResource_t, Unregister>;
+
+// One output of one slot: its GL texture, registered with CUDA, and the surfaces of the array it maps to. The
+// surfaces are made again whenever a map gives another array (the CUDA guide allows the array to change per map);
+// where the driver hands back the same one, they are kept, as applications do. Members in creation order: the
+// registration goes before the texture it names.
 struct SlotOutput {
     gl::Texture texture;
-    cudaGraphicsResource_t resource = nullptr;
+    Registration resource;
     cudaMipmappedArray_t mapped = nullptr;
     compute::MipSurfaces surfaces;
 };
@@ -54,6 +62,17 @@ struct Slot {
     bool measured = false;     // after the warm-up: its timings count
     std::int64_t began_ns = 0; // host clock when the frame began
 };
+
+// The GL context is on CUDA device `ordinal` (cudaGLGetDevices, asked with the context current).
+void require_same_device(int ordinal) {
+    unsigned count = 0;
+    int devices[8] = {};
+    CUVK_CUDA(cudaGLGetDevices(&count, devices, 8, cudaGLDeviceListAll), "gl backend: the GL context's CUDA devices");
+    for (unsigned i = 0; i < count; ++i)
+        if (devices[i] == ordinal)
+            return;
+    core::fail("the headless GL context is not on CUDA device " + std::to_string(ordinal));
+}
 
 // GL time -> host time: both clocks sampled together, the offset of the tightest of a few samples.
 std::int64_t gl_to_host_offset(const gl::Context& ctx) {
@@ -80,6 +99,7 @@ public:
             ordinal = *info.cuda_device;
         CUVK_CUDA(cudaSetDevice(ordinal), "gl backend: the CUDA device");
         ctx_ = gl::Context::create(ordinal);
+        require_same_device(ordinal);
         const auto& desc = sim_->desc();
         params_ = info.params;
         if (params_.empty())
@@ -104,9 +124,11 @@ public:
             for (const auto& o : specs_) {
                 SlotOutput out{
                     gl::Texture(*ctx_, {.extent = o.extent, .format = gl_format(o.format), .levels = o.mip_levels})};
-                CUVK_CUDA(cudaGraphicsGLRegisterImage(&out.resource, out.texture.get(), GL_TEXTURE_2D,
+                cudaGraphicsResource_t resource = nullptr;
+                CUVK_CUDA(cudaGraphicsGLRegisterImage(&resource, out.texture.get(), GL_TEXTURE_2D,
                                                       cudaGraphicsRegisterFlagsSurfaceLoadStore),
                           desc.name + ".gl");
+                out.resource = Registration(resource);
                 slot.outputs.push_back(std::move(out));
             }
             slot.start = compute::create_event(desc.name + ".gl.start", true);
@@ -119,6 +141,10 @@ public:
     }
 
     ~GlRun() {
+        if (mapped_) { // a frame failed between map and unmap: unmap before anything is unregistered
+            (void)cudaGraphicsUnmapResources(int(mapped_->size()), mapped_->data(), stream_.get());
+            (void)cudaGetLastError();
+        }
         (void)cudaStreamSynchronize(stream_.get());
         if (started_)
             sim_->stop();
@@ -130,11 +156,6 @@ public:
                 gl.DeleteSync(slot.fence);
             }
             gl.DeleteQueries(2, slot.queries);
-            for (auto& o : slot.outputs) {
-                o.surfaces = {};
-                if (o.resource)
-                    (void)cudaGraphicsUnregisterResource(o.resource); // before the texture it names goes
-            }
         }
     }
 
@@ -146,6 +167,7 @@ public:
         sim_->start(start_, stream_.get());
         started_ = true;
         offset_ns_ = gl_to_host_offset(*ctx_);
+        calibrated_ = Clock::now();
         const std::uint64_t frames = info_.frames;
         const std::uint64_t warmup = std::min<std::uint64_t>(frames / 4, 2ull * n_);
         std::vector<double> host_ms;
@@ -204,7 +226,10 @@ private:
         }
         gl.DeleteQueries(2, q);
         ctx_->check("timing the GL copy paths");
-        note_ = "CUDA-GL on " + ctx_->description() + ": copy by " + note_path_ + " (" + note_ + ")";
+        note_ = "CUDA-GL on " + ctx_->description() + ": copy by " + note_path_ + " (" + note_ +
+                ", timed alone before the run)";
+        if (specs_[0].format == compute::PixelFormat::bgra8)
+            note_ += "; BGRA8 copied as RGBA8 (red and blue swapped on screen, the same bytes moved)";
     }
 
     // Waits for the slot's last frame (its GL fence) and takes its timings.
@@ -217,6 +242,11 @@ private:
             core::fail("gl backend: frame " + std::to_string(*slot.frame) + " did not finish within 5 s");
         gl.DeleteSync(slot.fence);
         slot.fence = nullptr;
+        // The two clocks drift apart by tens of ppm: calibrate again every 100 ms, as render::Timestamps does.
+        if (const auto now = Clock::now(); now - calibrated_ > std::chrono::milliseconds(100)) {
+            offset_ns_ = gl_to_host_offset(*ctx_);
+            calibrated_ = now;
+        }
         if (slot.measured) {
             float ms = 0.0f;
             if (cudaEventElapsedTime(&ms, slot.start.get(), slot.end.get()) == cudaSuccess)
@@ -242,15 +272,17 @@ private:
         cudaStream_t stream = stream_.get();
         std::vector<cudaGraphicsResource_t> resources;
         for (auto& o : slot.outputs)
-            resources.push_back(o.resource);
+            resources.push_back(o.resource.get());
         // Mapping orders CUDA's work on the stream after GL's earlier use of the textures; unmapping orders GL's
         // later use after it (CUDA Runtime API, Graphics Interoperability).
         CUVK_CUDA(cudaGraphicsMapResources(int(resources.size()), resources.data(), stream), "gl backend: map");
+        mapped_ = resources;
         std::vector<compute::OutputView> views;
         for (std::size_t i = 0; i < slot.outputs.size(); ++i) {
             auto& o = slot.outputs[i];
             cudaMipmappedArray_t mipmap = nullptr;
-            CUVK_CUDA(cudaGraphicsResourceGetMappedMipmappedArray(&mipmap, o.resource), "gl backend: mapped array");
+            CUVK_CUDA(cudaGraphicsResourceGetMappedMipmappedArray(&mipmap, o.resource.get()),
+                      "gl backend: mapped array");
             if (mipmap != o.mapped) { // a new array: its surfaces (the old ones' launches have finished first)
                 CUVK_CUDA(cudaStreamSynchronize(stream), "gl backend: surfaces");
                 o.surfaces = compute::make_mip_surfaces(mipmap, specs_[i].extent, specs_[i].mip_levels, "gl slot");
@@ -264,6 +296,7 @@ private:
         sim_->step(ctx);
         CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
         CUVK_CUDA(cudaGraphicsUnmapResources(int(resources.size()), resources.data(), stream), "gl backend: unmap");
+        mapped_.reset();
         gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
         copier_->copy(path_, slot.outputs[0].texture, *target_);
         gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
@@ -290,7 +323,9 @@ private:
     bool measuring_ = false;
     gl::CopyPath path_ = gl::CopyPath::compute;
     std::string note_, note_path_;
-    std::int64_t offset_ns_ = 0;
+    std::int64_t offset_ns_ = 0; // GL timestamp + offset = host_monotonic_ns()
+    Clock::time_point calibrated_;
+    std::optional<std::vector<cudaGraphicsResource_t>> mapped_; // between a map and its unmap
     std::vector<double> sim_ms_, draw_ms_, latency_ms_;
 };
 
@@ -303,9 +338,10 @@ std::string gl_unavailable(std::optional<int> cuda_device) {
         return "no CUDA device";
     }
     try {
-        (void)gl::Context::create(cuda_device.value_or(0));
+        const auto ctx = gl::Context::create(cuda_device.value_or(0));
+        require_same_device(cuda_device.value_or(0));
     } catch (const core::Error& e) {
-        return "no headless OpenGL context: " + e.message();
+        return "no headless OpenGL context on the CUDA device: " + e.message();
     }
     return {};
 }

@@ -26,6 +26,7 @@ Functions load_functions() {
     CUVK_GL_LOAD(GetError);
     CUVK_GL_LOAD(GetString);
     CUVK_GL_LOAD(GetInteger64v);
+    CUVK_GL_LOAD(GetIntegerv);
     CUVK_GL_LOAD(GenTextures);
     CUVK_GL_LOAD(DeleteTextures);
     CUVK_GL_LOAD(BindTexture);
@@ -72,7 +73,8 @@ Functions load_functions() {
     return f;
 }
 
-// The EGL device to use: the one EGL_NV_device_cuda says is `cuda_ordinal`, else the first.
+// The EGL device to use: the one EGL_NV_device_cuda says is `cuda_ordinal` (EGL and CUDA may number GPUs
+// differently, and glvnd may list a software device first), or without an ordinal the first.
 EGLDeviceEXT pick_device(std::optional<int> cuda_ordinal) {
     const auto query_devices = reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(eglGetProcAddress("eglQueryDevicesEXT"));
     const auto query_string =
@@ -85,15 +87,17 @@ EGLDeviceEXT pick_device(std::optional<int> cuda_ordinal) {
     EGLint count = 0;
     if (!query_devices(16, devices, &count) || count == 0)
         fail_egl("EGL lists no device for a headless GL context");
-    if (cuda_ordinal)
-        for (EGLint i = 0; i < count; ++i) {
-            const char* ext = query_string(devices[i], EGL_EXTENSIONS);
-            EGLAttrib ordinal = -1;
-            if (ext && std::string_view(ext).find("EGL_NV_device_cuda") != std::string_view::npos &&
-                query_attrib(devices[i], EGL_CUDA_DEVICE_NV, &ordinal) && ordinal == *cuda_ordinal)
-                return devices[i];
-        }
-    return devices[0];
+    if (!cuda_ordinal)
+        return devices[0];
+    for (EGLint i = 0; i < count; ++i) {
+        const char* ext = query_string(devices[i], EGL_EXTENSIONS);
+        EGLAttrib ordinal = -1;
+        if (ext && std::string_view(ext).find("EGL_NV_device_cuda") != std::string_view::npos &&
+            query_attrib(devices[i], EGL_CUDA_DEVICE_NV, &ordinal) && ordinal == *cuda_ordinal)
+            return devices[i];
+    }
+    core::fail("none of the " + std::to_string(count) + " EGL device(s) is CUDA device " +
+               std::to_string(*cuda_ordinal) + " (EGL_NV_device_cuda)");
 }
 
 } // namespace
@@ -129,6 +133,12 @@ std::unique_ptr<Context> Context::create(std::optional<int> cuda_ordinal) {
     if (!eglMakeCurrent(out->display_, EGL_NO_SURFACE, EGL_NO_SURFACE, out->context_))
         fail_egl("making the OpenGL context current without a surface (EGL_KHR_surfaceless_context)");
     out->gl_ = load_functions();
+    GLint gl_major = 0, gl_minor = 0;
+    out->gl_.GetIntegerv(GL_MAJOR_VERSION, &gl_major);
+    out->gl_.GetIntegerv(GL_MINOR_VERSION, &gl_minor);
+    if (gl_major * 10 + gl_minor < 45)
+        core::fail("the OpenGL context is " + std::to_string(gl_major) + "." + std::to_string(gl_minor) +
+                   ", and 4.5 is needed");
     const auto text = [&](GLenum name) {
         const auto* s = out->gl_.GetString(name);
         return s ? std::string(reinterpret_cast<const char*>(s)) : std::string("?");
@@ -143,7 +153,9 @@ Context::~Context() {
     (void)eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     if (context_ != EGL_NO_CONTEXT)
         (void)eglDestroyContext(display_, context_);
-    (void)eglTerminate(display_);
+    // The display stays initialised: EGL hands the same one to the next context on this device (eglTerminate would
+    // pull it from under any other user), and the thread's EGL state goes.
+    (void)eglReleaseThread();
 }
 
 void Context::check(const std::string& what) const {
@@ -166,7 +178,12 @@ Texture::Texture(const Context& ctx, const TextureInfo& info) : ctx_(&ctx), info
     gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
     gl.TexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     gl.BindTexture(GL_TEXTURE_2D, 0);
-    ctx.check("creating a " + core::to_string(info.extent) + " texture");
+    try {
+        ctx.check("creating a " + core::to_string(info.extent) + " texture");
+    } catch (...) {
+        gl.DeleteTextures(1, &name_);
+        throw;
+    }
 }
 
 Texture::~Texture() {
@@ -221,7 +238,31 @@ void main() {
 } // namespace
 
 Copier::Copier(const Context& ctx) : ctx_(ctx) {
-    const auto& gl = ctx.gl();
+    try {
+        make();
+    } catch (...) {
+        release();
+        throw;
+    }
+}
+
+Copier::~Copier() {
+    release();
+}
+
+void Copier::release() noexcept {
+    const auto& gl = ctx_.gl();
+    if (program_)
+        gl.DeleteProgram(std::exchange(program_, 0));
+    if (read_fbo_)
+        gl.DeleteFramebuffers(1, &read_fbo_);
+    if (draw_fbo_)
+        gl.DeleteFramebuffers(1, &draw_fbo_);
+    read_fbo_ = draw_fbo_ = 0;
+}
+
+void Copier::make() {
+    const auto& gl = ctx_.gl();
     gl.GenFramebuffers(1, &read_fbo_);
     gl.GenFramebuffers(1, &draw_fbo_);
     const GLuint shader = gl.CreateShader(GL_COMPUTE_SHADER);
@@ -245,15 +286,7 @@ Copier::Copier(const Context& ctx) : ctx_(ctx) {
         gl.GetProgramInfoLog(program_, sizeof log, nullptr, log);
         core::fail(std::string("the GL copy shader does not link: ") + log);
     }
-    ctx.check("creating the GL copy paths");
-}
-
-Copier::~Copier() {
-    const auto& gl = ctx_.gl();
-    if (program_)
-        gl.DeleteProgram(program_);
-    gl.DeleteFramebuffers(1, &read_fbo_);
-    gl.DeleteFramebuffers(1, &draw_fbo_);
+    ctx_.check("creating the GL copy paths");
 }
 
 bool Copier::can(CopyPath path, const TextureInfo& from) {

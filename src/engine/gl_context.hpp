@@ -23,6 +23,7 @@ struct Functions {
     PFNGLGETERRORPROC GetError;
     PFNGLGETSTRINGPROC GetString;
     PFNGLGETINTEGER64VPROC GetInteger64v;
+    PFNGLGETINTEGERVPROC GetIntegerv;
     PFNGLGENTEXTURESPROC GenTextures;
     PFNGLDELETETEXTURESPROC DeleteTextures;
     PFNGLBINDTEXTUREPROC BindTexture;
@@ -67,9 +68,11 @@ struct Functions {
     PFNGLGETQUERYOBJECTUI64VPROC GetQueryObjectui64v;
 };
 
+// One at a time per process: EGL gives one display per device, which the context initialises for its life.
 class Context {
 public:
-    // On the EGL device whose CUDA ordinal is `cuda_ordinal` (EGL_NV_device_cuda) when one says so, else the first.
+    // On the EGL device that is CUDA device `cuda_ordinal` (EGL_NV_device_cuda; none that is: an error), or without
+    // one on the first device EGL lists.
     static std::unique_ptr<Context> create(std::optional<int> cuda_ordinal = std::nullopt);
     ~Context();
     Context(const Context&) = delete;
@@ -133,6 +136,8 @@ public:
     void copy(CopyPath path, const Texture& from, const Texture& to) const;
 
 private:
+    void make();
+    void release() noexcept;
     const Context& ctx_;
     GLuint read_fbo_ = 0, draw_fbo_ = 0, program_ = 0;
 };

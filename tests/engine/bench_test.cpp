@@ -5,7 +5,9 @@
 #include "cuvk/core/error.hpp"
 #include "cuvk/engine/bench.hpp"
 #include "cuvk/engine/registry.hpp"
+#include "cuvk/interop/probe.hpp"
 #include "cuvk/render/readback.hpp"
+#include "gl_backend.hpp"
 #include "support/vk_fixture.hpp"
 
 #include <algorithm>
@@ -219,10 +221,14 @@ TEST_F(BenchTest, TheGlBackendRunsOrSaysWhyNot) {
     const auto& fill = report.cases[0];
     EXPECT_EQ(fill.backend, engine::Backend::gl);
     EXPECT_FALSE(fill.failed) << fill.not_run;
-    if (test::interop_skip_reason(ctx()).empty())
-        EXPECT_TRUE(fill.not_run.empty() && fill.fps.median > 0) << fill.not_run;
+    const auto cuda = interop::probe(ctx()).cuda_ordinal;
+    const std::string gl_why = cuda ? engine::gl_unavailable(cuda) : "";
+    if (!cuda)
+        EXPECT_NE(fill.not_run.find("no CUDA device"), std::string::npos) << fill.not_run;
+    else if (!gl_why.empty())
+        EXPECT_EQ(fill.not_run, gl_why);
     else
-        EXPECT_NE(fill.not_run.find("CUDA"), std::string::npos) << fill.not_run;
+        EXPECT_TRUE(fill.not_run.empty() && fill.fps.median > 0) << fill.not_run;
     EXPECT_FALSE(report.cases[1].not_run.empty()) << "points through the gl backend";
     EXPECT_FALSE(report.cases[1].failed) << report.cases[1].not_run;
     EXPECT_NE(report.markdown().find("| gl |"), std::string::npos) << report.markdown();
