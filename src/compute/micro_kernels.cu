@@ -26,6 +26,24 @@ __global__ void tick(std::uint32_t* counter) {
     *counter += 1;
 }
 
+__device__ std::uint64_t global_timer() {
+    std::uint64_t t = 0;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    return t;
+}
+
+__global__ void stamp(std::uint64_t* out) {
+    *out = global_timer();
+    __threadfence_system();
+}
+
+__global__ void stamp_when_set(const volatile std::uint32_t* flag, std::uint64_t* out) {
+    while (*flag == 0) {
+    }
+    *out = global_timer();
+    __threadfence_system();
+}
+
 } // namespace
 
 void launch_write_words(void* p, std::size_t bytes, std::uint32_t value, cudaStream_t stream) {
@@ -48,6 +66,16 @@ void launch_write_surface(SurfaceView surface, std::uint32_t value, cudaStream_t
 void launch_tick(std::uint32_t* counter, cudaStream_t stream) {
     tick<<<1, 1, 0, stream>>>(counter);
     CUVK_CUDA(cudaGetLastError(), "tick");
+}
+
+void launch_stamp(std::uint64_t* out, cudaStream_t stream) {
+    stamp<<<1, 1, 0, stream>>>(out);
+    CUVK_CUDA(cudaGetLastError(), "stamp");
+}
+
+void launch_stamp_when_set(const std::uint32_t* flag, std::uint64_t* out, cudaStream_t stream) {
+    stamp_when_set<<<1, 1, 0, stream>>>(flag, out);
+    CUVK_CUDA(cudaGetLastError(), "stamp_when_set");
 }
 
 } // namespace cuvk::compute

@@ -18,6 +18,7 @@
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
+#include "cuvk/render/timestamps.hpp"
 #include "gl_context.hpp"
 
 #include <GL/gl.h> // cuda_gl_interop.h expects GL's types from here
@@ -30,6 +31,7 @@
 #include <memory>
 #include <numeric>
 #include <span>
+#include <thread>
 
 namespace cuvk::engine {
 namespace {
@@ -674,6 +676,99 @@ void resources(const render::Context& ctx, const interop::CudaDevice& cuda, cons
     }
 }
 
+// One-way handoff latency, each direction on one clock: Vulkan's timestamps through VK_EXT_calibrated_timestamps
+// (render::Timestamps), CUDA's %globaltimer set against the host's clock by a kernel that spins until it sees a host
+// write and stamps the moment (the offset of the median of 21 such samples; it makes CUDA's times early by the time
+// the GPU takes to see the write, about a microsecond over PCIe). CUDA -> Vulkan: a kernel stamps the global timer
+// and CUDA signals a timeline the waiting Vulkan submission's first timestamp follows; Vulkan -> CUDA: the submission's
+// last timestamp, then its signal, for which CUDA waits before a kernel stamps the timer.
+void oneway(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
+            MicroReport& report) {
+    const char* kToVulkan = "CUDA -> Vulkan, signal to the waiting submission's start";
+    const char* kToCuda = "Vulkan -> CUDA, the submission's end to the waiting kernel";
+    auto timestamps = render::Timestamps::create(ctx, 2, "micro.oneway");
+    if (!timestamps.calibrated()) {
+        for (const char* n : {kToVulkan, kToCuda})
+            report.results.push_back({.group = "oneway",
+                                      .name = n,
+                                      .not_run =
+                                          "the device has no calibrated timestamps (VK_EXT_calibrated_timestamps "
+                                          "with CLOCK_MONOTONIC)"});
+        return;
+    }
+    const auto flag_memory = pinned_buffer(sizeof(std::uint32_t), "micro.oneway.flag");
+    const auto stamp_memory = pinned_buffer(sizeof(std::uint64_t), "micro.oneway.stamp");
+    auto* flag = static_cast<volatile std::uint32_t*>(flag_memory.get());
+    auto* stamp = static_cast<volatile std::uint64_t*>(stamp_memory.get());
+
+    // The global timer against the host's clock: host = global + offset.
+    std::vector<std::int64_t> offsets;
+    for (int i = 0; i < 21; ++i) {
+        *flag = 0;
+        compute::launch_stamp_when_set(static_cast<const std::uint32_t*>(flag_memory.get()),
+                                       static_cast<std::uint64_t*>(stamp_memory.get()), stream);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2)); // the kernel is spinning by now
+        const std::int64_t host = render::host_monotonic_ns();
+        *flag = 1;
+        compute::synchronize(stream, "micro.oneway.calibration");
+        offsets.push_back(host - std::int64_t(*stamp));
+    }
+    std::nth_element(offsets.begin(), offsets.begin() + 10, offsets.end());
+    const std::int64_t offset = offsets[10];
+
+    const AfterStream to_vulkan(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.oneway.to-vulkan"));
+    const AfterStream to_cuda(stream, interop::SharedTimeline::create(ctx, cuda, {0}, "micro.oneway.to-cuda"));
+    auto pool = render::CommandPool::create(ctx, "micro.oneway");
+    VkCommandBuffer cmds[2];
+    for (std::uint32_t slot = 0; slot < 2; ++slot) {
+        cmds[slot] = pool.allocate("micro.oneway");
+        const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        CUVK_VK(vkBeginCommandBuffer(cmds[slot], &begin), "micro.oneway");
+        timestamps.record_begin(cmds[slot], slot);
+        timestamps.record_end(cmds[slot], slot);
+        CUVK_VK(vkEndCommandBuffer(cmds[slot]), "micro.oneway");
+    }
+    const auto fence = render::create_fence(ctx, "micro.oneway.fence");
+    const auto wait_fence = [&] {
+        const VkFence f = fence.get();
+        if (render::wait_fence(ctx, f, kGpuTimeout, "micro.oneway.fence") == render::WaitOutcome::timeout)
+            core::fail("a one-way handoff did not finish within 10 s", "micro.oneway");
+        CUVK_VK(vkResetFences(ctx.device(), 1, &f), "micro.oneway.fence");
+    };
+    std::vector<double> to_vulkan_us, to_cuda_us;
+    const double cpu_start = thread_cpu_us();
+    for (std::uint32_t i = 1; i <= o.iterations; ++i) {
+        // CUDA -> Vulkan: the submission waits first, then CUDA stamps and signals.
+        const render::SemaphoreSubmit wait = to_vulkan->vk_wait({i}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+        render::submit(
+            ctx,
+            {.commands = {&cmds[0], 1}, .waits = {&wait, 1}, .fence = fence.get(), .name = "micro.oneway.to-vulkan"});
+        std::this_thread::sleep_for(std::chrono::microseconds(200)); // Vulkan is waiting by now
+        compute::launch_stamp(static_cast<std::uint64_t*>(stamp_memory.get()), stream);
+        to_vulkan->cuda_signal(stream, {i});
+        wait_fence();
+        compute::synchronize(stream, "micro.oneway");
+        if (const auto start = timestamps.begin_host_ns(0))
+            to_vulkan_us.push_back(double(*start - (std::int64_t(*stamp) + offset)) * 1e-3);
+
+        // Vulkan -> CUDA: CUDA waits first, then the submission stamps and signals.
+        to_cuda->cuda_wait(stream, {i});
+        compute::launch_stamp(static_cast<std::uint64_t*>(stamp_memory.get()), stream);
+        std::this_thread::sleep_for(std::chrono::microseconds(200)); // CUDA is waiting by now
+        const render::SemaphoreSubmit signal = to_cuda->vk_signal({i}, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+        render::submit(
+            ctx,
+            {.commands = {&cmds[1], 1}, .signals = {&signal, 1}, .fence = fence.get(), .name = "micro.oneway.to-cuda"});
+        wait_fence();
+        compute::synchronize(stream, "micro.oneway");
+        if (const auto end = timestamps.end_host_ns(1))
+            to_cuda_us.push_back(double((std::int64_t(*stamp) + offset) - *end) * 1e-3);
+    }
+    const double cpu_each = (thread_cpu_us() - cpu_start) / 2; // per direction, over its iterations (summarize)
+    add(report, summarize("oneway", kToVulkan, std::move(to_vulkan_us), cpu_each));
+    add(report, summarize("oneway", kToCuda, std::move(to_cuda_us), cpu_each));
+}
+
 } // namespace
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
@@ -701,8 +796,10 @@ MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions&
                 {.group = group, .name = group, .not_run = "the device cannot export timeline semaphores to CUDA"});
     }
     wait_policies(ctx, cuda, probe.timeline_semaphores, options, stream.get(), count, report);
-    if (probe.timeline_semaphores)
+    if (probe.timeline_semaphores) {
         resources(ctx, cuda, options, stream.get(), report);
+        oneway(ctx, cuda, options, stream.get(), report);
+    }
     compute::synchronize(stream.get(), "micro.stream");
     return report;
 }

@@ -76,11 +76,19 @@ std::optional<double> Timestamps::read_ms(std::uint32_t slot) const {
     return double(ticks) * period_ns_ * 1e-6;
 }
 
+std::optional<std::int64_t> Timestamps::begin_host_ns(std::uint32_t slot) const {
+    return host_ns(slot * 2);
+}
+
 std::optional<std::int64_t> Timestamps::end_host_ns(std::uint32_t slot) const {
+    return host_ns(slot * 2 + 1);
+}
+
+std::optional<std::int64_t> Timestamps::host_ns(std::uint32_t query) const {
     if (!pool_ || !calibrate_)
         return std::nullopt;
     std::uint64_t end = 0;
-    const VkResult r = CUVK_VK(vkGetQueryPoolResults(ctx_->device(), pool_.get(), slot * 2 + 1, 1, sizeof(end), &end,
+    const VkResult r = CUVK_VK(vkGetQueryPoolResults(ctx_->device(), pool_.get(), query, 1, sizeof(end), &end,
                                                      sizeof(std::uint64_t), VK_QUERY_RESULT_64_BIT),
                                "timestamps");
     if (r == VK_NOT_READY)

@@ -297,6 +297,9 @@ TEST_F(MicroBenchGpu, EveryMeasurementRunsAndIsPlausible) {
     EXPECT_EQ(derived.count("graph host time / stream host time"), 1u);
     EXPECT_EQ(derived.count("interop: each further resource per frame"), 1u);
     EXPECT_EQ(derived.count("CUDA-GL: each further resource per frame"), 1u);
+    for (const auto& r : report.results)
+        if (r.group == "oneway") // a microsecond or more each way, far below a millisecond
+            EXPECT_TRUE(r.p50_us > 0.5 && r.p50_us < 1000.0) << r.name << ": " << r.p50_us << " us";
 }
 
 // The floor ring runs the samples with one image output (fill, gray-scott) at every depth and batch, and refuses

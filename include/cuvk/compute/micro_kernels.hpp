@@ -18,5 +18,10 @@ void launch_write_words(void* p, std::size_t bytes, std::uint32_t value, cudaStr
 void launch_write_surface(SurfaceView surface, std::uint32_t value, cudaStream_t stream);
 // One thread adds one to *counter: a launch with (almost) no work.
 void launch_tick(std::uint32_t* counter, cudaStream_t stream);
+// One thread writes the GPU's global timer (%globaltimer, ns) into *out (host-mapped memory, so the host reads it).
+void launch_stamp(std::uint64_t* out, cudaStream_t stream);
+// One thread spins until *flag (host-mapped) is not 0, then writes %globaltimer into *out: the GPU's time at which
+// it saw a write the host made (to set the global timer against the host's clock).
+void launch_stamp_when_set(const std::uint32_t* flag, std::uint64_t* out, cudaStream_t stream);
 
 } // namespace cuvk::compute

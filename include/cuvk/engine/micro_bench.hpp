@@ -13,6 +13,8 @@
 //    blocking, cudaEventSynchronize spinning and with blocking sync, and vkWaitSemaphores on a value CUDA signals);
 //  - resources: a round trip sharing 1, 4, 16 and 64 images per frame, through interop (semaphores, one acquire and
 //    one release barrier per image) and through CUDA-OpenGL (one map and unmap of every texture per frame).
+//  - oneway: the handoff's latency in each direction on one clock (Vulkan's calibrated timestamps, CUDA's global
+//    timer set against the host's clock), CUDA -> Vulkan and Vulkan -> CUDA.
 // Every result keeps the time per iteration (p50, p99, mean over the iterations) and the calling thread's CPU time
 // per iteration; derived figures relate them (imported / cudaMalloc bandwidth, the cost of one context switch, ...).
 // Needs: a Context whose device has a matching CUDA device (results that cannot run here keep the reason).
@@ -29,7 +31,7 @@
 namespace cuvk::engine {
 
 struct MicroResult {
-    std::string group; // bandwidth, pcie, switch, handoff, graph, wait
+    std::string group; // bandwidth, pcie, switch, handoff, graph, wait, resources, oneway
     std::string name;
     std::uint32_t iterations = 0;
     double p50_us = 0, p99_us = 0, mean_us = 0; // time per iteration

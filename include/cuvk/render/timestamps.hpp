@@ -33,9 +33,13 @@ public:
     // When the slot's work ended, on host_monotonic_ns()'s clock (both clocks sampled together at most every 100 ms);
     // call only once the slot's work completed. Empty without calibrated timestamps.
     std::optional<std::int64_t> end_host_ns(std::uint32_t slot) const;
+    // The same for the first timestamp (where the slot's work began, after the submission's semaphore waits).
+    std::optional<std::int64_t> begin_host_ns(std::uint32_t slot) const;
     bool calibrated() const noexcept { return calibrate_ != nullptr; }
 
 private:
+    std::optional<std::int64_t> host_ns(std::uint32_t query) const;
+
     const Context* ctx_ = nullptr;
     UniqueQueryPool pool_;
     double period_ns_ = 1.0;
