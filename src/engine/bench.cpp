@@ -541,9 +541,9 @@ std::string BenchReport::markdown() const {
     if (micro) {
         out << "\n**micro-benchmarks** (time per iteration, p50 / p99; CPU time of the calling thread per iteration)";
         if (!micro->not_run.empty())
-            out << ": not run: " << micro->not_run << "\n";
-        else
-            out << "\n\n| group | what | p50 us | p99 us | CPU us | GB/s |\n|---|---|---:|---:|---:|---:|\n";
+            out << ": those of CUDA not run: " << micro->not_run << "\n";
+        if (!micro->results.empty())
+            out << "\n| group | what | p50 us | p99 us | CPU us | GB/s |\n|---|---|---:|---:|---:|---:|\n";
         for (const auto& r : micro->results) {
             if (!r.not_run.empty()) {
                 out << "| " << r.group << " | " << r.name << " | not run: " << r.not_run << " | | | |\n";

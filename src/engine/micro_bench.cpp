@@ -18,6 +18,7 @@
 #include "cuvk/render/buffer.hpp"
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/commands.hpp"
+#include "cuvk/render/image.hpp"
 #include "cuvk/render/timestamps.hpp"
 #include "gl_context.hpp"
 
@@ -543,6 +544,86 @@ void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, 
     compute::synchronize(stream, "micro.wait");
 }
 
+// Vulkan's half of staging: copies out of host-visible, host-coherent memory (what the staging backend uploads from)
+// into a device-local 4K RGBA8 image and into a device-local buffer, timed by GPU timestamps around the copy.
+void vulkan_upload(const render::Context& ctx, const MicroOptions& o, MicroReport& report) {
+    constexpr core::Extent2D k4k{3840, 2160};
+    const std::size_t image_bytes = std::size_t(k4k.width) * k4k.height * 4;
+    const std::uint32_t n = std::max<std::uint32_t>(o.iterations / 8, 5);
+    auto timestamps = render::Timestamps::create(ctx, 1, "micro.upload");
+    if (!timestamps.enabled()) {
+        for (const char* name : {"Vulkan upload: host memory -> 4K image", "Vulkan upload: host memory -> buffer"})
+            report.results.push_back(
+                {.group = "pcie", .name = name, .not_run = "the queue family writes no timestamps"});
+        return;
+    }
+    const auto host = render::Buffer::create(
+        ctx, {.size = std::max<VkDeviceSize>(image_bytes, o.bytes),
+              .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+              .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+              .name = "micro.upload.host"});
+    const auto image = render::Image::create(
+        ctx, {.extent = k4k,
+              .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, // as a staging slot's
+              .name = "micro.upload.image"});
+    const auto device = render::Buffer::create(
+        ctx, {.size = o.bytes, .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT, .name = "micro.upload.device"});
+    auto pool = render::CommandPool::create(ctx, "micro.upload");
+    const auto fence = render::create_fence(ctx, "micro.upload.fence");
+    render::submit_and_wait(
+        ctx,
+        [&](VkCommandBuffer cmd) {
+            render::record_barrier(cmd, {.image = image.get(),
+                                         .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                         .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                         .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
+                                         .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
+        },
+        "micro.upload.prepare");
+    const auto measure = [&](const char* name, double bytes, const std::function<void(VkCommandBuffer)>& copy) {
+        const VkCommandBuffer cmd = pool.allocate(name);
+        const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+        CUVK_VK(vkBeginCommandBuffer(cmd, &begin), name);
+        timestamps.record_begin(cmd, 0);
+        copy(cmd);
+        timestamps.record_end(cmd, 0);
+        CUVK_VK(vkEndCommandBuffer(cmd), name);
+        add(report, repeat(
+                        "pcie", name, n,
+                        [&] {
+                            render::submit(ctx, {.commands = {&cmd, 1}, .fence = fence.get(), .name = name});
+                            const VkFence f = fence.get();
+                            if (render::wait_fence(ctx, f, kGpuTimeout, name) == render::WaitOutcome::timeout)
+                                core::fail("an upload did not finish within 10 s", name);
+                            CUVK_VK(vkResetFences(ctx.device(), 1, &f), name);
+                            const auto ms = timestamps.read_ms(0);
+                            if (!ms)
+                                core::fail("an upload's timestamps were not written", name);
+                            return *ms * 1e3;
+                        },
+                        bytes));
+    };
+    measure("Vulkan upload: host memory -> 4K image", double(image_bytes), [&](VkCommandBuffer cmd) {
+        // Each copy overwrites the last one's texels: write after write.
+        render::record_barrier(cmd, {.image = image.get(),
+                                     .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                     .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                     .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
+                                     .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                     .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
+                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
+        const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                                       .imageExtent = {k4k.width, k4k.height, 1}};
+        vkCmdCopyBufferToImage(cmd, host.get(), image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+    });
+    measure("Vulkan upload: host memory -> buffer", double(o.bytes), [&](VkCommandBuffer cmd) {
+        render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                      VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
+        const VkBufferCopy region{0, 0, o.bytes};
+        vkCmdCopyBuffer(cmd, host.get(), device.get(), 1, &region);
+    });
+}
+
 // What sharing R resources per frame costs, R = 1, 4, 16, 64 (64x64 RGBA8 images, one small kernel writing each):
 // interop's round trip — CUDA waits for Vulkan, writes every image, signals; one Vulkan submission takes them all
 // back (acquire) and hands them over again (release), as a ring's frame does, and signals CUDA's next value and a
@@ -774,6 +855,7 @@ void oneway(const render::Context& ctx, const interop::CudaDevice& cuda, const M
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
     check_micro_options(options);
     MicroReport report;
+    vulkan_upload(ctx, options, report); // Vulkan alone: runs everywhere
     const auto probe = interop::probe(ctx);
     if (!probe.cuda_ordinal || !probe.memory) {
         for (const auto& r : probe.reasons)

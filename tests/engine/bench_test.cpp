@@ -144,18 +144,25 @@ TEST_F(BenchTest, TheRingSweepCoversEveryDepthWithAndWithoutBatches) {
     EXPECT_EQ(table.find("| 1 | —"), std::string::npos) << "N=1 is measured, not missing\n" << table;
 }
 
-// Where no CUDA device matches (lavapipe), the micro-benchmarks are in the report as not run, with the probe's reasons,
-// in bench.json and in the table; a micro-only run measures no sample.
+// Where no CUDA device matches (lavapipe), the micro-benchmarks of CUDA are in the report as not run, with the probe's
+// reasons, in bench.json and in the table, and Vulkan's uploads run alone (with the validation layer on); a micro-only
+// run measures no sample.
 TEST_F(BenchTest, MicroBenchmarksSayWhyTheyCannotRunHere) {
     auto o = engine::quick_bench_options();
     o.samples.clear();
+    o.validation = true;
     const auto report = engine::run_bench(o);
     EXPECT_TRUE(report.cases.empty());
     EXPECT_TRUE(report.ring.empty());
     ASSERT_TRUE(report.micro.has_value());
     if (!test::interop_skip_reason(ctx()).empty()) {
         EXPECT_FALSE(report.micro->not_run.empty());
-        EXPECT_TRUE(report.micro->results.empty());
+        ASSERT_EQ(report.micro->results.size(), 2u) << "Vulkan's two uploads";
+        for (const auto& r : report.micro->results) {
+            EXPECT_EQ(r.group, "pcie");
+            EXPECT_TRUE(r.not_run.empty()) << r.name << ": " << r.not_run;
+            EXPECT_GT(r.gb_per_s(), 0.0) << r.name;
+        }
         EXPECT_NE(report.markdown().find("not run: " + report.micro->not_run), std::string::npos) << report.markdown();
         EXPECT_EQ(nlohmann::json::parse(report.json())["micro"]["not_run"], report.micro->not_run);
     } else {

@@ -3,7 +3,9 @@
 // figures can be read against them (cuvk-bench runs them beside the samples; docs/performance.md explains them):
 //  - bandwidth: a kernel writing imported Vulkan memory against cudaMalloc memory (linear buffers), and surface
 //    writes into an imported Vulkan image against a cudaArray;
-//  - pcie: pinned D2H and H2D copies alone, and both directions at once (what bounds the staging backend);
+//  - pcie: pinned D2H and H2D copies alone, and both directions at once (what bounds the staging backend), and
+//    Vulkan's uploads out of host-visible memory into a 4K image and into a buffer (staging's second crossing; these
+//    run without CUDA too);
 //  - switch: the smallest CUDA work and the smallest Vulkan work, each waited for on the host, alone and alternating
 //    (the difference is what the GPU charges for switching between the two contexts; no semaphores);
 //  - handoff: a round trip Vulkan -> CUDA -> Vulkan through exported timeline semaphores;
@@ -52,7 +54,7 @@ struct MicroFigure {
 struct MicroReport {
     std::vector<MicroResult> results;
     std::vector<MicroFigure> derived;
-    std::string not_run; // why none could run here (no CUDA device matching the Vulkan device, ...)
+    std::string not_run; // why the CUDA ones could not run here (no CUDA device matching the Vulkan device, ...)
 };
 
 struct MicroOptions {
