@@ -321,7 +321,8 @@ void Viewer::make_loop() {
 bool Viewer::recover_cuda() {
     std::vector<FrameRing*> rings;
     for (auto& p : panes_)
-        rings.push_back(p.ring.get());
+        if (p.ring)
+            rings.push_back(p.ring.get());
     const auto recovered = recover_from_cuda_fault(rings);
     if (!recovered)
         return false;
