@@ -42,4 +42,10 @@ timeout 120 build-gpu/cuvk-viewer --kernel /tmp/live-edit/fault.cu --headless --
 sleep 1.5; sed -i '/const int x = blockIdx.x/a\    if (blockIdx.x == 3) *(volatile int*)16 = 1;' /tmp/live-edit/fault.cu
 grep -n "volatile" /tmp/live-edit/fault.cu | head -2
 wait $!; echo "viewer fault rc=$?"; tail -4 "$OUT/viewer-fault.log"
+# Without a recovery (the gallery): a kernel that faults ends the run at once with exit 1 and one line naming the
+# error, no hang (the ring sees the fault while it waits).
+start=$(date +%s)
+timeout 60 build-gpu/cuvk-gallery --kernel /tmp/live-edit/fault.cu --backend interop --frames 60 --size 640x360 \
+  --out /tmp/live-edit/gallery-fault > "$OUT/gallery-fault.log" 2>&1
+echo "gallery fault rc=$? (want 1) in $(( $(date +%s) - start )) s"; tail -2 "$OUT/gallery-fault.log"
 (cd "$OUT" && tar cf pngs.tar png viewer-edit.png viewer-fault.png && rm -rf png viewer-edit.png viewer-fault.png)
