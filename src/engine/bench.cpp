@@ -651,6 +651,28 @@ void write_bench_outputs(const BenchReport& report, const std::string& dir) {
         }
         plots.emplace_back("ring.png", plot_lines(info, series));
     }
+    if (report.micro) { // round trip against resources shared per frame: interop and CUDA-GL
+        PlotInfo info{.title = "round trip against images shared per frame", .y_label = "us (log)"};
+        std::vector<PlotSeries> series;
+        for (const std::string path : {"interop", "CUDA-GL"}) {
+            PlotSeries s{path, {}};
+            bool any = false;
+            for (const std::uint32_t count : kResourceCounts) {
+                const auto name = resources_result_name(path, count);
+                const auto it = std::find_if(report.micro->results.begin(), report.micro->results.end(),
+                                             [&](const MicroResult& r) { return r.name == name; });
+                const bool ran = it != report.micro->results.end() && it->not_run.empty() && it->p50_us > 0;
+                s.values.push_back(ran ? it->p50_us : std::nan(""));
+                any = any || ran;
+            }
+            if (any)
+                series.push_back(std::move(s));
+        }
+        for (const std::uint32_t count : kResourceCounts)
+            info.x_ticks.push_back(std::to_string(count));
+        if (!series.empty())
+            plots.emplace_back("resources.png", plot_lines(info, series));
+    }
     write_file(fs::path(dir) / "bench.json", report.json());
     write_file(fs::path(dir) / "bench.md", report.markdown());
     for (const auto& [name, pixels] : plots)

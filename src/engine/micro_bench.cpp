@@ -632,11 +632,9 @@ void vulkan_upload(const render::Context& ctx, const MicroOptions& o, MicroRepor
 // grows by R barriers, the second by what the driver does per resource when mapping and unmapping.
 void resources(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
                MicroReport& report) {
-    constexpr std::uint32_t kCounts[] = {1, 4, 16, 64};
+    const auto& kCounts = kResourceCounts;
     constexpr core::Extent2D kImage{64, 64};
-    const auto name = [](const char* path, std::uint32_t r) {
-        return std::string(path) + ", " + std::to_string(r) + " resource" + (r == 1 ? "" : "s") + " per frame";
-    };
+    const auto name = [](const char* path, std::uint32_t r) { return resources_result_name(path, r); };
     for (const std::uint32_t r : kCounts) {
         std::vector<interop::SharedImage> images;
         for (std::uint32_t i = 0; i < r; ++i)
@@ -851,6 +849,10 @@ void oneway(const render::Context& ctx, const interop::CudaDevice& cuda, const M
 }
 
 } // namespace
+
+std::string resources_result_name(const std::string& path, std::uint32_t count) {
+    return path + ", " + std::to_string(count) + " resource" + (count == 1 ? "" : "s") + " per frame";
+}
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
     check_micro_options(options);

@@ -240,3 +240,29 @@ TEST_F(BenchTest, TheGlBackendRunsOrSaysWhyNot) {
     EXPECT_FALSE(report.cases[1].failed) << report.cases[1].not_run;
     EXPECT_NE(report.markdown().find("| gl |"), std::string::npos) << report.markdown();
 }
+
+// resources.png: the round trip against images shared per frame, one line per path that ran (a report with none of
+// them has no such plot).
+TEST(BenchPlots, ResourcesArePlottedPerPathThatRan) {
+    engine::BenchReport report;
+    report.micro.emplace();
+    const auto dir = std::filesystem::path(::testing::TempDir()) / "bench-resources";
+    std::filesystem::remove_all(dir);
+    engine::write_bench_outputs(report, dir.string());
+    EXPECT_FALSE(std::filesystem::exists(dir / "resources.png")) << "nothing ran, nothing plotted";
+    double us = 300.0;
+    for (const std::uint32_t count : engine::kResourceCounts) {
+        report.micro->results.push_back(
+            {.group = "resources", .name = engine::resources_result_name("interop", count), .p50_us = us});
+        report.micro->results.push_back({.group = "resources",
+                                         .name = engine::resources_result_name("CUDA-GL", count),
+                                         .not_run = "no headless GL context"});
+        us += 1.0;
+    }
+    std::filesystem::remove_all(dir);
+    engine::write_bench_outputs(report, dir.string());
+    const auto plot = render::read_png((dir / "resources.png").string());
+    EXPECT_EQ(plot.extent, (core::Extent2D{960, 540}));
+    EXPECT_EQ(engine::resources_result_name("CUDA-GL", 1), "CUDA-GL, 1 resource per frame");
+    EXPECT_EQ(engine::resources_result_name("interop", 64), "interop, 64 resources per frame");
+}

@@ -6,7 +6,9 @@
 // own loop (run_headless) into an offscreen target, so the figures are those of the library as users get it.
 // write_bench_outputs() writes bench.json (the machine, the GPU, the driver, the CUDA and Vulkan versions and every
 // figure), bench.md (a table for the README) and PNG plots per sample: fps against size per backend and mode, and the
-// latency distribution (latency at each percentile) per backend and mode at the largest size measured.
+// latency distribution (latency at each percentile) per backend and mode at the largest size measured; ring.png (ms
+// per frame against frames in flight) and resources.png (the micro-benchmarks' round trip against images shared per
+// frame, interop against CUDA-GL) when they ran.
 // Needs: a Vulkan device (and a matching CUDA device for interop and staging; a configuration that cannot run here is
 // kept in the report with the reason, and one that fails while running with its error, so that one failure does not
 // lose the other figures). Throws core::Error: usage errors for bad options, failures outside the runs.
@@ -113,7 +115,7 @@ BenchReport run_bench(const BenchOptions& options);
 // A usage error when `dir` could not be made or written: checked before a long run, without creating anything.
 void check_bench_output(const std::string& dir);
 
-// Writes bench.json, bench.md and fps-<sample>.png into `dir` (made if missing); each file appears whole or not at
+// Writes bench.json, bench.md and the plots into `dir` (made if missing); each file appears whole or not at
 // all. Throws core::Error naming the file that could not be written.
 void write_bench_outputs(const BenchReport& report, const std::string& dir);
 

@@ -63,6 +63,10 @@ struct MicroOptions {
 };
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options = {});
+
+// The resources group: its resource counts, and the name of the result for `path` ("interop" or "CUDA-GL") and count.
+inline constexpr std::uint32_t kResourceCounts[] = {1, 4, 16, 64};
+std::string resources_result_name(const std::string& path, std::uint32_t count);
 // A usage error for options run_micro_benchmarks refuses (no iterations, bytes not a multiple of 64 KiB).
 void check_micro_options(const MicroOptions& options);
 
