@@ -77,6 +77,9 @@ private:
 // Options that make sense only on some backends: refused up front rather than ignored.
 void check_backend_options(const GalleryInfo& info) {
     const std::string backend = to_string(info.backend);
+    if (info.backend == Backend::gl)
+        core::fail_usage("the gl backend (CUDA-OpenGL) runs in cuvk-bench only, as the baseline interop is measured "
+                         "against; the gallery runs auto, interop, split, staging or cpu");
     if (info.sim_device && info.backend != Backend::split)
         core::fail_usage("--sim-device applies only to --backend split, not " + backend);
     if (info.cuda_device && info.backend == Backend::cpu)
