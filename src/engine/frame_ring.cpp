@@ -170,6 +170,8 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
         producer_ = make_cpu_producer(ctx, producer);
         break;
     }
+    fence_name_ = info_.name + ".fence";
+    frame_name_ = info_.name + ".frame";
     pool_ = render::CommandPool::create(ctx, info_.name + ".frames");
     for (std::uint32_t s = 0; s < size(); ++s) {
         commands_.push_back(pool_.allocate(info_.name + ".frame" + std::to_string(s)));
@@ -299,14 +301,13 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
     const VkFence fence = fences_[f].get();
     if (fence_pending_[f]) {
         // Its submission drew a frame of this slot no later than frame last-N, which has retired (signalled already).
-        if (render::wait_fence(ctx_, fence, kTeardownTimeout, info_.name + ".fence", info_.host_wait) ==
+        if (render::wait_fence(ctx_, fence, kTeardownTimeout, fence_name_, info_.host_wait) ==
             render::WaitOutcome::timeout)
             core::fail("an earlier submission did not finish on the GPU", info_.name);
-        CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), info_.name + ".fence");
+        CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), fence_name_);
         fence_pending_[f] = false;
     }
-    render::submit(
-        ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence, .name = info_.name + ".frame"});
+    render::submit(ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence, .name = frame_name_});
     fence_pending_[f] = true;
     for (const std::uint32_t s : slots)
         fence_of_slot_[s] = f;
@@ -331,7 +332,7 @@ render::WaitOutcome FrameRing::wait(core::FrameIndex k, std::chrono::nanoseconds
         return render::WaitOutcome::reached;
     if (watch_cuda_)
         return wait_watching_cuda(fences_[*f].get(), timeout);
-    return render::wait_fence(ctx_, fences_[*f].get(), timeout, info_.name + ".fence", info_.host_wait);
+    return render::wait_fence(ctx_, fences_[*f].get(), timeout, fence_name_, info_.host_wait);
 }
 
 render::WaitOutcome FrameRing::wait_watching_cuda(VkFence fence, std::chrono::nanoseconds timeout) {
@@ -340,8 +341,7 @@ render::WaitOutcome FrameRing::wait_watching_cuda(VkFence fence, std::chrono::na
     for (;;) {
         const auto left = std::max(std::chrono::nanoseconds(0), deadline - Clock::now());
         const auto slice = std::min<std::chrono::nanoseconds>(left, kFaultPoll);
-        if (render::wait_fence(ctx_, fence, slice, info_.name + ".fence", info_.host_wait) ==
-            render::WaitOutcome::reached)
+        if (render::wait_fence(ctx_, fence, slice, fence_name_, info_.host_wait) == render::WaitOutcome::reached)
             return render::WaitOutcome::reached;
         if (cuda_fault_.empty()) {
             cuda_fault_ = producer_->cuda_fault();

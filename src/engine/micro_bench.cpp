@@ -738,6 +738,8 @@ void resources(const render::Context& ctx, const interop::CudaDevice& cuda, cons
                 }
                 CUVK_CUDA(cudaGraphicsUnmapResources(int(r), registered.data(), stream), "micro.resources.gl unmap");
                 GLsync done = gl.FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+                if (!done)
+                    glc->check("micro.resources.gl fence"); // throws with GL's error
                 const GLenum w = gl.ClientWaitSync(done, GL_SYNC_FLUSH_COMMANDS_BIT, 10'000'000'000ull);
                 gl.DeleteSync(done);
                 if (w != GL_ALREADY_SIGNALED && w != GL_CONDITION_SATISFIED)

@@ -180,6 +180,7 @@ private:
 
     const render::Context& ctx_;
     RingInfo info_;
+    std::string fence_name_, frame_name_; // names in errors and debug labels, made once (not per frame)
     std::vector<float> params_;
     std::vector<compute::OutputSpec> outputs_;
     // Creation order, destroyed in reverse: the producer (CUDA side: stream, imports, semaphores) stops and
