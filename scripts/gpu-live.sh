@@ -38,10 +38,12 @@ timeout 300 build-gpu/tests/fault_gpu_tests > "$OUT/fault.log" 2>&1; echo "fault
 grep -E "PASSED|FAILED|fault recovery|Failure|error" "$OUT/fault.log" | head -12
 cp examples/kernels/plasma.cu /tmp/live-edit/fault.cu
 timeout 120 build-gpu/cuvk-viewer --kernel /tmp/live-edit/fault.cu --headless --frames 4000 --size 1280x900 \
-  --validation --screenshot "$OUT/viewer-fault.png" > "$OUT/viewer-fault.log" 2>&1 &
+  --validation --screenshot "$OUT/viewer-fault.png" --status "$OUT/viewer-fault.json" > "$OUT/viewer-fault.log" 2>&1 &
 sleep 1.5; sed -i '/const int x = blockIdx.x/a\    if (blockIdx.x == 3) *(volatile int*)16 = 1;' /tmp/live-edit/fault.cu
 grep -n "volatile" /tmp/live-edit/fault.cu | head -2
 wait $!; echo "viewer fault rc=$?"; tail -4 "$OUT/viewer-fault.log"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print('recoveries', s['cuda_recoveries'], '|', s['message'])" \
+  "$OUT/viewer-fault.json"
 # Without a recovery (the gallery): a kernel that faults ends the run at once with exit 1 and one line naming the
 # error, no hang (the ring sees the fault while it waits).
 start=$(date +%s)

@@ -780,6 +780,7 @@ void Viewer::write_status(bool force) {
                                    {"fps", frame_ms_.empty() ? 0.0 : 1000.0 / frame_ms_.stats().mean_ms},
                                    {"message", message_},
                                    {"validation_messages", ctx_ ? ctx_->validation_messages().size() : 0},
+                                   {"cuda_recoveries", result_.cuda_recoveries},
                                    {"panes", panes},
                                    {"controls", controls}};
     try {
