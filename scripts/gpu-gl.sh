@@ -5,7 +5,7 @@
 # bench.md, plots). Logs go to $OUT; each step runs even if one before it failed.
 set -u
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
-timeout 120 build-gpu/tests/engine_tests --gtest_filter='GlContext*:BenchTest.TheGlBackend*' > "$OUT/gl-tests.log" 2>&1
+timeout 60 build-gpu/tests/engine_tests --gtest_filter='GlContext*:BenchTest.TheGlBackend*' > "$OUT/gl-tests.log" 2>&1
 echo "gl tests rc=$?"; grep -E "PASSED|FAILED|SKIPPED|Failure|skip" "$OUT/gl-tests.log" | head -12
 timeout -s TERM "${BENCH_SECONDS:-300}" build-gpu/cuvk-bench --backend interop --backend gl --sample fill \
   --sample gray-scott --size 1920x1080 --size 3840x2160 --no-ring --no-micro --out "$OUT/gl" \

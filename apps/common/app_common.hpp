@@ -111,6 +111,11 @@ struct KernelNames {
 inline KernelNames add_kernels(engine::Registry& registry, const KernelOptions& k, bool watch) {
     namespace fs = std::filesystem;
     const auto add = [&](const fs::path& file) {
+        // A live kernel is named after its file's stem (LiveKernelInfo::name): two files of one stem cannot both be.
+        const auto names = registry.names();
+        if (std::find(names.begin(), names.end(), "live-" + file.stem().string()) != names.end())
+            core::fail_usage(core::quote(file.string()) + " would be live-" + file.stem().string() +
+                             ", which a kernel of the same file name already is: rename one");
         return engine::add_live_kernel(
             registry,
             {.file = file, .watch = watch, .options = {.arch = {}, .fast_math = k.fast_math, .defines = k.defines}});
@@ -125,7 +130,7 @@ inline KernelNames add_kernels(engine::Registry& registry, const KernelOptions& 
     for (const auto& dir : k.dirs) {
         std::vector<fs::path> found;
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            if (it->path().extension() == ".cu" && it->is_regular_file())
+            if (std::error_code kind; it->path().extension() == ".cu" && it->is_regular_file(kind))
                 found.push_back(it->path());
         if (ec)
             core::fail_usage("--kernel-dir " + core::quote(dir) + " cannot be read: " + ec.message());

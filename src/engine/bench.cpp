@@ -104,6 +104,10 @@ void check_micro_options(const MicroOptions& options) {
                          " bytes");
 }
 
+std::string resources_result_name(const std::string& path, std::uint32_t count) {
+    return path + ", " + std::to_string(count) + " resource" + (count == 1 ? "" : "s") + " per frame";
+}
+
 BenchOptions quick_bench_options() {
     BenchOptions o;
     o.sizes = {{320, 180}, {640, 360}};
@@ -541,7 +545,8 @@ std::string BenchReport::markdown() const {
     if (micro) {
         out << "\n**micro-benchmarks** (time per iteration, p50 / p99; CPU time of the calling thread per iteration)";
         if (!micro->not_run.empty())
-            out << ": those of CUDA not run: " << micro->not_run << "\n";
+            out << ": those of CUDA not run: " << micro->not_run;
+        out << "\n";
         if (!micro->results.empty())
             out << "\n| group | what | p50 us | p99 us | CPU us | GB/s |\n|---|---|---:|---:|---:|---:|\n";
         for (const auto& r : micro->results) {

@@ -844,14 +844,18 @@ ViewerResult Viewer::run() {
                 continue;
             }
         }
-        // A fault thrown on the way is recovered from and the frame drawn again, into the image acquired for it.
+        // A fault thrown on the way is recovered from and the frame drawn again, into the image acquired for it —
+        // unless the frame was drawn already (a staging ring's frames produced ahead after the submission).
         for (int attempt = 0;; ++attempt) {
+            const core::FrameIndex frame = loop_->next_frame();
             try {
                 loop_->advance(1);
                 break;
             } catch (const core::Error&) {
                 if (attempt == 2 || !recover_cuda())
                     throw;
+                if (loop_->next_frame() != frame)
+                    break;
             }
         }
         ++frames_;
