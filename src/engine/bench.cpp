@@ -104,6 +104,12 @@ void check_micro_options(const MicroOptions& options) {
                          " bytes");
 }
 
+void check_floor_info(const FloorInfo& info) {
+    if (info.frames_in_flight < 1 || info.frames_in_flight > 8 || info.batch < 1 ||
+        info.batch > info.frames_in_flight || info.frames < 4 * info.frames_in_flight)
+        core::fail_usage("the floor needs 1..8 frames in flight, a batch of 1..N and at least 4N frames");
+}
+
 std::string resources_result_name(const std::string& path, std::uint32_t count) {
     return path + ", " + std::to_string(count) + " resource" + (count == 1 ? "" : "s") + " per frame";
 }

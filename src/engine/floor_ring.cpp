@@ -198,9 +198,7 @@ private:
 
 FloorResult run_floor(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
                       const FloorInfo& info) {
-    if (info.frames_in_flight < 1 || info.frames_in_flight > 8 || info.batch < 1 ||
-        info.batch > info.frames_in_flight || info.frames < 4 * info.frames_in_flight)
-        core::fail_usage("the floor needs 1..8 frames in flight, a batch of 1..N and at least 4N frames");
+    check_floor_info(info);
     const auto probe = interop::probe(ctx);
     if (!probe.available()) {
         FloorResult r;

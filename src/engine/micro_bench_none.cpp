@@ -10,7 +10,8 @@ MicroReport run_micro_benchmarks(const render::Context&, const MicroOptions& opt
     return {.not_run = "cuvk was built without CUDA"};
 }
 
-FloorResult run_floor(const render::Context&, std::unique_ptr<compute::Simulation>, const FloorInfo&) {
+FloorResult run_floor(const render::Context&, std::unique_ptr<compute::Simulation>, const FloorInfo& info) {
+    check_floor_info(info);
     return {.not_run = "cuvk was built without CUDA"};
 }
 

@@ -87,6 +87,8 @@ struct FloorResult {
     double fps = 0;
     std::string not_run; // why it could not run (no interop, a simulation that is not one image of one level)
 };
+// A usage error for what run_floor refuses in any build: 1..8 frames in flight, a batch of 1..N, at least 4N frames.
+void check_floor_info(const FloorInfo& info);
 FloorResult run_floor(const render::Context& ctx, std::unique_ptr<compute::Simulation> simulation,
                       const FloorInfo& info);
 
