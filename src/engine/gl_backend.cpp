@@ -55,9 +55,10 @@ struct SlotOutput {
 
 struct Slot {
     std::vector<SlotOutput> outputs;
-    compute::UniqueEvent start, end; // around the simulation's step
-    GLuint queries[2] = {0, 0};      // GL timestamps around the copy
-    GLsync fence = nullptr;          // after the copy
+    std::vector<cudaGraphicsResource_t> resources; // each output's registration, as map and unmap take them
+    compute::UniqueEvent start, end;               // around the simulation's step
+    GLuint queries[2] = {0, 0};                    // GL timestamps around the copy
+    GLsync fence = nullptr;                        // after the copy
     std::optional<std::uint64_t> frame;
     bool measured = false;     // after the warm-up: its timings count
     std::int64_t began_ns = 0; // host clock when the frame began
@@ -129,6 +130,7 @@ public:
                                                       cudaGraphicsRegisterFlagsSurfaceLoadStore),
                           desc.name + ".gl");
                 out.resource = Registration(resource);
+                slot.resources.push_back(resource);
                 slot.outputs.push_back(std::move(out));
             }
             slot.start = compute::create_event(desc.name + ".gl.start", true);
@@ -141,8 +143,9 @@ public:
     }
 
     ~GlRun() {
-        if (mapped_) { // a frame failed between map and unmap: unmap before anything is unregistered
-            (void)cudaGraphicsUnmapResources(int(mapped_->size()), mapped_->data(), stream_.get());
+        if (mapped_slot_) { // a frame failed between map and unmap: unmap before anything is unregistered
+            auto& resources = slots_[*mapped_slot_].resources;
+            (void)cudaGraphicsUnmapResources(int(resources.size()), resources.data(), stream_.get());
             (void)cudaGetLastError();
         }
         (void)cudaStreamSynchronize(stream_.get());
@@ -270,13 +273,11 @@ private:
         slot.measured = measuring_;
         slot.began_ns = render::host_monotonic_ns();
         cudaStream_t stream = stream_.get();
-        std::vector<cudaGraphicsResource_t> resources;
-        for (auto& o : slot.outputs)
-            resources.push_back(o.resource.get());
+        auto& resources = slot.resources;
         // Mapping orders CUDA's work on the stream after GL's earlier use of the textures; unmapping orders GL's
         // later use after it (CUDA Runtime API, Graphics Interoperability).
         CUVK_CUDA(cudaGraphicsMapResources(int(resources.size()), resources.data(), stream), "gl backend: map");
-        mapped_ = resources;
+        mapped_slot_ = k % n_;
         std::vector<compute::OutputView> views;
         for (std::size_t i = 0; i < slot.outputs.size(); ++i) {
             auto& o = slot.outputs[i];
@@ -296,7 +297,7 @@ private:
         sim_->step(ctx);
         CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
         CUVK_CUDA(cudaGraphicsUnmapResources(int(resources.size()), resources.data(), stream), "gl backend: unmap");
-        mapped_.reset();
+        mapped_slot_.reset();
         gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
         copier_->copy(path_, slot.outputs[0].texture, *target_);
         gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
@@ -325,7 +326,7 @@ private:
     std::string note_, note_path_;
     std::int64_t offset_ns_ = 0; // GL timestamp + offset = host_monotonic_ns()
     Clock::time_point calibrated_;
-    std::optional<std::vector<cudaGraphicsResource_t>> mapped_; // between a map and its unmap
+    std::optional<std::size_t> mapped_slot_; // between a map and its unmap
     std::vector<double> sim_ms_, draw_ms_, latency_ms_;
 };
 
