@@ -151,7 +151,8 @@ struct cuvk_session {
                                                                              .params = params,
                                                                              .frames_in_flight = frames_in_flight,
                                                                              .name = name});
-        const bool raster = engine::drawn_by_raster(new_ring->output().kind, engine::PointsPath::raster);
+        const engine::FrameLoopInfo loop_info{.name = name};
+        const bool raster = engine::drawn_by_raster(new_ring->output().kind, loop_info.points);
         // Every frame is read back while recording (the target's captures feed the recorder as frames retire).
         auto new_target = std::make_unique<engine::OffscreenTarget>(
             *ctx, engine::OffscreenTargetInfo{.extent = extent,
@@ -165,8 +166,7 @@ struct cuvk_session {
                                               .raster = raster,
                                               .name = name + ".target"});
         engine::FrameRing* rings[] = {new_ring.get()};
-        auto new_loop =
-            std::make_unique<engine::FrameLoop>(*ctx, *new_target, rings, engine::FrameLoopInfo{.name = name});
+        auto new_loop = std::make_unique<engine::FrameLoop>(*ctx, *new_target, rings, loop_info);
         simulation = sim_view;
         ring = std::move(new_ring);
         target = std::move(new_target);

@@ -19,6 +19,8 @@ UniqueEvent create_event(const std::string& name, bool timing) {
 }
 
 bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept {
+    if (!stream)
+        return true;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const cudaError_t r = cudaStreamQuery(stream);
@@ -26,7 +28,7 @@ bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept {
             return true;
         if (r != cudaErrorNotReady) {
             (void)cudaGetLastError();
-            return false;
+            return is_context_fault(r) || r == cudaErrorDevicesUnavailable;
         }
         if (std::chrono::steady_clock::now() > deadline)
             return false;

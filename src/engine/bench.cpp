@@ -221,7 +221,7 @@ BenchReport run_bench(const BenchOptions& options) {
                            .frames = options.frames,
                            .frames_in_flight = mode.frames_in_flight,
                            .batch = mode.batch,
-                           .points = points.value_or(PointsPath::raster),
+                           .points = points.value_or(PointsPath::splat),
                            .host_wait = options.host_wait,
                            .capture_last = false}; // no readback among the timed frames
         if (c.not_run.empty()) {

@@ -356,7 +356,7 @@ render::WaitOutcome FrameRing::wait_watching_cuda(VkFence fence, std::chrono::na
                                        .object = info_.name});
                 // What CUDA will never signal is signalled from the host, so that this wait (and every later one)
                 // ends; the frames show what their slots held.
-                producer_->abandon(produced_by(core::FrameIndex{next_frame_.value - 1}));
+                abandon_produced();
                 continue;
             }
         }
@@ -377,6 +377,13 @@ int FrameRing::cuda_ordinal() const {
     return producer_->cuda_ordinal();
 }
 
+void FrameRing::abandon_produced() {
+    // Every frame begun so far, the one being produced included.
+    const std::uint64_t begun = producing_ ? producing_->value + 1 : next_frame_.value;
+    if (begun > 0)
+        producer_->abandon(produced_by(core::FrameIndex{begun - 1}));
+}
+
 void FrameRing::abandon_cuda_frames() {
     if (producing_) { // its outputs were handed over, or half written: either way it counts as produced
         steps_taken_ += steps_;
@@ -385,8 +392,7 @@ void FrameRing::abandon_cuda_frames() {
     }
     if (cuda_fault_.empty())
         cuda_fault_ = producer_->cuda_fault();
-    if (next_frame_.value > 0)
-        producer_->abandon(produced_by(core::FrameIndex{next_frame_.value - 1}));
+    abandon_produced();
     if (last_submitted_ && wait(*last_submitted_, kTeardownTimeout) == render::WaitOutcome::timeout)
         core::fail("the ring's frames did not finish on the GPU after its CUDA work was given up", info_.name);
 }

@@ -143,9 +143,8 @@ public:
     }
 
     ~GlRun() {
-        if (mapped_slot_) { // a frame failed between map and unmap: unmap before anything is unregistered
-            auto& resources = slots_[*mapped_slot_].resources;
-            (void)cudaGraphicsUnmapResources(int(resources.size()), resources.data(), stream_.get());
+        if (mapped_) { // a batch failed between map and unmap: unmap before anything is unregistered
+            (void)cudaGraphicsUnmapResources(int(batch_resources_.size()), batch_resources_.data(), stream_.get());
             (void)cudaGetLastError();
         }
         (void)cudaStreamSynchronize(stream_.get());
@@ -175,15 +174,20 @@ public:
         const std::uint64_t warmup = std::min<std::uint64_t>(frames / 4, 2ull * n_);
         std::vector<double> host_ms;
         auto steady_start = Clock::now();
-        for (std::uint64_t k = 0; k < frames; ++k) {
+        for (std::uint64_t k = 0; k < frames;) {
+            // A batch never straddles the end of the warm-up, so each frame is timed or not as a whole.
+            const std::uint64_t end = std::min<std::uint64_t>({k + info_.batch, frames, k < warmup ? warmup : frames});
             if (k == warmup) {
                 steady_start = Clock::now();
                 measuring_ = true;
             }
             const auto begin = Clock::now();
-            frame(k);
+            frames_of_batch(k, std::uint32_t(end - k));
             if (measuring_)
-                host_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - begin).count());
+                host_ms.insert(host_ms.end(), end - k,
+                               std::chrono::duration<double, std::milli>(Clock::now() - begin).count() /
+                                   double(end - k));
+            k = end;
         }
         for (auto& slot : slots_)
             retire(slot);
@@ -265,46 +269,67 @@ private:
         slot.frame.reset();
     }
 
-    void frame(std::uint64_t k) {
-        Slot& slot = slots_[k % n_];
-        retire(slot); // frame k - N: the slot's textures are free and its timings known
+    // Frames k0 .. k0+count-1, one per slot. Their textures are mapped by one cudaGraphicsMapResources and unmapped by
+    // one cudaGraphicsUnmapResources: both block the host until the GPU has switched between the GL and the CUDA
+    // context (the micro-benchmarks' CUDA-GL group), so a batch pays them once, as interop pays one pair of context
+    // switches per batch, and GL copies the batch's frames after the unmap.
+    void frames_of_batch(std::uint64_t k0, std::uint32_t count) {
         const auto& gl = ctx_->gl();
-        slot.frame = k;
-        slot.measured = measuring_;
-        slot.began_ns = render::host_monotonic_ns();
+        batch_resources_.clear();
+        for (std::uint32_t i = 0; i < count; ++i) {
+            Slot& slot = slots_[(k0 + i) % n_];
+            retire(slot); // frame k - N: the slot's textures are free and its timings known
+            slot.frame = k0 + i;
+            slot.measured = measuring_;
+            slot.began_ns = render::host_monotonic_ns();
+            batch_resources_.insert(batch_resources_.end(), slot.resources.begin(), slot.resources.end());
+        }
         cudaStream_t stream = stream_.get();
-        auto& resources = slot.resources;
         // Mapping orders CUDA's work on the stream after GL's earlier use of the textures; unmapping orders GL's
         // later use after it (CUDA Runtime API, Graphics Interoperability).
-        CUVK_CUDA(cudaGraphicsMapResources(int(resources.size()), resources.data(), stream), "gl backend: map");
-        mapped_slot_ = k % n_;
-        std::vector<compute::OutputView> views;
-        for (std::size_t i = 0; i < slot.outputs.size(); ++i) {
-            auto& o = slot.outputs[i];
-            cudaMipmappedArray_t mipmap = nullptr;
-            CUVK_CUDA(cudaGraphicsResourceGetMappedMipmappedArray(&mipmap, o.resource.get()),
-                      "gl backend: mapped array");
-            if (mipmap != o.mapped) { // a new array: its surfaces (the old ones' launches have finished first)
-                CUVK_CUDA(cudaStreamSynchronize(stream), "gl backend: surfaces");
-                o.surfaces = compute::make_mip_surfaces(mipmap, specs_[i].extent, specs_[i].mip_levels, "gl slot");
-                o.mapped = mipmap;
+        CUVK_CUDA(cudaGraphicsMapResources(int(batch_resources_.size()), batch_resources_.data(), stream),
+                  "gl backend: map");
+        mapped_ = true;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            const std::uint64_t k = k0 + i;
+            Slot& slot = slots_[k % n_];
+            std::vector<compute::OutputView> views;
+            for (std::size_t o = 0; o < slot.outputs.size(); ++o) {
+                auto& out = slot.outputs[o];
+                cudaMipmappedArray_t mipmap = nullptr;
+                CUVK_CUDA(cudaGraphicsResourceGetMappedMipmappedArray(&mipmap, out.resource.get()),
+                          "gl backend: mapped array");
+                if (mipmap != out.mapped) { // a new array: its surfaces (the old ones' launches have finished first)
+                    CUVK_CUDA(cudaStreamSynchronize(stream), "gl backend: surfaces");
+                    out.surfaces =
+                        compute::make_mip_surfaces(mipmap, specs_[o].extent, specs_[o].mip_levels, "gl slot");
+                    out.mapped = mipmap;
+                }
+                views.push_back(
+                    {.spec = specs_[o], .levels = out.surfaces.views, .texture = out.surfaces.texture.get()});
             }
-            views.push_back({.spec = specs_[i], .levels = o.surfaces.views, .texture = o.surfaces.texture.get()});
+            CUVK_CUDA(cudaEventRecord(slot.start.get(), stream), "gl backend: timing");
+            compute::FrameContext ctx{.stream = stream,
+                                      .frame = {k},
+                                      .time = double(k) / 60.0,
+                                      .steps = 1,
+                                      .params = params_,
+                                      .outputs = views};
+            sim_->step(ctx);
+            CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
         }
-        CUVK_CUDA(cudaEventRecord(slot.start.get(), stream), "gl backend: timing");
-        compute::FrameContext ctx{
-            .stream = stream, .frame = {k}, .time = double(k) / 60.0, .steps = 1, .params = params_, .outputs = views};
-        sim_->step(ctx);
-        CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
-        CUVK_CUDA(cudaGraphicsUnmapResources(int(resources.size()), resources.data(), stream), "gl backend: unmap");
-        mapped_slot_.reset();
-        gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
-        copier_->copy(path_, slot.outputs[0].texture, *target_);
-        gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
-        slot.fence = gl.FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
-        if ((k + 1) % info_.batch == 0)
-            gl.Flush();
-        ctx_->check("gl backend: frame " + std::to_string(k));
+        CUVK_CUDA(cudaGraphicsUnmapResources(int(batch_resources_.size()), batch_resources_.data(), stream),
+                  "gl backend: unmap");
+        mapped_ = false;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            Slot& slot = slots_[(k0 + i) % n_];
+            gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
+            copier_->copy(path_, slot.outputs[0].texture, *target_);
+            gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
+            slot.fence = gl.FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+        }
+        gl.Flush();
+        ctx_->check("gl backend: frames " + std::to_string(k0) + ".." + std::to_string(k0 + count - 1));
     }
 
     GlRunInfo info_;
@@ -326,7 +351,8 @@ private:
     std::string note_, note_path_;
     std::int64_t offset_ns_ = 0; // GL timestamp + offset = host_monotonic_ns()
     Clock::time_point calibrated_;
-    std::optional<std::size_t> mapped_slot_; // between a map and its unmap
+    std::vector<cudaGraphicsResource_t> batch_resources_; // the textures of the batch being drawn
+    bool mapped_ = false;                                 // between the batch's map and its unmap
     std::vector<double> sim_ms_, draw_ms_, latency_ms_;
 };
 

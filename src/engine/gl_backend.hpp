@@ -1,10 +1,11 @@
 #pragma once
 // The bench's gl backend (internal to the engine): what an application sharing with OpenGL instead of Vulkan gets,
 // so that interop's figures have that baseline beside them. A headless GL context (gl_context.hpp) on the CUDA
-// device; per ring slot a GL texture per output, registered once with cudaGraphicsGLRegisterImage; each frame maps
-// the slot's textures on the simulation's stream, steps the simulation into them through surfaces, unmaps them, and
-// GL brings the displayed one into an RGBA8 target by its fastest path (blit, glCopyImageSubData or a compute shader,
-// each measured at the start of the run). N slots in flight, the host pacing itself on GL fences.
+// device; per ring slot a GL texture per output, registered once with cudaGraphicsGLRegisterImage; each batch of B
+// frames (one per slot) maps the batch's textures on the simulation's stream in one call, steps the simulation into
+// them through surfaces, unmaps them in one call, and GL brings each frame's displayed output into an RGBA8 target by
+// its fastest path (blit, glCopyImageSubData or a compute shader, each measured at the start of the run). N slots in
+// flight, the host pacing itself on GL fences.
 // CUDA builds only (gl_backend_none.cpp says why not elsewhere). Throws core::Error: usage errors for a simulation
 // whose outputs are not images, failures naming the EGL, GL or CUDA call.
 

@@ -845,20 +845,11 @@ void reset_cuda_device(int ordinal) {
     (void)cudaSetDevice(ordinal); // reports the fault, and makes `ordinal` the device cudaDeviceReset resets
     (void)cudaGetLastError();
     CUVK_CUDA(cudaDeviceReset(), "resetting the CUDA context after a fault");
-    // The new context is made at once, so that a failure shows here rather than in a later import. The driver may
-    // still be tearing the faulted one down: a busy device is tried again for up to 2 s before it counts as lost.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-    for (;;) {
-        cudaError_t r = cudaSetDevice(ordinal);
-        if (r == cudaSuccess)
-            r = cudaFree(nullptr);
-        if (r == cudaSuccess)
-            return;
-        (void)cudaGetLastError();
-        if (r != cudaErrorDevicesUnavailable || std::chrono::steady_clock::now() > deadline)
-            CUVK_CUDA(r, "creating a new CUDA context after the reset");
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    // The new context is made at once, so that a refusal shows here rather than in a later import. NVIDIA's 580
+    // driver refuses it to the process for good after an MMU fault (cudaErrorDevicesUnavailable, still after 20 s):
+    // no retry would help.
+    CUVK_CUDA(cudaSetDevice(ordinal), "creating a new CUDA context after the reset");
+    CUVK_CUDA(cudaFree(nullptr), "creating a new CUDA context after the reset");
 }
 
 std::unique_ptr<Producer> make_interop_producer(const render::Context& ctx, const ProducerInfo& info) {

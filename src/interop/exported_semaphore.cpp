@@ -2,6 +2,7 @@
 
 #include "cuvk/core/error.hpp"
 #include "cuvk/render/check.hpp"
+#include "cuvk/render/commands.hpp"
 
 namespace cuvk::interop {
 namespace {
@@ -62,13 +63,10 @@ core::UniqueFd ExportedSemaphore::export_fd() const {
 
 void ExportedSemaphore::host_signal_at_least(std::uint64_t value) const {
     CUVK_ASSERT(kind_ == SemaphoreKind::timeline, "only a timeline semaphore is signalled from the host");
-    std::uint64_t now = 0;
-    CUVK_VK(vkGetSemaphoreCounterValue(ctx_->device(), semaphore_.get(), &now), name_);
+    const std::uint64_t now = render::counter_value(*ctx_, semaphore_.get(), name_);
     if (now >= value)
         return; // vkSignalSemaphore needs a value above the counter's
-    const VkSemaphoreSignalInfo info{
-        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO, .semaphore = semaphore_.get(), .value = value};
-    CUVK_VK(vkSignalSemaphore(ctx_->device(), &info), name_);
+    render::signal_from_host(*ctx_, semaphore_.get(), value, name_);
 }
 
 } // namespace cuvk::interop

@@ -55,6 +55,20 @@ void submit(const Context& ctx, const Submission& s) {
     CUVK_VK(vkQueueSubmit2(s.queue ? s.queue : ctx.queue(), 1, &info, s.fence), s.name);
 }
 
+void signal_from_host(const Context& ctx, VkSemaphore semaphore, std::uint64_t value, const std::string& name) {
+    const VkSemaphoreSignalInfo info{
+        .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO, .semaphore = semaphore, .value = value};
+    CUVK_VK(vkSignalSemaphore(ctx.device(), &info), name);
+    ctx.note_reached(semaphore, value);
+}
+
+std::uint64_t counter_value(const Context& ctx, VkSemaphore semaphore, const std::string& name) {
+    std::uint64_t value = 0;
+    CUVK_VK(vkGetSemaphoreCounterValue(ctx.device(), semaphore, &value), name);
+    ctx.note_reached(semaphore, value);
+    return value;
+}
+
 UniqueFence create_fence(const Context& ctx, const std::string& name, bool signaled) {
     const VkFenceCreateInfo info{.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
                                  .flags = signaled ? VkFenceCreateFlags(VK_FENCE_CREATE_SIGNALED_BIT) : 0u};

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
 namespace cuvk::render {
@@ -43,6 +44,26 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// The layer's report that a host signal passes a pending signal operation whose value the host has already seen
+// reached on that semaphore (Context::note_reached says why that is the layer's mistake).
+bool is_stale_host_signal_report(const Context& ctx, const ValidationMessage& message,
+                                 const VkDebugUtilsMessengerCallbackDataEXT* data) {
+    if (message.id != "VUID-VkSemaphoreSignalInfo-value-03259" || data->objectCount < 1 ||
+        data->pObjects[0].objectType != VK_OBJECT_TYPE_SEMAPHORE)
+        return false;
+    constexpr std::string_view kPending = "pending signal operation (";
+    const auto at = message.text.find(kPending);
+    if (at == std::string::npos)
+        return false;
+    const char* first = message.text.data() + at + kPending.size();
+    std::uint64_t value = 0;
+    const auto [end, ec] = std::from_chars(first, message.text.data() + message.text.size(), value);
+    if (ec != std::errc{} || *end != ')')
+        return false;
+    const auto reached = ctx.reached(data->pObjects[0].objectHandle);
+    return reached && value <= *reached;
+}
+
 VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                                 VkDebugUtilsMessageTypeFlagsEXT types,
                                                 const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
@@ -55,7 +76,13 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_debug_message(VkDebugUtilsMessageSeverityFlagB
         .id = data->pMessageIdName ? data->pMessageIdName : "",
         .text = data->pMessage ? data->pMessage : "",
     };
-    static_cast<Context*>(user)->record_message(std::move(message));
+    auto* ctx = static_cast<Context*>(user);
+    if (is_stale_host_signal_report(*ctx, message, data)) {
+        if (ctx->log())
+            ctx->log()(core::LogLevel::debug, "validation layer (a host signal it keeps pending): " + message.text);
+        return VK_FALSE;
+    }
+    ctx->record_message(std::move(message));
     return VK_FALSE; // never abort the call: the test or app decides what a message means
 }
 
@@ -444,6 +471,27 @@ void Context::record_message(ValidationMessage message) {
         log_(message.level, message.text);
     std::lock_guard lock(messages_mutex_);
     messages_.push_back(std::move(message));
+}
+
+void Context::note_reached(VkSemaphore semaphore, std::uint64_t value) const {
+    const auto handle = reinterpret_cast<std::uint64_t>(semaphore);
+    std::lock_guard lock(messages_mutex_);
+    for (auto& [h, v] : reached_)
+        if (h == handle) {
+            v = std::max(v, value);
+            return;
+        }
+    if (reached_.size() == 256) // a few per ring; the oldest semaphores are long gone by then
+        reached_.erase(reached_.begin());
+    reached_.emplace_back(handle, value);
+}
+
+std::optional<std::uint64_t> Context::reached(std::uint64_t semaphore) const {
+    std::lock_guard lock(messages_mutex_);
+    for (const auto& [h, v] : reached_)
+        if (h == semaphore)
+            return v;
+    return std::nullopt;
 }
 
 std::vector<ValidationMessage> Context::validation_messages() const {

@@ -559,13 +559,13 @@ TEST_F(RunnerTest, AStorageOnlyTargetRefusesRasterPasses) {
     }
     {
         engine::FrameRing* rings[] = {&points};
-        engine::FrameLoop loop(ctx(), target, rings, {.points = engine::PointsPath::splat});
+        engine::FrameLoop loop(ctx(), target, rings); // points by splat, the default
         loop.advance();
         loop.finish();
     }
     try {
         engine::FrameRing* rings[] = {&points};
-        engine::FrameLoop loop(ctx(), target, rings);
+        engine::FrameLoop loop(ctx(), target, rings, {.points = engine::PointsPath::raster});
         ADD_FAILURE() << "points by raster were accepted into a storage-only target";
     } catch (const core::Error& e) {
         EXPECT_TRUE(e.is_usage()) << e.what();

@@ -24,7 +24,9 @@ UniqueEvent create_event(const std::string& name, bool timing = false);
 
 void synchronize(cudaStream_t stream, const std::string& name);
 // Teardown: polls `stream` until its work is done or `timeout` passes; false on timeout or a device error (cleared),
-// so that the caller leaks what the stream may still use rather than destroy it. Never throws.
+// so that the caller leaks what the stream may still use rather than destroy it. True at once for no stream (a CUDA
+// side already released) and for a context that faulted (is_context_fault, or a device CUDA refuses to this process
+// after a fault): no work of that context runs any more. Never throws.
 bool drain(cudaStream_t stream, std::chrono::nanoseconds timeout) noexcept;
 
 // Context faults: a kernel that traps, touches memory it must not or runs into an assert leaves its context with a

@@ -177,6 +177,8 @@ private:
     Handoff handoff(core::FrameIndex k) const; // what the producer is told of frame k (the timeline arithmetic)
     // wait() in slices, looking for a CUDA fault between them (Vulkan waits on values CUDA signals).
     render::WaitOutcome wait_watching_cuda(VkFence fence, std::chrono::nanoseconds timeout);
+    // Signals `produced` from the host for every frame begun (CUDA will signal none of them after a fault).
+    void abandon_produced();
 
     const render::Context& ctx_;
     RingInfo info_;

@@ -29,8 +29,8 @@ struct GalleryInfo {
     std::uint32_t frames_in_flight = 3;
     std::optional<SyncMode> sync; // interop and split only (a usage error with the others); unset: timeline
     std::uint32_t batch = 1;
-    PointsPath points = PointsPath::raster; // how particles are drawn (FrameLoopInfo)
-    std::vector<std::string> sets;          // "name=value", applied to every selected sample that declares name
+    PointsPath points = PointsPath::splat; // how particles are drawn (FrameLoopInfo)
+    std::vector<std::string> sets;         // "name=value", applied to every selected sample that declares name
     std::string out_dir = "out";
     bool check = false; // also run the CPU reference and compare
     std::string device; // Vulkan device selector

@@ -24,16 +24,16 @@
 namespace cuvk::engine {
 
 struct RunInfo {
-    std::vector<float> params;              // resolved (resolve_params); empty: the defaults
-    Backend backend = Backend::cpu;         // interop, split, staging or cpu (not automatic)
-    core::Extent2D extent{1280, 720};       // target size
-    std::uint32_t frames = 30;              // >= 1
-    std::uint32_t frames_in_flight = 3;     // ring slots N, 1..8
-    SyncMode sync = SyncMode::timeline;     // interop and split only
-    std::optional<int> cuda_device;         // force the display GPU's CUDA ordinal (refused unless it matches)
-    std::optional<int> sim_device;          // split: the simulating CUDA ordinal (default: another GPU)
-    std::uint32_t batch = 1;                // frames per submission B, 1..N
-    PointsPath points = PointsPath::raster; // how point outputs are drawn (FrameLoopInfo)
+    std::vector<float> params;             // resolved (resolve_params); empty: the defaults
+    Backend backend = Backend::cpu;        // interop, split, staging or cpu (not automatic)
+    core::Extent2D extent{1280, 720};      // target size
+    std::uint32_t frames = 30;             // >= 1
+    std::uint32_t frames_in_flight = 3;    // ring slots N, 1..8
+    SyncMode sync = SyncMode::timeline;    // interop and split only
+    std::optional<int> cuda_device;        // force the display GPU's CUDA ordinal (refused unless it matches)
+    std::optional<int> sim_device;         // split: the simulating CUDA ordinal (default: another GPU)
+    std::uint32_t batch = 1;               // frames per submission B, 1..N
+    PointsPath points = PointsPath::splat; // how point outputs are drawn (FrameLoopInfo)
     render::HostWait host_wait = render::HostWait::block; // how the host waits for the ring's fences (RingInfo)
     std::uint32_t seed = 1;
     std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)

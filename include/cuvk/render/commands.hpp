@@ -50,6 +50,11 @@ struct Submission {
 
 void submit(const Context& ctx, const Submission& submission);
 
+// vkSignalSemaphore of a timeline semaphore to `value` from the host, and vkGetSemaphoreCounterValue; both note the
+// value in the context as reached (Context::note_reached).
+void signal_from_host(const Context& ctx, VkSemaphore semaphore, std::uint64_t value, const std::string& name);
+std::uint64_t counter_value(const Context& ctx, VkSemaphore semaphore, const std::string& name);
+
 UniqueFence create_fence(const Context& ctx, const std::string& name, bool signaled = false);
 UniqueSemaphore create_timeline_semaphore(const Context& ctx, std::uint64_t initial, const std::string& name);
 UniqueSemaphore create_binary_semaphore(const Context& ctx, const std::string& name);

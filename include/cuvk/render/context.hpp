@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 #include <vulkan/vulkan.h>
@@ -118,12 +119,23 @@ public:
     // Called by the debug messenger; public only so that the C callback can reach it.
     void record_message(ValidationMessage message);
 
+    // Timeline values the host has seen reached: its own signals (render::signal_from_host) and counter reads
+    // (render::counter_value). The validation layer of Vulkan SDK 1.3.239 keeps a host signal made while submissions
+    // wait on the semaphore, and the value a counter read finds signalled by another API (CUDA), as signal operations
+    // pending for ever, and then reports every higher host signal as passing them
+    // (VUID-VkSemaphoreSignalInfo-value-03259) — though a value the counter has reached cannot be pending. Such a
+    // report, naming a value at or below what this context saw reached on that semaphore, is dropped (logged at debug
+    // level) rather than recorded (tests/render/host_signal_test.cpp shows the layer doing it). Thread-safe.
+    void note_reached(VkSemaphore semaphore, std::uint64_t value) const;
+    std::optional<std::uint64_t> reached(std::uint64_t semaphore) const;
+
 private:
     Context() = default;
 
     core::LogFn log_;
     mutable std::mutex messages_mutex_;
     std::vector<ValidationMessage> messages_;
+    mutable std::vector<std::pair<std::uint64_t, std::uint64_t>> reached_; // (semaphore, highest value seen reached)
 
     // Creation order; destroyed in reverse (device, then messenger, then instance). The message log above them
     // outlives the messenger, which may still report while the device is destroyed.
