@@ -19,7 +19,7 @@ export CUVK_LIBRARY="$lib" PYTHONPATH="$PWD/python"
 export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384
 python3 -c "import pytest" 2>/dev/null ||
   python3 -m pip install --quiet --user --no-index --find-links .gl/wheels pytest 2>/dev/null || echo "pytest missing"
-(cd python/tests && capped 300 python3 -m pytest -q -p no:cacheprovider . > "$OUT/pytest.log" 2>&1; echo "pytest rc=$?")
+(cd python/tests && capped 300 python3 -m pytest -q -rs -p no:cacheprovider . > "$OUT/pytest.log" 2>&1; echo "pytest rc=$?")
 tail -3 "$OUT/pytest.log"
 png="$OUT/png"; mkdir -p "$png"
 for ex in heat_torch plasma_cupy ripples_cuda_core; do
