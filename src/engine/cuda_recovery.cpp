@@ -42,12 +42,14 @@ std::optional<CudaRecovery> recover_from_cuda_fault(std::span<FrameRing* const> 
     } catch (const core::Error& e) {
         // Seen on NVIDIA's 580 driver (H200): after a kernel's MMU fault the process gets no CUDA context again,
         // cudaDeviceReset or not (cudaErrorDevicesUnavailable); only a new process can use CUDA.
+        if (e.result() != "cudaErrorDevicesUnavailable")
+            throw;
         throw core::Error({.api = core::Api::cuda,
                            .call = e.call(),
                            .result = e.result(),
                            .what = "a kernel faulted (" + out.error + ", first seen by " + out.ring +
-                                   ") and the driver gives this process no CUDA context after it, so CUDA work can go "
-                                   "on only in a new process",
+                                   ") and the driver gives this process no CUDA context after it (" + e.doing() +
+                                   "), so CUDA work can go on only in a new process",
                            .object = out.ring});
     }
     for (FrameRing* r : affected)

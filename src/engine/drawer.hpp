@@ -21,7 +21,7 @@ public:
     // `targets`: every image a frame may be drawn into; `pane`: where, in each of them.
     static Drawer create(const render::Context& ctx, const compute::OutputSpec& output,
                          std::span<const render::Image* const> targets, std::span<const SlotOutput> slots,
-                         const VkRect2D& pane, const std::string& name, PointsPath points = PointsPath::raster);
+                         const VkRect2D& pane, const std::string& name, PointsPath points = PointsPath::splat);
 
     // `view`: how a person looks at the pane (the viewer); null: the fixed view (the whole image, the camera turning
     // with the frame index), which the gallery and the tests compare.

@@ -24,7 +24,7 @@ struct GlRunInfo {
     core::Extent2D extent{1280, 720};
     std::uint64_t frames = 300; // the first quarter (at most 2N) a warm-up, as run_headless
     std::uint32_t frames_in_flight = 1;
-    std::uint32_t batch = 1; // frames between glFlush calls
+    std::uint32_t batch = 1; // frames mapped, stepped and unmapped together (one map and one unmap call), 1..N
     std::optional<int> cuda_device;
     std::uint32_t seed = 1;
 };

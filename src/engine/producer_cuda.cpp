@@ -845,9 +845,19 @@ void reset_cuda_device(int ordinal) {
     (void)cudaSetDevice(ordinal); // reports the fault, and makes `ordinal` the device cudaDeviceReset resets
     (void)cudaGetLastError();
     CUVK_CUDA(cudaDeviceReset(), "resetting the CUDA context after a fault");
-    // The new context is made at once, so that a refusal shows here rather than in a later import. NVIDIA's 580
-    // driver refuses it to the process for good after an MMU fault (cudaErrorDevicesUnavailable, still after 20 s):
-    // no retry would help.
+    // The new context is made at once, so that a refusal shows here rather than in a later import. A driver still
+    // tearing the faulted context down may call the device busy for a moment: tried again for up to 1 s. NVIDIA's 580
+    // driver refuses it to the process for good after an MMU fault (cudaErrorDevicesUnavailable, still after 20 s).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (;;) {
+        cudaError_t r = cudaSetDevice(ordinal);
+        if (r == cudaSuccess)
+            r = cudaFree(nullptr);
+        if (r != cudaErrorDevicesUnavailable || std::chrono::steady_clock::now() > deadline)
+            break;
+        (void)cudaGetLastError();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     CUVK_CUDA(cudaSetDevice(ordinal), "creating a new CUDA context after the reset");
     CUVK_CUDA(cudaFree(nullptr), "creating a new CUDA context after the reset");
 }

@@ -61,6 +61,23 @@ core::UniqueFd ExportedSemaphore::export_fd() const {
     return core::UniqueFd(fd);
 }
 
+ExportedSemaphore::~ExportedSemaphore() {
+    if (ctx_ && semaphore_)
+        ctx_->forget_reached(semaphore_.get());
+}
+
+ExportedSemaphore& ExportedSemaphore::operator=(ExportedSemaphore&& other) noexcept {
+    if (this != &other) {
+        if (ctx_ && semaphore_)
+            ctx_->forget_reached(semaphore_.get());
+        ctx_ = other.ctx_;
+        semaphore_ = std::move(other.semaphore_);
+        kind_ = other.kind_;
+        name_ = std::move(other.name_);
+    }
+    return *this;
+}
+
 void ExportedSemaphore::host_signal_at_least(std::uint64_t value) const {
     CUVK_ASSERT(kind_ == SemaphoreKind::timeline, "only a timeline semaphore is signalled from the host");
     const std::uint64_t now = render::counter_value(*ctx_, semaphore_.get(), name_);

@@ -481,9 +481,13 @@ void Context::note_reached(VkSemaphore semaphore, std::uint64_t value) const {
             v = std::max(v, value);
             return;
         }
-    if (reached_.size() == 256) // a few per ring; the oldest semaphores are long gone by then
-        reached_.erase(reached_.begin());
-    reached_.emplace_back(handle, value);
+    reached_.emplace_back(handle, value); // one per live semaphore signalled from the host (forget_reached)
+}
+
+void Context::forget_reached(VkSemaphore semaphore) const noexcept {
+    const auto handle = reinterpret_cast<std::uint64_t>(semaphore);
+    std::lock_guard lock(messages_mutex_);
+    std::erase_if(reached_, [&](const auto& e) { return e.first == handle; });
 }
 
 std::optional<std::uint64_t> Context::reached(std::uint64_t semaphore) const {

@@ -23,6 +23,11 @@ class ExportedSemaphore {
 public:
     ExportedSemaphore() = default;
     static ExportedSemaphore create(const render::Context& ctx, const ExportedSemaphoreInfo& info);
+    // The context forgets what it saw reached on the semaphore (Context::note_reached) when it is destroyed, so that
+    // a new semaphore given the same handle starts with nothing.
+    ~ExportedSemaphore();
+    ExportedSemaphore(ExportedSemaphore&&) noexcept = default;
+    ExportedSemaphore& operator=(ExportedSemaphore&& other) noexcept;
 
     VkSemaphore get() const noexcept { return semaphore_.get(); }
     SemaphoreKind kind() const noexcept { return kind_; }

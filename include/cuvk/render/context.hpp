@@ -128,6 +128,7 @@ public:
     // level) rather than recorded (tests/render/host_signal_test.cpp shows the layer doing it). Thread-safe.
     void note_reached(VkSemaphore semaphore, std::uint64_t value) const;
     std::optional<std::uint64_t> reached(std::uint64_t semaphore) const;
+    void forget_reached(VkSemaphore semaphore) const noexcept; // before the semaphore is destroyed
 
 private:
     Context() = default;
