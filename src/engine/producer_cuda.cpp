@@ -853,11 +853,14 @@ void reset_cuda_device(int ordinal) {
         cudaError_t r = cudaSetDevice(ordinal);
         if (r == cudaSuccess)
             r = cudaFree(nullptr);
+        if (r == cudaSuccess)
+            return;
         if (r != cudaErrorDevicesUnavailable || std::chrono::steady_clock::now() > deadline)
             break;
         (void)cudaGetLastError();
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    // Once more, so that the error names the call that failed.
     CUVK_CUDA(cudaSetDevice(ordinal), "creating a new CUDA context after the reset");
     CUVK_CUDA(cudaFree(nullptr), "creating a new CUDA context after the reset");
 }
