@@ -2,17 +2,21 @@
 
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/memory.hpp"
+#include "sharing.hpp"
 
 namespace cuvk::render {
 
 Buffer Buffer::create(const Context& ctx, const BufferInfo& info) {
     if (info.size == 0)
         core::fail("a buffer of size 0 was requested", info.name);
+    const Sharing sharing = sharing_of(info.concurrent);
     const VkBufferCreateInfo create{.sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
                                     .pNext = info.buffer_next,
                                     .size = info.size,
                                     .usage = info.usage,
-                                    .sharingMode = VK_SHARING_MODE_EXCLUSIVE};
+                                    .sharingMode = sharing.mode,
+                                    .queueFamilyIndexCount = std::uint32_t(sharing.families.size()),
+                                    .pQueueFamilyIndices = sharing.families.data()};
     Buffer out;
     out.name_ = info.name;
     out.size_ = info.size;

@@ -412,20 +412,31 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     ctx->storage_write_without_format_ = have.features.shaderStorageImageWriteWithoutFormat == VK_TRUE;
     ctx->storage_read_without_format_ = have.features.shaderStorageImageReadWithoutFormat == VK_TRUE;
 
+    // The copy engines: a family with transfer and neither graphics nor compute.
+    std::uint32_t transfer_family = UINT32_MAX;
+    for (std::uint32_t i = 0; info.transfer_queue && i < family_count && transfer_family == UINT32_MAX; ++i)
+        if ((families[i].queueFlags & (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT)) ==
+                VK_QUEUE_TRANSFER_BIT &&
+            families[i].queueCount > 0)
+            transfer_family = i;
+
     const float priorities[2] = {1.0f, 1.0f};
-    VkDeviceQueueCreateInfo queue_infos[2] = {{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-                                               .queueFamilyIndex = family,
-                                               .queueCount = compute_family == family ? 2u : 1u,
-                                               .pQueuePriorities = priorities},
-                                              {.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-                                               .queueFamilyIndex = compute_family,
-                                               .queueCount = 1,
-                                               .pQueuePriorities = priorities}};
-    const bool separate_family = compute_family != UINT32_MAX && compute_family != family;
+    std::vector<VkDeviceQueueCreateInfo> queue_infos{{.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+                                                      .queueFamilyIndex = family,
+                                                      .queueCount = compute_family == family ? 2u : 1u,
+                                                      .pQueuePriorities = priorities}};
+    const std::uint32_t transfer_count =
+        transfer_family == UINT32_MAX ? 0 : std::min(families[transfer_family].queueCount, 2u);
+    for (const std::uint32_t other : {compute_family, transfer_family})
+        if (other != UINT32_MAX && other != family)
+            queue_infos.push_back({.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+                                   .queueFamilyIndex = other,
+                                   .queueCount = other == transfer_family ? transfer_count : 1u,
+                                   .pQueuePriorities = priorities});
     const VkDeviceCreateInfo device_info{.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
                                          .pNext = &want,
-                                         .queueCreateInfoCount = separate_family ? 2u : 1u,
-                                         .pQueueCreateInfos = queue_infos,
+                                         .queueCreateInfoCount = std::uint32_t(queue_infos.size()),
+                                         .pQueueCreateInfos = queue_infos.data(),
                                          .enabledExtensionCount = std::uint32_t(device_ext_ptrs.size()),
                                          .ppEnabledExtensionNames = device_ext_ptrs.data()};
     VkDevice device = VK_NULL_HANDLE;
@@ -435,6 +446,12 @@ std::unique_ptr<Context> Context::create(ContextInfo info) {
     if (compute_family != UINT32_MAX) {
         vkGetDeviceQueue(device, compute_family, compute_index, &ctx->compute_queue_);
         ctx->compute_queue_family_ = {compute_family};
+    }
+    for (std::uint32_t i = 0; i < transfer_count; ++i) {
+        VkQueue queue = VK_NULL_HANDLE;
+        vkGetDeviceQueue(device, transfer_family, i, &queue);
+        ctx->transfer_queues_.push_back(queue);
+        ctx->transfer_queue_family_ = {transfer_family};
     }
 
     if (debug_utils)

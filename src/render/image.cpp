@@ -2,6 +2,7 @@
 
 #include "cuvk/render/check.hpp"
 #include "cuvk/render/memory.hpp"
+#include "sharing.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -77,6 +78,7 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
     out.format_ = info.format;
     out.mip_levels_ = info.mip_levels;
 
+    const Sharing sharing = sharing_of(info.concurrent);
     const VkImageCreateInfo create{.sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
                                    .pNext = info.image_next,
                                    .imageType = VK_IMAGE_TYPE_2D,
@@ -87,7 +89,9 @@ Image Image::create(const Context& ctx, const ImageInfo& info) {
                                    .samples = VK_SAMPLE_COUNT_1_BIT,
                                    .tiling = VK_IMAGE_TILING_OPTIMAL,
                                    .usage = info.usage,
-                                   .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+                                   .sharingMode = sharing.mode,
+                                   .queueFamilyIndexCount = std::uint32_t(sharing.families.size()),
+                                   .pQueueFamilyIndices = sharing.families.data(),
                                    .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED};
     VkImage image = VK_NULL_HANDLE;
     CUVK_VK(vkCreateImage(ctx.device(), &create, nullptr, &image), info.name);

@@ -5,13 +5,14 @@
 
 namespace cuvk::test {
 
-std::unique_ptr<render::Context> make_test_context(const std::string& name) {
+std::unique_ptr<render::Context> make_test_context(const std::string& name, bool transfer_queue) {
     return render::Context::create(interop::with_interop_extensions({
         .app_name = name,
         .validation = render::Validation::required,
         .sync_validation = true,
         .log = [](core::LogLevel, std::string_view) {}, // recorded; VulkanTest reports them
         .compute_queue = true,                          // a second queue where the device has one (cuvk-stress)
+        .transfer_queue = transfer_queue,
     }));
 }
 

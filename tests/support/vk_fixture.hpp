@@ -11,8 +11,8 @@
 namespace cuvk::test {
 
 // A context for tests: validation required, interop extensions requested, messages recorded, not printed
-// (the fixture prints them on failure).
-std::unique_ptr<render::Context> make_test_context(const std::string& name = "cuvk-test");
+// (the fixture prints them on failure). `transfer_queue`: ContextInfo::transfer_queue.
+std::unique_ptr<render::Context> make_test_context(const std::string& name = "cuvk-test", bool transfer_queue = true);
 
 // Formats recorded messages, one per line.
 std::string format_messages(const std::vector<render::ValidationMessage>& messages);

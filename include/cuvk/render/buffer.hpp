@@ -10,6 +10,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace cuvk::render {
 
@@ -18,9 +19,12 @@ struct BufferInfo {
     VkBufferUsageFlags usage = 0;                                       // e.g. TRANSFER_SRC | STORAGE_BUFFER
     VkMemoryPropertyFlags memory = VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT; // HOST_VISIBLE buffers are mapped
     bool dedicated = false;                                             // one allocation for this buffer alone
-    const void* buffer_next = nullptr;                                  // extra VkBufferCreateInfo chain
-    const void* memory_next = nullptr;                                  // extra VkMemoryAllocateInfo chain
-    std::string name;                                                   // debug name, used in errors
+    // Queue families that use it with no ownership transfers (VK_SHARING_MODE_CONCURRENT) when two or more differ;
+    // otherwise exclusive to the family that uses it.
+    std::vector<core::QueueFamily> concurrent;
+    const void* buffer_next = nullptr; // extra VkBufferCreateInfo chain
+    const void* memory_next = nullptr; // extra VkMemoryAllocateInfo chain
+    std::string name;                  // debug name, used in errors
     // Called once the memory is allocated, before anything else can fail: an importer releases its fd here, since
     // the allocation owns it from then on.
     std::function<void()> after_allocate;

@@ -1,6 +1,7 @@
 #pragma once
 // cuvk::render::Context — the Vulkan instance, debug messenger, chosen physical device, logical device and its one
-// universal (graphics + compute + transfer) queue, and on request a second queue for compute.
+// universal (graphics + compute + transfer) queue, on request a second queue for compute, and a queue of a
+// transfer-only family (the copy engines) where the device has one.
 //
 // Owns: instance → messenger → device, destroyed in reverse. Everything created from it must be destroyed before
 // it. Not movable: the debug messenger's callback points at the validation log inside it.
@@ -15,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 #include <vulkan/vulkan.h>
@@ -41,6 +43,7 @@ struct ContextInfo {
     std::string device;                    // "" = best (discrete first), else index, UUID hex or name
     core::LogFn log = core::log_to_stderr; // receives validation and driver messages
     bool compute_queue = false;            // also create a second queue (see Context::compute_queue)
+    bool transfer_queue = true;            // also a queue of a transfer-only family, if any (Context::transfer_queue)
 };
 
 // One message the validation layer (or the loader, for errors) reported.
@@ -86,6 +89,14 @@ public:
     VkQueue compute_queue() const noexcept { return compute_queue_; }
     core::QueueFamily compute_queue_family() const noexcept { return compute_queue_family_; }
     const std::string& compute_queue_missing() const noexcept { return compute_queue_missing_; }
+    // A queue of a family that transfers but neither draws nor computes (NVIDIA's copy engines: uploads there run
+    // beside the universal queue's work and beside CUDA's); VK_NULL_HANDLE where the device has no such family or
+    // ContextInfo::transfer_queue was false. Externally synchronized, like queue().
+    VkQueue transfer_queue() const noexcept { return transfer_queues_.empty() ? VK_NULL_HANDLE : transfer_queues_[0]; }
+    core::QueueFamily transfer_queue_family() const noexcept { return transfer_queue_family_; }
+    // Every queue made of that family (up to two: the driver may run each on a copy engine of its own); the first is
+    // transfer_queue().
+    std::span<const VkQueue> transfer_queues() const noexcept { return transfer_queues_; }
     const VkPhysicalDeviceProperties& properties() const noexcept { return properties_; }
     const VkPhysicalDeviceLimits& limits() const noexcept { return properties_.limits; }
     const std::string& device_name() const noexcept { return device_name_; }
@@ -150,6 +161,8 @@ private:
     VkQueue compute_queue_ = VK_NULL_HANDLE;
     core::QueueFamily compute_queue_family_;
     std::string compute_queue_missing_ = "no second queue was asked for";
+    std::vector<VkQueue> transfer_queues_;
+    core::QueueFamily transfer_queue_family_;
     VkPhysicalDeviceProperties properties_{};
     std::string device_name_;
     Uuid device_uuid_{};

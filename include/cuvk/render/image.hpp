@@ -10,15 +10,19 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace cuvk::render {
 
 struct ImageInfo {
     core::Extent2D extent; // pixels, both > 0 and within the device's limits
     VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
-    VkImageUsageFlags usage = 0;       // e.g. STORAGE | SAMPLED | TRANSFER_SRC
-    std::uint32_t mip_levels = 1;      // 1..floor(log2(max(w, h))) + 1
-    bool dedicated = false;            // one allocation for this image alone
+    VkImageUsageFlags usage = 0;  // e.g. STORAGE | SAMPLED | TRANSFER_SRC
+    std::uint32_t mip_levels = 1; // 1..floor(log2(max(w, h))) + 1
+    bool dedicated = false;       // one allocation for this image alone
+    // Queue families that use it with no ownership transfers (VK_SHARING_MODE_CONCURRENT) when two or more differ;
+    // otherwise exclusive to the family that uses it.
+    std::vector<core::QueueFamily> concurrent;
     const void* image_next = nullptr;  // extra VkImageCreateInfo chain
     const void* memory_next = nullptr; // extra VkMemoryAllocateInfo chain
     std::string name;                  // debug name, used in errors
