@@ -453,10 +453,14 @@ public:
         cudaStream_t stream = stream_.get();
         const std::uint32_t s = h.slot;
         if (h.slot_in_use) { // Vulkan must have finished reading the slot's previous frame
-            if (consumed_)
+            if (!consumed_) {
+                consumed_binary_[s].cuda_wait(stream); // one wait per signal
+            } else if (h.wait_consumed.value > consumed_waited_) {
+                // Once per value: the frames that reuse a batch's slots all wait for its one signal, and the stream
+                // has waited for it already after the first of them.
                 consumed_->cuda_wait(stream, h.wait_consumed);
-            else
-                consumed_binary_[s].cuda_wait(stream);
+                consumed_waited_ = h.wait_consumed.value;
+            }
         }
         if (remote_) {
             CUVK_CUDA(cudaEventRecord(ready_[s].get(), stream), "split: ready");
@@ -589,6 +593,7 @@ public:
         produced_->import_cuda(cuda_);
         consumed_->import_cuda(cuda_);
         stream_ = compute::create_stream(info_.name + ".stream");
+        consumed_waited_ = 0; // a new stream has waited for nothing
         events_.emplace(info_.slots, info_.name);
         timed_from_.reset();
         start_simulation(*info_.simulation, start, stream_.get());
@@ -631,6 +636,7 @@ private:
     std::optional<interop::SharedTimeline> produced_, consumed_;
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
+    std::uint64_t consumed_waited_ = 0; // the highest consumed value stream_ has waited for
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> ready_;  // split: recorded on stream_ once the slot may be written
     std::unique_ptr<RemoteSimulation> remote_; // split: the simulating GPU
@@ -726,6 +732,7 @@ public:
                 if (copy_targets_[o][s] != uploads_[o].staging(s).data())
                     std::memcpy(uploads_[o].staging(s).data(), copy_targets_[o][s], info_.outputs[o].host_bytes());
         }
+        UploadProducer::prepare_submit(slots); // the copies into the drawn resources, on the copy engine if any
     }
 
     std::optional<double> simulation_ms(core::FrameIndex k) override {
@@ -778,9 +785,10 @@ public:
     }
 
     std::string describe() const override {
-        return bounce_.empty()
-                   ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
-                   : "cudaHostRegister refused the Vulkan staging memory: D2H into pinned memory + host copy";
+        return (bounce_.empty()
+                    ? "D2H straight into cudaHostRegister'ed Vulkan staging memory"
+                    : "cudaHostRegister refused the Vulkan staging memory: D2H into pinned memory + host copy") +
+               std::string("; ") + upload_note();
     }
 
 private:

@@ -55,14 +55,15 @@ protected:
                 .frames = kFrames,
                 .capture_every = 1};
     }
-    // Every frame of a run, in order.
-    std::vector<render::Pixels> frames(engine::RunInfo info, engine::RunResult* result = nullptr) {
+    // Every frame of a run, in order, on `on` (the fixture's context by default).
+    std::vector<render::Pixels> frames(engine::RunInfo info, engine::RunResult* result = nullptr,
+                                       const render::Context* on = nullptr) {
         std::vector<render::Pixels> out;
         info.on_capture = [&](std::uint64_t k, const render::Pixels& p) {
             EXPECT_EQ(k, out.size());
             out.push_back(p);
         };
-        auto r = engine::run_headless(ctx(), registry().make(GetParam()), info);
+        auto r = engine::run_headless(on ? *on : ctx(), registry().make(GetParam()), info);
         if (result)
             *result = std::move(r);
         return out;
@@ -168,6 +169,41 @@ TEST_P(BackendsGpuTest, ParticlesByRasterMatchTheCpuReference) {
             const auto why = first_difference(frames(info), reference);
             EXPECT_TRUE(why.empty()) << engine::to_string(backend) << " N=" << n << " batch=" << batch << ": " << why;
         }
+}
+
+// Where the device has a transfer-only queue family (NVIDIA's copy engines), the staging and cpu backends upload on
+// it, beside the universal queue, with resources shared by both families and a timeline the frames wait on. Every
+// frame equals the same ring's frames on a context without that queue (uploads inside each frame's submission), for
+// one frame per submission, batches, and frames produced ahead; a copy missing, late or racing the draw differs.
+TEST_P(BackendsGpuTest, UploadsOnTheCopyEngineDrawWhatTheUniversalQueueDraws) {
+    if (ctx().transfer_queue() == VK_NULL_HANDLE)
+        GTEST_SKIP() << "the device has no transfer-only queue family: uploads stay in each frame's submission";
+    const auto universal = test::make_test_context("universal-uploads", false);
+    ASSERT_EQ(universal->transfer_queue(), VK_NULL_HANDLE);
+    engine::RunResult result;
+    const auto reference = frames(run_info(engine::Backend::cpu), &result, universal.get());
+    ASSERT_EQ(reference.size(), kFrames);
+    for (const auto backend : {engine::Backend::cpu, engine::Backend::staging})
+        for (const auto& [n, batch] : {std::pair{1u, 1u}, std::pair{3u, 1u}, std::pair{8u, 4u}, std::pair{8u, 8u}}) {
+            auto info = run_info(backend);
+            info.frames_in_flight = n;
+            info.batch = batch;
+            const auto why = first_difference(frames(info, &result), reference);
+            EXPECT_TRUE(why.empty()) << engine::to_string(backend) << " N=" << n << " batch=" << batch << ": " << why;
+            if (backend == engine::Backend::staging)
+                EXPECT_NE(result.backend_note.find("transfer-only queue"), std::string::npos) << result.backend_note;
+        }
+    // The staging ring on the universal queue too, so that both paths are compared where they differ.
+    auto info = run_info(engine::Backend::staging);
+    info.frames_in_flight = 3;
+    const auto why = first_difference(frames(info, &result, universal.get()), reference);
+    EXPECT_TRUE(why.empty()) << "staging on the universal queue: " << why;
+    EXPECT_NE(result.backend_note.find("inside each frame's submission"), std::string::npos) << result.backend_note;
+    universal->wait_idle();
+    const auto messages = universal->take_validation_messages();
+    EXPECT_TRUE(messages.empty()) << "the validation layer reported " << messages.size()
+                                  << " message(s) on the second context:\n"
+                                  << test::format_messages(messages);
 }
 
 // Holds each batch's Vulkan submission back until the next batch has been produced and CUDA has had 50 ms to run
