@@ -178,6 +178,7 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
         fences_.push_back(render::create_fence(ctx, info_.name + ".fence" + std::to_string(s)));
     }
     fence_of_slot_.assign(size(), std::nullopt);
+    consumed_of_slot_.assign(size(), core::TimelineValue{});
     fence_pending_.assign(size(), false);
     watch_cuda_ = !producer_->writes_host_memory() && producer_->cuda_ordinal() >= 0;
 }
@@ -225,7 +226,9 @@ Handoff FrameRing::handoff(core::FrameIndex k) const {
     return {.frame = k,
             .slot = slot_of(k),
             .slot_in_use = in_use && !skip_wait,
-            .wait_consumed = in_use ? consumed_by(previous_in_slot(k, n)) : core::TimelineValue{},
+            // Frame k-N's own value, raised to what its submission signals (the same value for a whole batch).
+            .wait_consumed = in_use ? std::max(consumed_by(previous_in_slot(k, n)), consumed_of_slot_[slot_of(k)])
+                                    : core::TimelineValue{},
             .signal_produced = produced_by(k),
             .time = double(steps_taken_) * info_.time_step,
             .steps = steps_,
@@ -309,8 +312,10 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
     }
     render::submit(ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence, .name = frame_name_});
     fence_pending_[f] = true;
-    for (const std::uint32_t s : slots)
+    for (const std::uint32_t s : slots) {
         fence_of_slot_[s] = f;
+        consumed_of_slot_[s] = consumed_by(last);
+    }
     last_submitted_ = last;
 }
 

@@ -30,7 +30,8 @@ struct Handoff {
     core::FrameIndex frame;
     std::uint32_t slot = 0;
     bool slot_in_use = false;            // an earlier frame used the slot: wait until Vulkan consumed it
-    core::TimelineValue wait_consumed;   // timeline: the consumed value that frees the slot
+    core::TimelineValue wait_consumed;   // timeline: the consumed value that frees the slot (what the submission
+                                         // that drew it signals: one value for every slot of a batch)
     core::TimelineValue signal_produced; // timeline: the produced value of this frame
     double time = 0.0;                   // FrameContext::time
     std::uint32_t steps = 1;             // FrameContext::steps

@@ -193,8 +193,11 @@ private:
     std::vector<VkCommandBuffer> commands_;
     std::vector<render::UniqueFence> fences_;
     std::vector<std::optional<std::uint32_t>> fence_of_slot_; // the fence of the submission that last drew the slot
-    std::vector<bool> fence_pending_;                         // submitted and not yet reset
-    std::optional<core::FrameIndex> producing_;               // between begin_produce and end_produce
+    // The consumed value the submission that last drew the slot signals: a batch signals only its last frame's, so
+    // every frame of the next batch that reuses one of its slots waits for that one value (and CUDA for it once).
+    std::vector<core::TimelineValue> consumed_of_slot_;
+    std::vector<bool> fence_pending_;           // submitted and not yet reset
+    std::optional<core::FrameIndex> producing_; // between begin_produce and end_produce
     std::optional<core::FrameIndex> last_submitted_;
     core::FrameIndex dropped_to_; // resize() dropped the unsubmitted frames before this one
     core::FrameIndex next_frame_;
