@@ -35,11 +35,18 @@ int main(int argc, char** argv) {
     app.add_option("--ring-size", ring_size, "size of that sweep (default: 1920x1080; --quick: 320x180)");
     std::string host_wait;
     app.add_option("--host-wait", host_wait, "how the engine's host waits for its fences: block (default) or spin");
+    std::string upload_queue;
+    app.add_option(
+        "--upload-queue", upload_queue,
+        "where staging uploads: transfer (the copy engines, where the device has them; default) or universal");
     std::vector<std::string> points;
     app.add_option("--points", points, "how point outputs (particles) are drawn: raster, splat (default: both)");
     bool no_micro = false, micro_only = false;
     app.add_flag("--no-micro", no_micro, "skip the micro-benchmarks (bandwidth, PCIe, context switch, handoff, waits)");
     app.add_flag("--micro-only", micro_only, "only the micro-benchmarks")->excludes("--no-micro");
+    std::vector<std::string> micro_groups;
+    app.add_option("--micro-group", micro_groups,
+                   "only these micro-benchmark groups: bandwidth pcie switch handoff graph wait resources oneway");
     app.add_option("--out", out_dir, "directory for bench.json, bench.md and fps-<sample>.png")->capture_default_str();
     app.add_option("--device", options.device, "Vulkan device: index, UUID or name (default: the best)");
     app.add_flag("--validation", options.validation, "the Khronos validation layer (slow; for checking, not timing)");
@@ -73,6 +80,12 @@ int main(int argc, char** argv) {
                 core::fail_usage("--host-wait " + host_wait + ": choose block or spin");
             options.host_wait = host_wait == "spin" ? render::HostWait::spin : render::HostWait::block;
         }
+        if (!upload_queue.empty()) {
+            if (upload_queue != "transfer" && upload_queue != "universal")
+                core::fail_usage("--upload-queue " + upload_queue + ": choose transfer or universal");
+            options.transfer_queue = upload_queue == "transfer";
+        }
+        options.micro_options.groups = micro_groups;
         options.micro = !no_micro;
         if (micro_only)
             options.samples.clear();

@@ -102,6 +102,9 @@ void check_micro_options(const MicroOptions& options) {
         core::fail_usage("the micro-benchmarks need at least one iteration and a multiple of 64 KiB to move, not " +
                          std::to_string(options.iterations) + " iterations of " + std::to_string(options.bytes) +
                          " bytes");
+    for (const auto& g : options.groups)
+        if (std::find(std::begin(kMicroGroups), std::end(kMicroGroups), g) == std::end(kMicroGroups))
+            core::fail_usage("there is no micro-benchmark group " + g);
 }
 
 void check_floor_info(const FloorInfo& info) {
@@ -151,7 +154,8 @@ BenchReport run_bench(const BenchOptions& options) {
     const auto ctx = render::Context::create(interop::with_interop_extensions(
         {.app_name = "cuvk-bench",
          .validation = options.validation ? render::Validation::required : render::Validation::off,
-         .device = options.device}));
+         .device = options.device,
+         .transfer_queue = options.transfer_queue}));
     BenchReport report;
     report.host = host_name();
     report.cpu = cpu_model() + ", " + std::to_string(std::thread::hardware_concurrency()) + " threads";
@@ -168,6 +172,7 @@ BenchReport run_bench(const BenchOptions& options) {
     report.cuda_runtime = version_text(cuda.runtime_version);
     report.frames = options.frames;
     report.host_wait = render::to_string(options.host_wait);
+    report.upload_queue = ctx->transfer_queue() ? "transfer" : "universal";
     report.repetitions = options.repetitions;
     const auto probe = interop::probe(*ctx);
 
@@ -230,9 +235,11 @@ BenchReport run_bench(const BenchOptions& options) {
                 RunInfo checked = info;
                 if (backend == Backend::gl)
                     checked.backend = Backend::interop;
-                for (const auto& o : check_run(*ctx, *registry.make(sample), checked))
+                for (const auto& o : check_run(*ctx, *registry.make(sample), checked)) {
                     if (backend == Backend::gl && (o.kind != compute::OutputKind::image || o.linear))
                         c.not_run = "the gl backend draws image outputs only";
+                    c.frame_bytes += o.host_bytes();
+                }
             } catch (const core::Error& e) {
                 if (!e.is_usage())
                     throw;
@@ -354,9 +361,24 @@ BenchReport run_bench(const BenchOptions& options) {
             options.progress("micro-benchmarks");
         report.micro = run_micro_benchmarks(*ctx, options.micro_options);
     }
+    // staging against its PCIe bound, by this run's pinned copies.
+    const auto gb_per_s = [&](const char* name) {
+        if (report.micro)
+            for (const auto& r : report.micro->results)
+                if (r.name == name && r.not_run.empty())
+                    return r.gb_per_s();
+        return 0.0;
+    };
+    const double d2h = gb_per_s("pinned D2H"), h2d = gb_per_s("pinned H2D"),
+                 both = gb_per_s("pinned D2H + H2D at once");
     for (auto& c : report.cases) {
         if (!c.not_run.empty())
             continue;
+        if (c.backend == Backend::staging && c.frame_bytes > 0 && d2h > 0 && h2d > 0 && both > 0) {
+            const double gb = double(c.frame_bytes) * 1e-9;
+            c.pcie_bound_fps = c.mode.frames_in_flight == 1 ? 1.0 / (gb / d2h + gb / h2d) : both / (2.0 * gb);
+            c.share_of_pcie = c.fps.median / *c.pcie_bound_fps;
+        }
         for (const auto& i : report.cases)
             if (i.backend == Backend::interop && i.not_run.empty() && i.label() == c.label() && i.size == c.size &&
                 i.mode.name == c.mode.name && i.fps.median > 0)
@@ -395,6 +417,8 @@ nlohmann::json case_json(const BenchCase& c) {
         }
         if (c.fps_ratio_to_interop)
             e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
+        if (c.share_of_pcie)
+            e["pcie"] = {{"frame_bytes", c.frame_bytes}, {"bound_fps", *c.pcie_bound_fps}, {"share", *c.share_of_pcie}};
         if (c.share_of_floor)
             e["floor"] = {{"fps", to_json(c.floor_fps)}, {"share", *c.share_of_floor}};
         else if (!c.floor_not_run.empty())
@@ -447,6 +471,7 @@ std::string BenchReport::json() const {
     j["frames_per_run"] = frames;
     j["repetitions"] = repetitions;
     j["host_wait"] = host_wait;
+    j["upload_queue"] = upload_queue;
     j["stopped"] = stopped;
     auto& out = j["cases"] = nlohmann::json::array();
     for (const auto& c : cases)
@@ -463,7 +488,7 @@ std::string BenchReport::markdown() const {
     std::ostringstream out;
     out << "cuvk-bench on " << gpu << " (Vulkan driver " << vulkan_driver << ", CUDA " << cuda_driver << "), " << frames
         << " frames per run, median of " << repetitions << " runs, the host waiting on fences by " << host_wait
-        << ".\n";
+        << ", uploads (staging, cpu) on the " << upload_queue << " queue.\n";
     std::vector<std::string> modes;
     std::vector<Backend> backends;
     for (const auto& c : cases) {
@@ -512,6 +537,9 @@ std::string BenchReport::markdown() const {
                                    (c.share_of_floor ? " (" + fixed(100.0 * *c.share_of_floor, 0) + "% of floor " +
                                                            fixed(c.floor_fps.median, 0) + ")"
                                                      : "") +
+                                   (c.share_of_pcie ? " (" + fixed(100.0 * *c.share_of_pcie, 0) + "% of PCIe " +
+                                                          fixed(*c.pcie_bound_fps, 0) + ")"
+                                                    : "") +
                                    (c.latency_p50_ms.median > 0 ? "; " + fixed(c.latency_p50_ms.median, 2) + " / " +
                                                                       fixed(c.latency_p99_ms.median, 2) + " ms"
                                                                 : "");

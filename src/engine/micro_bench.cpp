@@ -545,35 +545,62 @@ void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, 
     compute::synchronize(stream, "micro.wait");
 }
 
+// The queues a Vulkan upload can run on: the universal one, and the transfer-only one (the copy engines) where the
+// device has it. `suffix` names results.
+struct UploadQueue {
+    VkQueue queue = VK_NULL_HANDLE;
+    core::QueueFamily family;
+    const char* suffix = "";
+    // Timed by GPU timestamps (the universal queue); else by the host over kHostTimedCopies copies per submission
+    // (a transfer-only queue cannot reset the timestamps' query pool: vkCmdResetQueryPool needs graphics or compute).
+    bool timestamps = false;
+};
+constexpr std::uint32_t kHostTimedCopies = 8;
+
+std::vector<UploadQueue> upload_queues(const render::Context& ctx) {
+    std::vector<UploadQueue> out{{ctx.queue(), ctx.queue_family(), "", true}};
+    const auto transfer = ctx.transfer_queues();
+    for (std::size_t i = 0; i < transfer.size(); ++i)
+        out.push_back(
+            {transfer[i], ctx.transfer_queue_family(), i == 0 ? " (transfer queue)" : " (transfer queue 2)", false});
+    return out;
+}
+
+std::vector<core::QueueFamily> families_of(const std::vector<UploadQueue>& queues) {
+    std::vector<core::QueueFamily> out;
+    for (const auto& q : queues)
+        out.push_back(q.family);
+    return out;
+}
+
 // Vulkan's half of staging: copies out of host-visible, host-coherent memory (what the staging backend uploads from)
-// into a device-local 4K RGBA8 image and into a device-local buffer, timed by GPU timestamps around the copy.
+// into a device-local 4K RGBA8 image and into a device-local buffer, timed by GPU timestamps around the copy, on each
+// upload queue.
 void vulkan_upload(const render::Context& ctx, const MicroOptions& o, MicroReport& report) {
     constexpr core::Extent2D k4k{3840, 2160};
     const std::size_t image_bytes = std::size_t(k4k.width) * k4k.height * 4;
     const std::uint32_t n = std::max<std::uint32_t>(o.iterations / 8, 5);
     auto timestamps = render::Timestamps::create(ctx, 1, "micro.upload");
-    if (!timestamps.enabled()) {
-        for (const char* name : {"Vulkan upload: host memory -> 4K image", "Vulkan upload: host memory -> buffer"})
-            report.results.push_back(
-                {.group = "pcie", .name = name, .not_run = "the queue family writes no timestamps"});
-        return;
-    }
+    const auto queues = upload_queues(ctx);
     const auto host = render::Buffer::create(
         ctx, {.size = std::max<VkDeviceSize>(image_bytes, o.bytes),
               .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
               .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+              .concurrent = families_of(queues),
               .name = "micro.upload.host"});
     const auto image = render::Image::create(
         ctx, {.extent = k4k,
               .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_SAMPLED_BIT, // as a staging slot's
+              .concurrent = families_of(queues),
               .name = "micro.upload.image"});
-    const auto device = render::Buffer::create(
-        ctx, {.size = o.bytes, .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT, .name = "micro.upload.device"});
-    auto pool = render::CommandPool::create(ctx, "micro.upload");
+    const auto device = render::Buffer::create(ctx, {.size = o.bytes,
+                                                     .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                                     .concurrent = families_of(queues),
+                                                     .name = "micro.upload.device"});
     const auto fence = render::create_fence(ctx, "micro.upload.fence");
     render::submit_and_wait(
         ctx,
-        [&](VkCommandBuffer cmd) {
+        [&](VkCommandBuffer cmd) { // (concurrent sharing: the layout holds for either queue)
             render::record_barrier(cmd, {.image = image.get(),
                                          .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                          .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
@@ -581,48 +608,114 @@ void vulkan_upload(const render::Context& ctx, const MicroOptions& o, MicroRepor
                                          .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
         },
         "micro.upload.prepare");
-    const auto measure = [&](const char* name, double bytes, const std::function<void(VkCommandBuffer)>& copy) {
+    for (const auto& q : queues) {
+        const std::string image_name = std::string("Vulkan upload: host memory -> 4K image") + q.suffix;
+        const std::string buffer_name = std::string("Vulkan upload: host memory -> buffer") + q.suffix;
+        if (q.timestamps && !timestamps.enabled()) {
+            for (const auto& name : {image_name, buffer_name})
+                report.results.push_back(
+                    {.group = "pcie", .name = name, .not_run = "the queue family writes no timestamps"});
+            continue;
+        }
+        auto pool = render::CommandPool::create(ctx, "micro.upload", q.family);
+        const auto measure = [&](const std::string& name, double bytes,
+                                 const std::function<void(VkCommandBuffer)>& copy) {
+            const std::uint32_t copies = q.timestamps ? 1 : kHostTimedCopies;
+            const VkCommandBuffer cmd = pool.allocate(name);
+            const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+            CUVK_VK(vkBeginCommandBuffer(cmd, &begin), name);
+            if (q.timestamps)
+                timestamps.record_begin(cmd, 0);
+            for (std::uint32_t i = 0; i < copies; ++i)
+                copy(cmd);
+            if (q.timestamps)
+                timestamps.record_end(cmd, 0);
+            CUVK_VK(vkEndCommandBuffer(cmd), name);
+            add(report, repeat(
+                            "pcie", name, n,
+                            [&] {
+                                const auto start = Clock::now();
+                                render::submit(
+                                    ctx, {.commands = {&cmd, 1}, .fence = fence.get(), .name = name, .queue = q.queue});
+                                const VkFence f = fence.get();
+                                if (render::wait_fence(ctx, f, kGpuTimeout, name) == render::WaitOutcome::timeout)
+                                    core::fail("an upload did not finish within 10 s", name);
+                                const double host_us = since_us(start) / copies;
+                                CUVK_VK(vkResetFences(ctx.device(), 1, &f), name);
+                                if (!q.timestamps)
+                                    return host_us;
+                                const auto ms = timestamps.read_ms(0);
+                                if (!ms)
+                                    core::fail("an upload's timestamps were not written", name);
+                                return *ms * 1e3;
+                            },
+                            bytes));
+        };
+        measure(image_name, double(image_bytes), [&](VkCommandBuffer cmd) {
+            // Each copy overwrites the last one's texels (write after write), on whichever queue made them.
+            render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                                           .imageExtent = {k4k.width, k4k.height, 1}};
+            vkCmdCopyBufferToImage(cmd, host.get(), image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
+        });
+        measure(buffer_name, double(o.bytes), [&](VkCommandBuffer cmd) {
+            render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                                          VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
+            const VkBufferCopy region{0, 0, o.bytes};
+            vkCmdCopyBuffer(cmd, host.get(), device.get(), 1, &region);
+        });
+    }
+}
+
+// Staging's two crossings at once, as its throughput mode overlaps them: CUDA's pinned D2H of `bytes` and Vulkan's
+// upload of as many from host-visible memory into a buffer, started together, on each upload queue; wall time on the
+// host until both are done, both directions counted. Against "pinned D2H + H2D at once" (CUDA alone) it shows
+// whether Vulkan's upload shares PCIe as well as CUDA's own H2D does.
+void upload_beside_d2h(const render::Context& ctx, const MicroOptions& o, cudaStream_t stream, MicroReport& report) {
+    const std::size_t bytes = o.bytes;
+    const std::uint32_t n = std::max<std::uint32_t>(o.iterations / 8, 5);
+    const auto queues = upload_queues(ctx);
+    const auto pinned = pinned_buffer(bytes, "micro.beside.pinned");
+    const auto dev = device_buffer(bytes, "micro.beside.device");
+    const auto host = render::Buffer::create(
+        ctx, {.size = bytes,
+              .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT,
+              .memory = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+              .concurrent = families_of(queues),
+              .name = "micro.beside.host"});
+    const auto device = render::Buffer::create(ctx, {.size = bytes,
+                                                     .usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                                     .concurrent = families_of(queues),
+                                                     .name = "micro.beside.device"});
+    const auto fence = render::create_fence(ctx, "micro.beside.fence");
+    for (const auto& q : queues) {
+        const std::string name = std::string("pinned D2H + Vulkan upload at once") + q.suffix;
+        auto pool = render::CommandPool::create(ctx, "micro.beside", q.family);
         const VkCommandBuffer cmd = pool.allocate(name);
         const VkCommandBufferBeginInfo begin{.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
         CUVK_VK(vkBeginCommandBuffer(cmd, &begin), name);
-        timestamps.record_begin(cmd, 0);
-        copy(cmd);
-        timestamps.record_end(cmd, 0);
-        CUVK_VK(vkEndCommandBuffer(cmd), name);
-        add(report, repeat(
-                        "pcie", name, n,
-                        [&] {
-                            render::submit(ctx, {.commands = {&cmd, 1}, .fence = fence.get(), .name = name});
-                            const VkFence f = fence.get();
-                            if (render::wait_fence(ctx, f, kGpuTimeout, name) == render::WaitOutcome::timeout)
-                                core::fail("an upload did not finish within 10 s", name);
-                            CUVK_VK(vkResetFences(ctx.device(), 1, &f), name);
-                            const auto ms = timestamps.read_ms(0);
-                            if (!ms)
-                                core::fail("an upload's timestamps were not written", name);
-                            return *ms * 1e3;
-                        },
-                        bytes));
-    };
-    measure("Vulkan upload: host memory -> 4K image", double(image_bytes), [&](VkCommandBuffer cmd) {
-        // Each copy overwrites the last one's texels: write after write.
-        render::record_barrier(cmd, {.image = image.get(),
-                                     .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                     .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                     .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-        const VkBufferImageCopy region{.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
-                                       .imageExtent = {k4k.width, k4k.height, 1}};
-        vkCmdCopyBufferToImage(cmd, host.get(), image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &region);
-    });
-    measure("Vulkan upload: host memory -> buffer", double(o.bytes), [&](VkCommandBuffer cmd) {
         render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                       VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT);
-        const VkBufferCopy region{0, 0, o.bytes};
+        const VkBufferCopy region{0, 0, bytes};
         vkCmdCopyBuffer(cmd, host.get(), device.get(), 1, &region);
-    });
+        CUVK_VK(vkEndCommandBuffer(cmd), name);
+        add(report,
+            repeat(
+                "pcie", name, n,
+                [&] {
+                    const auto start = Clock::now();
+                    CUVK_CUDA(cudaMemcpyAsync(pinned.get(), dev.get(), bytes, cudaMemcpyDeviceToHost, stream), "D2H");
+                    render::submit(ctx, {.commands = {&cmd, 1}, .fence = fence.get(), .name = name, .queue = q.queue});
+                    const VkFence f = fence.get();
+                    if (render::wait_fence(ctx, f, kGpuTimeout, name) == render::WaitOutcome::timeout)
+                        core::fail("an upload did not finish within 10 s", name);
+                    CUVK_VK(vkResetFences(ctx.device(), 1, &f), name);
+                    compute::synchronize(stream, name);
+                    return since_us(start);
+                },
+                2.0 * double(bytes)));
+    }
 }
 
 // A handoff that did not finish: every timeline either side may be waiting on is signalled from the host far ahead,
@@ -889,13 +982,19 @@ void oneway(const render::Context& ctx, const interop::CudaDevice& cuda, const M
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options) {
     check_micro_options(options);
+    const auto wants = [&](const char* group) {
+        return options.groups.empty() ||
+               std::find(options.groups.begin(), options.groups.end(), group) != options.groups.end();
+    };
     MicroReport report;
-    try { // Vulkan alone: runs without a CUDA device too
-        vulkan_upload(ctx, options, report);
-    } catch (const core::Error& e) { // (host memory for the copies, say): the rest can still run
-        if (e.is_interrupted())
-            throw;
-        report.results.push_back({.group = "pcie", .name = "Vulkan upload", .not_run = "failed: " + e.message()});
+    if (wants("pcie")) {
+        try { // Vulkan alone: runs without a CUDA device too
+            vulkan_upload(ctx, options, report);
+        } catch (const core::Error& e) { // (host memory for the copies, say): the rest can still run
+            if (e.is_interrupted())
+                throw;
+            report.results.push_back({.group = "pcie", .name = "Vulkan upload", .not_run = "failed: " + e.message()});
+        }
     }
     const auto probe = interop::probe(ctx);
     if (!probe.cuda_ordinal || !probe.memory) {
@@ -907,21 +1006,32 @@ MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions&
     const auto stream = compute::create_stream("micro.stream");
     const auto counter = device_buffer(sizeof(std::uint32_t), "micro.counter");
     auto* count = static_cast<std::uint32_t*>(counter.get());
-    bandwidth(ctx, cuda, options, stream.get(), report);
-    pcie(options, stream.get(), report);
-    context_switch(ctx, options, stream.get(), count, report);
-    if (probe.timeline_semaphores) {
-        handoff(ctx, cuda, options, stream.get(), count, report);
-        graph_vs_stream(ctx, cuda, options, stream.get(), count, report);
-    } else {
-        for (const char* group : {"handoff", "graph"})
+    if (wants("bandwidth"))
+        bandwidth(ctx, cuda, options, stream.get(), report);
+    if (wants("pcie")) {
+        pcie(options, stream.get(), report);
+        upload_beside_d2h(ctx, options, stream.get(), report);
+    }
+    if (wants("switch"))
+        context_switch(ctx, options, stream.get(), count, report);
+    for (const char* group : {"handoff", "graph"}) {
+        if (!wants(group))
+            continue;
+        if (!probe.timeline_semaphores)
             report.results.push_back(
                 {.group = group, .name = group, .not_run = "the device cannot export timeline semaphores to CUDA"});
+        else if (group == std::string("handoff"))
+            handoff(ctx, cuda, options, stream.get(), count, report);
+        else
+            graph_vs_stream(ctx, cuda, options, stream.get(), count, report);
     }
-    wait_policies(ctx, cuda, probe.timeline_semaphores, options, stream.get(), count, report);
+    if (wants("wait"))
+        wait_policies(ctx, cuda, probe.timeline_semaphores, options, stream.get(), count, report);
     if (probe.timeline_semaphores) {
-        resources(ctx, cuda, options, stream.get(), report);
-        oneway(ctx, cuda, options, stream.get(), report);
+        if (wants("resources"))
+            resources(ctx, cuda, options, stream.get(), report);
+        if (wants("oneway"))
+            oneway(ctx, cuda, options, stream.get(), report);
     }
     compute::synchronize(stream.get(), "micro.stream");
     return report;

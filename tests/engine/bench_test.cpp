@@ -16,6 +16,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 using namespace cuvk;
 
@@ -51,6 +52,9 @@ TEST(Bench, BadOptionsAreUsageErrors) {
     EXPECT_TRUE(usage(o));
     o = engine::quick_bench_options();
     o.micro_options.bytes = 1000; // not a multiple of 64 KiB
+    EXPECT_TRUE(usage(o));
+    o = engine::quick_bench_options();
+    o.micro_options.groups = {"pcie", "no-such-group"};
     EXPECT_TRUE(usage(o));
     o = engine::quick_bench_options();
     o.samples.clear();
@@ -169,6 +173,63 @@ TEST_F(BenchTest, MicroBenchmarksSayWhyTheyCannotRunHere) {
     } else {
         EXPECT_TRUE(report.micro->not_run.empty()) << report.micro->not_run;
         EXPECT_FALSE(report.micro->results.empty());
+    }
+}
+
+// Asked for one group, the micro-benchmarks run that group alone: the pcie group is Vulkan's uploads (on each upload
+// queue the device has) and, with CUDA, the pinned copies and the uploads beside a D2H.
+TEST_F(BenchTest, MicroBenchmarksRunTheGroupsAskedFor) {
+    auto o = engine::quick_bench_options();
+    o.samples.clear();
+    o.micro_options.groups = {"pcie"};
+    const auto report = engine::run_bench(o);
+    ASSERT_TRUE(report.micro.has_value());
+    std::set<std::string> names;
+    for (const auto& r : report.micro->results) {
+        EXPECT_EQ(r.group, "pcie") << r.name;
+        names.insert(r.name);
+    }
+    const std::size_t queues = 1 + ctx().transfer_queues().size(); // the universal queue and each transfer queue
+    EXPECT_TRUE(names.count("Vulkan upload: host memory -> 4K image"));
+    if (queues > 1)
+        EXPECT_TRUE(names.count("Vulkan upload: host memory -> 4K image (transfer queue)"));
+    if (report.micro->not_run.empty()) { // with CUDA: three pinned copies, an upload beside a D2H per queue
+        EXPECT_EQ(names.size(), 2 * queues + 3 + queues);
+        EXPECT_TRUE(names.count("pinned D2H + Vulkan upload at once"));
+    } else {
+        EXPECT_EQ(names.size(), 2 * queues);
+    }
+}
+
+// staging against its PCIe bound: where CUDA runs, each staging case gets the bound its bytes per frame allow by
+// this run's pinned copies (one frame at a time: D2H then H2D; deeper rings: both at once) and its share of it.
+TEST_F(BenchTest, StagingIsSetAgainstItsPcieBound) {
+    if (auto why = test::interop_skip_reason(ctx()); !why.empty())
+        GTEST_SKIP() << "staging needs CUDA: " << why;
+    auto o = engine::quick_bench_options();
+    o.samples = {"fill"};
+    o.sizes = {{640, 360}};
+    o.backends = {engine::Backend::staging};
+    o.ring = false;
+    o.micro_options.groups = {"pcie"};
+    const auto report = engine::run_bench(o);
+    ASSERT_EQ(report.cases.size(), 2u);
+    const auto gb = [&](const std::string& name) {
+        for (const auto& r : report.micro->results)
+            if (r.name == name)
+                return r.gb_per_s();
+        return 0.0;
+    };
+    for (const auto& c : report.cases) {
+        ASSERT_TRUE(c.not_run.empty()) << c.not_run;
+        EXPECT_EQ(c.frame_bytes, 640u * 360u * 4u) << "fill writes one RGBA8 image";
+        ASSERT_TRUE(c.pcie_bound_fps && c.share_of_pcie) << c.mode.name;
+        const double bytes = double(c.frame_bytes) * 1e-9;
+        const double bound = c.mode.frames_in_flight == 1 ? 1.0 / (bytes / gb("pinned D2H") + bytes / gb("pinned H2D"))
+                                                          : gb("pinned D2H + H2D at once") / (2 * bytes);
+        EXPECT_NEAR(*c.pcie_bound_fps, bound, 1e-6 * bound) << c.mode.name;
+        EXPECT_NEAR(*c.share_of_pcie, c.fps.median / bound, 1e-6) << c.mode.name;
+        EXPECT_NE(report.markdown().find("% of PCIe"), std::string::npos);
     }
 }
 

@@ -43,8 +43,11 @@ struct BenchOptions {
     // How a sample whose output is points is drawn: each path is a configuration of its own (raster or compute splat).
     std::vector<PointsPath> points = {PointsPath::raster, PointsPath::splat};
     render::HostWait host_wait = render::HostWait::block; // how the engine's host waits for its fences
-    std::uint32_t frames = 300;                           // per run, the first quarter (at most 2N) a warm-up
-    std::uint32_t repetitions = 3;                        // runs per configuration
+    // staging and cpu: their Vulkan uploads on the device's transfer-only queue (the copy engines) where it has one;
+    // false: inside each frame's submission on the universal queue, as before.
+    bool transfer_queue = true;
+    std::uint32_t frames = 300;    // per run, the first quarter (at most 2N) a warm-up
+    std::uint32_t repetitions = 3; // runs per configuration
     // The ring's cost against frames in flight: the fill sample at ring_size with N = 1..8, batches of 1 and of N.
     bool ring = true;
     core::Extent2D ring_size{1920, 1080};
@@ -91,6 +94,11 @@ struct BenchCase {
     Figure floor_fps;
     std::optional<double> share_of_floor;
     std::string floor_not_run;
+    // staging: the bytes each frame carries across PCIe per crossing (every output), and the rate those crossings
+    // allow by the micro-benchmarks of the same run — one frame at a time (N=1): D2H then H2D, each at its pinned
+    // rate; deeper rings: both directions at once — and this case's median fps as a share of it.
+    std::uint64_t frame_bytes = 0;
+    std::optional<double> pcie_bound_fps, share_of_pcie;
     // Latency at kLatencyPercentiles over every measured frame of every repetition (empty without calibration).
     std::vector<double> latency_quantiles_ms;
 };
@@ -98,7 +106,8 @@ struct BenchCase {
 struct BenchReport {
     std::string host, cpu, gpu, vulkan_driver, vulkan_api, cuda_driver, cuda_runtime;
     std::uint32_t frames = 0, repetitions = 0;
-    std::string host_wait; // "block" or "spin"
+    std::string host_wait;    // "block" or "spin"
+    std::string upload_queue; // where staging and cpu upload: "transfer" (the copy engines) or "universal"
     std::vector<BenchCase> cases;
     std::vector<BenchCase> ring; // the sweep of frames in flight (BenchOptions::ring)
     std::optional<MicroReport> micro;

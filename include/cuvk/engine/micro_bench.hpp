@@ -4,8 +4,8 @@
 //  - bandwidth: a kernel writing imported Vulkan memory against cudaMalloc memory (linear buffers), and surface
 //    writes into an imported Vulkan image against a cudaArray;
 //  - pcie: pinned D2H and H2D copies alone, and both directions at once (what bounds the staging backend), and
-//    Vulkan's uploads out of host-visible memory into a 4K image and into a buffer (staging's second crossing; these
-//    run without CUDA too);
+//    Vulkan's uploads out of host-visible memory into a 4K image and into a buffer, on the universal queue and on
+//    a transfer-only queue where the device has one (staging's second crossing; these run without CUDA too);
 //  - switch: the smallest CUDA work and the smallest Vulkan work, each waited for on the host, alone and alternating
 //    (the difference is what the GPU charges for switching between the two contexts; no semaphores);
 //  - handoff: a round trip Vulkan -> CUDA -> Vulkan through exported timeline semaphores;
@@ -58,16 +58,21 @@ struct MicroReport {
 };
 
 struct MicroOptions {
-    std::uint32_t iterations = 200; // per result (bandwidth and the ~10 ms waits take fewer)
-    std::size_t bytes = 256u << 20; // per bandwidth iteration (a multiple of 64 KiB)
+    std::uint32_t iterations = 200;  // per result (bandwidth and the ~10 ms waits take fewer)
+    std::size_t bytes = 256u << 20;  // per bandwidth iteration (a multiple of 64 KiB)
+    std::vector<std::string> groups; // the groups to run (kMicroGroups' names); empty: all of them
 };
+
+inline constexpr const char* kMicroGroups[] = {"bandwidth", "pcie", "switch",    "handoff",
+                                               "graph",     "wait", "resources", "oneway"};
 
 MicroReport run_micro_benchmarks(const render::Context& ctx, const MicroOptions& options = {});
 
 // The resources group: its resource counts, and the name of the result for `path` ("interop" or "CUDA-GL") and count.
 inline constexpr std::uint32_t kResourceCounts[] = {1, 4, 16, 64};
 std::string resources_result_name(const std::string& path, std::uint32_t count);
-// A usage error for options run_micro_benchmarks refuses (no iterations, bytes not a multiple of 64 KiB).
+// A usage error for options run_micro_benchmarks refuses (no iterations, bytes not a multiple of 64 KiB, a group
+// that does not exist).
 void check_micro_options(const MicroOptions& options);
 
 // The floor: the interop frame loop's GPU work with nothing of the engine around it, so that cuvk's frame rate can be
