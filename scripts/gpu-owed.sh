@@ -9,6 +9,12 @@
 #   python  scripts/gpu-python.sh (the C ABI, pytest with torch and CuPy, the examples, Python against C++ at 4K);
 #   gl      scripts/gpu-gl.sh, particles at 4K by raster and by the compute splat, the micro-benchmarks;
 #   bench   the whole cuvk-bench (defaults) into $OUT/bench;
+#   staging the interop and engine GPU tests with validation (its staging and upload tests once more under
+#           compute-sanitizer memcheck), the bench's tests (staging's PCIe share), then cuvk-bench's staging backend
+#           with its uploads on the transfer-only queue and on the universal queue (with the PCIe micro-benchmarks,
+#           for its bound), into $OUT/staging-*;
+#   ring    interop and the floor in both modes (fill, gray-scott; 720p, 1080p, 4K) into $OUT/ring-bench, then the
+#           interop, engine, examples and C ABI GPU tests with validation, the engine's backend tests under memcheck;
 #   fault   LAST, and only last: a kernel that faults. On NVIDIA's 580 driver it leaves raster work of every later
 #           process on the GPU timing out (Xid 109) until the machine is given back, and the process that faulted
 #           gets no CUDA context again. fault_gpu_tests (the refusal named, Vulkan's frames finished, a clean
@@ -64,6 +70,35 @@ for part in "$@"; do
     capped 150 build-gpu/cuvk-bench --micro-only --out "$OUT/micro" > "$OUT/micro.log" 2>&1; echo "micro rc=$?"
     grep -E "resources|oneway|upload|each further" "$OUT/micro.log" | head -16
     ;;
+  staging)
+    for q in transfer universal; do
+      capped 150 build-gpu/cuvk-bench --backend staging --micro-group pcie --upload-queue $q \
+        --out "$OUT/staging-$q" > "$OUT/staging-$q.log" 2> "$OUT/staging-$q-progress.log"
+      echo "staging $q rc=$?"; tail -2 "$OUT/staging-$q-progress.log"
+    done
+    for t in interop_gpu_tests:60 engine_gpu_tests:200; do
+      capped "${t#*:}" build-gpu/tests/${t%%:*} > "$OUT/${t%%:*}.log" 2>&1; echo "${t%%:*} rc=$?"
+      gtest_summary "$OUT/${t%%:*}.log" 6
+    done
+    capped 120 build-gpu/tests/engine_tests --gtest_filter='Bench*' > "$OUT/bench_tests.log" 2>&1
+    echo "engine_tests Bench* rc=$?"; gtest_summary "$OUT/bench_tests.log" 6
+    capped 150 /usr/local/cuda/bin/compute-sanitizer --tool memcheck --error-exitcode 9 build-gpu/tests/engine_gpu_tests \
+      --gtest_filter='*Upload*:*StagingProduces*' > "$OUT/engine-memcheck.log" 2>&1
+    echo "memcheck rc=$?"; grep -E "ERROR SUMMARY|PASSED|FAILED" "$OUT/engine-memcheck.log" | tail -3
+    ;;
+  ring)
+    capped 150 build-gpu/cuvk-bench --backend interop --sample fill --sample gray-scott --size 1280x720 \
+      --size 1920x1080 --size 3840x2160 --no-ring --no-micro --out "$OUT/ring-bench" > "$OUT/ring-bench.log" 2>&1
+    echo "interop bench rc=$?"; grep -E "^\| (fill|gray-scott)" "$OUT/ring-bench.log" | head -12
+    [ -e build-gpu/libcuvk.so.1 ] || ln -sf libcuvk.so.0.3.0 build-gpu/libcuvk.so.1 # capi_gpu_tests links it
+    for t in interop_gpu_tests:60 engine_gpu_tests:200 examples_gpu_tests:60 capi_gpu_tests:60; do
+      capped "${t#*:}" build-gpu/tests/${t%%:*} > "$OUT/${t%%:*}.log" 2>&1; echo "${t%%:*} rc=$?"
+      gtest_summary "$OUT/${t%%:*}.log" 4
+    done
+    capped 200 /usr/local/cuda/bin/compute-sanitizer --tool memcheck --error-exitcode 9 build-gpu/tests/engine_gpu_tests \
+      --gtest_filter='*InteropAndStaging*/fill:*Upload*/fill:*SkippingTheConsumedWait*' > "$OUT/ring-memcheck.log" 2>&1
+    echo "memcheck rc=$?"; grep -E "ERROR SUMMARY|PASSED|FAILED" "$OUT/ring-memcheck.log" | tail -3
+    ;;
   bench)
     capped 400 build-gpu/cuvk-bench --out "$OUT/bench" > "$OUT/bench.log" 2> "$OUT/bench-progress.log"
     echo "bench rc=$?"; tail -3 "$OUT/bench-progress.log"
@@ -86,7 +121,7 @@ for part in "$@"; do
     gtest_summary "$OUT/fault.log" 12; grep -E "fault recovery|CUDA refused|Failure" "$OUT/fault.log" | head -6
     dmesg 2>/dev/null | grep -i xid | tail -4
     ;;
-  *) echo "unknown part: $part (tests, python, gl, bench, fault)"; exit 2 ;;
+  *) echo "unknown part: $part (tests, python, gl, bench, staging, ring, fault)"; exit 2 ;;
   esac
 done
 pack_out
