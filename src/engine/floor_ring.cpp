@@ -134,7 +134,7 @@ public:
             const std::uint64_t last = std::min(first + batch, frames) - 1;
             cmds.clear();
             for (std::uint64_t k = first; k <= last; ++k) {
-                produce(k);
+                produce(k, k == last);
                 const auto s = std::uint32_t(k % n_);
                 // The slot's command buffer was last submitted for frame k-N: it must have finished.
                 if (const auto f = fence_of_slot_[s]; f && pending_[*f])
@@ -164,17 +164,26 @@ public:
     }
 
 private:
-    void produce(std::uint64_t k) {
+    // As cuvk's ring: a batch's submission signals consumed once, for its last frame, so CUDA waits once per such
+    // value; and it waits for produced only at its last frame, which alone signals (`signal`).
+    void produce(std::uint64_t k, bool signal) {
         auto& o = *o_;
         cudaStream_t stream = o.stream.get();
-        if (k >= n_)
-            o.consumed->cuda_wait(stream, {k + 1 - n_});
+        if (k >= n_) {
+            const std::uint64_t j = k - n_; // the slot's previous frame; its batch signals min(its end, frames)
+            const std::uint64_t value = std::min((j / info_.batch + 1) * info_.batch, std::uint64_t(info_.frames));
+            if (value > waited_) {
+                o.consumed->cuda_wait(stream, {value});
+                waited_ = value;
+            }
+        }
         const auto s = std::uint32_t(k % n_);
         const compute::OutputView view{.spec = spec_, .levels = o.surfaces[s], .texture = o.slots[s].texture()};
         compute::FrameContext frame{
             .stream = stream, .frame = {k}, .time = double(k) / 60.0, .params = info_.params, .outputs = {&view, 1}};
         o.simulation->step(frame);
-        o.produced->cuda_signal(stream, {k + 1});
+        if (signal)
+            o.produced->cuda_signal(stream, {k + 1});
     }
 
     void wait_and_reset(std::uint32_t f) {
@@ -192,6 +201,7 @@ private:
     std::unique_ptr<FloorObjects> o_;
     std::vector<std::optional<std::uint32_t>> fence_of_slot_;
     std::vector<bool> pending_;
+    std::uint64_t waited_ = 0; // the highest consumed value the stream has waited for
 };
 
 } // namespace

@@ -157,6 +157,7 @@ FrameRing::FrameRing(const render::Context& ctx, std::unique_ptr<compute::Simula
                                 .cuda_device = info_.cuda_device,
                                 .split = info_.backend == Backend::split,
                                 .sim_device = info_.sim_device,
+                                .skip_copy_wait = info_.fault == RingFault::skip_copy_wait,
                                 .name = info_.name};
     switch (info_.backend) {
     case Backend::interop:
@@ -293,11 +294,6 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
         slots.push_back(slot_of(k));
         cmds.push_back(commands_[slot_of(k)]);
     }
-    producer_->prepare_submit(slots);
-    std::vector<render::SemaphoreSubmit> waits(extra_waits.begin(), extra_waits.end());
-    std::vector<render::SemaphoreSubmit> signals(extra_signals.begin(), extra_signals.end());
-    producer_->add_waits(slots, produced_by(last), waits);
-    producer_->add_signals(slots, consumed_by(last), signals);
     // The fence of the last frame's slot. Every frame that waited on its previous submission has retired: that
     // submission drew the slot's previous frame, which begin_commands() waited for.
     const std::uint32_t f = slot_of(last);
@@ -310,6 +306,13 @@ void FrameRing::submit(core::FrameIndex first, core::FrameIndex last,
         CUVK_VK(vkResetFences(ctx_.device(), 1, &fence), fence_name_);
         fence_pending_[f] = false;
     }
+    // What the producer submits or enqueues for these frames (staging's copies, interop's produced signal), last
+    // before the submission that depends on it.
+    producer_->prepare_submit(slots);
+    std::vector<render::SemaphoreSubmit> waits(extra_waits.begin(), extra_waits.end());
+    std::vector<render::SemaphoreSubmit> signals(extra_signals.begin(), extra_signals.end());
+    producer_->add_waits(slots, produced_by(last), waits);
+    producer_->add_signals(slots, consumed_by(last), signals);
     render::submit(ctx_, {.commands = cmds, .waits = waits, .signals = signals, .fence = fence, .name = frame_name_});
     fence_pending_[f] = true;
     for (const std::uint32_t s : slots) {

@@ -22,6 +22,7 @@ struct ProducerInfo {
     std::optional<int> cuda_device; // force this CUDA ordinal for the display GPU (must be the Vulkan device's)
     bool split = false;             // interop only: simulate on another GPU and copy peer-to-peer (split mode)
     std::optional<int> sim_device;  // split: the simulating CUDA ordinal (default: the first other GPU)
+    bool skip_copy_wait = false;    // tests (RingFault::skip_copy_wait): draw without waiting for the copies
     std::string name;
 };
 

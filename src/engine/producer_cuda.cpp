@@ -481,9 +481,20 @@ public:
         if (!remote_)
             end_step(h, stream, *events_);
         if (produced_)
-            produced_->cuda_signal(stream, h.signal_produced);
+            produced_unsignalled_ = h.signal_produced; // signalled in prepare_submit(), once per submission
         else
-            produced_binary_[h.slot].cuda_signal(stream);
+            produced_binary_[h.slot].cuda_signal(stream); // one signal per wait
+    }
+
+    // A submission waits for `produced` to reach its last frame's value, and the frames before that one in the batch
+    // need no signal of their own: one signal, for the last frame produced, after everything enqueued so far. (The
+    // ring produces a frame at most N after the last submitted one, so no frame enqueued before the signal waits for
+    // this submission.)
+    void prepare_submit(std::span<const std::uint32_t>) override {
+        if (produced_ && produced_unsignalled_) {
+            produced_->cuda_signal(stream_.get(), *produced_unsignalled_);
+            produced_unsignalled_.reset();
+        }
     }
 
     // Vulkan waits at every stage that reads an output of the slots.
@@ -593,7 +604,8 @@ public:
         produced_->import_cuda(cuda_);
         consumed_->import_cuda(cuda_);
         stream_ = compute::create_stream(info_.name + ".stream");
-        consumed_waited_ = 0; // a new stream has waited for nothing
+        consumed_waited_ = 0;          // a new stream has waited for nothing
+        produced_unsignalled_.reset(); // abandon() signalled every frame begun before the fault
         events_.emplace(info_.slots, info_.name);
         timed_from_.reset();
         start_simulation(*info_.simulation, start, stream_.get());
@@ -636,7 +648,8 @@ private:
     std::optional<interop::SharedTimeline> produced_, consumed_;
     std::vector<interop::SharedBinarySemaphore> produced_binary_, consumed_binary_;
     compute::UniqueStream stream_;
-    std::uint64_t consumed_waited_ = 0; // the highest consumed value stream_ has waited for
+    std::uint64_t consumed_waited_ = 0;                       // the highest consumed value stream_ has waited for
+    std::optional<core::TimelineValue> produced_unsignalled_; // the last frame produced, until prepare_submit()
     std::optional<FrameEvents> events_;
     std::vector<compute::UniqueEvent> ready_;  // split: recorded on stream_ once the slot may be written
     std::unique_ptr<RemoteSimulation> remote_; // split: the simulating GPU

@@ -159,6 +159,7 @@ CopyQueue::CopyQueue(const render::Context& ctx, std::uint32_t slots, const std:
       done_(render::create_timeline_semaphore(ctx, 0, name_)) {
     for (std::uint32_t s = 0; s < slots; ++s)
         commands_.push_back(pool_.allocate(name_ + ".slot" + std::to_string(s)));
+    slot_value_.assign(slots, 0);
 }
 
 CopyQueue::~CopyQueue() {
@@ -183,23 +184,44 @@ void CopyQueue::record(const std::vector<UploadSlots>& uploads) {
 
 std::uint64_t CopyQueue::submit(std::span<const std::uint32_t> slots) {
     std::vector<VkCommandBuffer> cmds;
-    for (const std::uint32_t s : slots)
-        cmds.push_back(commands_.at(s));
+    for (const std::uint32_t s : slots) {
+        // In the ring's steady state the slot's last copy fed a frame that has retired; after a failed submission
+        // it may not have: a command buffer must not be submitted again while pending.
+        if (slot_value_.at(s) > reached_)
+            reached_ = render::counter_value(ctx_, done_.get(), name_);
+        if (!wait_for(slot_value_[s], std::chrono::seconds(20)))
+            core::fail("an earlier copy did not finish on the GPU within 20 s", name_);
+        cmds.push_back(commands_[s]);
+    }
     // The semaphore's signal covers the copies' writes; the draws wait for it at the stage that reads them.
     const render::SemaphoreSubmit signal{.semaphore = done_.get(), .value = submitted_ + 1};
     render::submit(ctx_, {.commands = cmds, .signals = {&signal, 1}, .name = name_, .queue = queue_});
-    return ++submitted_;
+    ++submitted_;
+    for (const std::uint32_t s : slots)
+        slot_value_[s] = submitted_;
+    return submitted_;
 }
 
-bool CopyQueue::wait_idle(std::chrono::nanoseconds timeout) const {
-    if (submitted_ == 0 || !done_)
+bool CopyQueue::wait_idle(std::chrono::nanoseconds timeout) {
+    return wait_for(submitted_, timeout);
+}
+
+bool CopyQueue::wait_for(std::uint64_t value, std::chrono::nanoseconds timeout) {
+    if (lost_)
+        return false;
+    if (value <= reached_ || !done_)
         return true;
     const VkSemaphore semaphore = done_.get();
     const VkSemaphoreWaitInfo info{.sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
                                    .semaphoreCount = 1,
                                    .pSemaphores = &semaphore,
-                                   .pValues = &submitted_};
-    return vkWaitSemaphores(ctx_.device(), &info, std::uint64_t(timeout.count())) == VK_SUCCESS;
+                                   .pValues = &value};
+    if (vkWaitSemaphores(ctx_.device(), &info, std::uint64_t(timeout.count())) != VK_SUCCESS) {
+        lost_ = true;
+        return false;
+    }
+    reached_ = value;
+    return true;
 }
 
 UploadProducer::UploadProducer(const render::Context& ctx, const ProducerInfo& info) : ctx_(ctx), info_(info) {
@@ -216,11 +238,13 @@ UploadProducer::~UploadProducer() {
 void UploadProducer::make_uploads() {
     if (copies_ && !copies_->wait_idle(std::chrono::seconds(20)))
         core::fail("the uploads of earlier frames did not finish on the GPU within 20 s", info_.name);
-    uploads_.clear();
+    // The new slots first: if making them fails, the old ones (which the copies' command buffers name) stay.
+    std::vector<UploadSlots> next;
     for (std::size_t o = 0; o < info_.outputs.size(); ++o)
-        uploads_.push_back(UploadSlots::create(
+        next.push_back(UploadSlots::create(
             ctx_, info_.outputs[o], info_.slots,
             info_.outputs.size() == 1 ? info_.name : info_.name + ".output" + std::to_string(o), copies_.has_value()));
+    uploads_ = std::move(next);
     if (copies_)
         copies_->record(uploads_);
 }
@@ -232,7 +256,7 @@ void UploadProducer::prepare_submit(std::span<const std::uint32_t> slots) {
 
 void UploadProducer::add_waits(std::span<const std::uint32_t>, core::TimelineValue,
                                std::vector<render::SemaphoreSubmit>& out) const {
-    if (!copies_)
+    if (!copies_ || info_.skip_copy_wait)
         return;
     VkPipelineStageFlags2 stages = VK_PIPELINE_STAGE_2_NONE;
     for (const auto& u : uploads_)

@@ -59,13 +59,16 @@ public:
 
     // Re-records each slot's command buffer for `uploads` (none may be pending: wait_idle() first).
     void record(const std::vector<UploadSlots>& uploads);
-    // Submits the copies of `slots` and returns the value the semaphore reaches when they are done.
+    // Submits the copies of `slots` and returns the value the semaphore reaches when they are done. A slot whose
+    // previous copy is still pending (a submission that failed after its copies went) is waited for first.
     std::uint64_t submit(std::span<const std::uint32_t> slots);
     VkSemaphore semaphore() const noexcept { return done_.get(); }
-    // True when every copy submitted has finished within `timeout`.
-    bool wait_idle(std::chrono::nanoseconds timeout) const;
+    // True when every copy submitted has finished within `timeout` (false at once after a wait that timed out).
+    bool wait_idle(std::chrono::nanoseconds timeout);
 
 private:
+    bool wait_for(std::uint64_t value, std::chrono::nanoseconds timeout); // the semaphore reaching `value`
+
     const render::Context& ctx_;
     std::string name_;
     VkQueue queue_; // one of ctx.transfer_queues()
@@ -73,7 +76,10 @@ private:
     render::CommandPool pool_;
     render::UniqueSemaphore done_;
     std::vector<VkCommandBuffer> commands_; // per slot
+    std::vector<std::uint64_t> slot_value_; // per slot: the value of the last submission that copied it
     std::uint64_t submitted_ = 0;           // the value of the last submission
+    std::uint64_t reached_ = 0;             // a value the semaphore is known to have reached
+    bool lost_ = false;                     // a wait timed out or failed: the copies may never finish
 };
 
 // What the cpu and staging backends share: each output's UploadSlots, copied into the drawn resources — on the

@@ -206,6 +206,34 @@ TEST_P(BackendsGpuTest, UploadsOnTheCopyEngineDrawWhatTheUniversalQueueDraws) {
                                   << test::format_messages(messages);
 }
 
+// The test above must be able to fail: drawn without waiting for its copy (RingFault::skip_copy_wait), a 4K frame is
+// read while the copy engine is still writing it (a copy takes ~0.65 ms, the compositor's pass ~0.04 ms), so a frame
+// differs from the reference or the synchronization validation reports the hazard.
+TEST_P(BackendsGpuTest, DrawingBeforeTheCopyEndsIsCaught) {
+    if (GetParam() != "fill")
+        GTEST_SKIP() << "one sample shows it: fill";
+    if (ctx().transfer_queue() == VK_NULL_HANDLE)
+        GTEST_SKIP() << "the device has no transfer-only queue family: uploads stay in each frame's submission";
+    constexpr core::Extent2D k4k{3840, 2160};
+    const auto universal = test::make_test_context("universal-uploads", false);
+    auto info = run_info(engine::Backend::staging);
+    info.extent = k4k;
+    info.frames = 6;
+    info.frames_in_flight = 2;
+    const auto reference = frames(info, nullptr, universal.get());
+    ASSERT_EQ(reference.size(), 6u);
+    EXPECT_TRUE(first_difference(frames(info), reference).empty()) << "with the wait, every frame matches";
+    info.fault = engine::RingFault::skip_copy_wait;
+    const auto why = first_difference(frames(info), reference);
+    ctx().wait_idle();
+    const auto messages = ctx().take_validation_messages(); // what the validation layer saw of the race
+    EXPECT_TRUE(!why.empty() || !messages.empty()) << "drawing before the copy ended went unnoticed";
+    std::printf("skip_copy_wait: %s; %zu validation message(s)\n", why.empty() ? "frames equal" : why.c_str(),
+                messages.size());
+    universal->wait_idle();
+    EXPECT_TRUE(universal->take_validation_messages().empty());
+}
+
 // Holds each batch's Vulkan submission back until the next batch has been produced and CUDA has had 50 ms to run
 // it: every submission also waits on a timeline `gate` that the host opens only then. With the consumed wait, CUDA
 // waits for Vulkan and nothing changes; without it, CUDA overwrites every slot before Vulkan draws it. This makes

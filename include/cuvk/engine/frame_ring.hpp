@@ -11,11 +11,12 @@
 // failures naming the call.
 //
 // Frame k uses slot k mod N. produce(k) enqueues it: CUDA waits on the GPU until Vulkan has consumed frame k-N
-// (consumed >= k+1-N), steps the simulation into the slot and signals produced = k+1; the host does not wait
-// (cpu and staging write host-visible memory, so there the host waits for frame k-N's fence first). Vulkan's
-// submission of frames [first, last] waits produced >= last+1 at the stage that reads the slots and signals
-// consumed = last+1 and the fence of the slot of `last`. The host paces itself only on those fences (never on a
-// value CUDA signals: ~10 ms per wait on the H100).
+// (consumed >= k+1-N; once per value, as a batch signals only its last frame's), steps the simulation into the slot;
+// the host does not wait (cpu and staging write host-visible memory, so there the host waits for frame k-N's fence
+// first). Vulkan's submission of frames [first, last] first has CUDA signal produced = h+1 for the last frame h
+// produced (h >= last; one signal per submission, after everything enqueued), then waits produced >= last+1 at the
+// stage that reads the slots and signals consumed = last+1 and the fence of the slot of `last`. The host paces itself
+// only on those fences (never on a value CUDA signals: ~10 ms per wait on the H100).
 //
 // Threads: one thread drives a ring. Teardown waits (bounded, 5 s) for submitted Vulkan work and for the CUDA
 // stream, then stops the simulation (Simulation::stop) and destroys the CUDA side before the Vulkan side; if the GPU
@@ -39,6 +40,7 @@ namespace cuvk::engine {
 enum class RingFault {
     none,
     skip_consumed_wait, // CUDA overwrites a slot without waiting for Vulkan to finish reading it
+    skip_copy_wait,     // staging and cpu on a transfer queue: the frame is drawn without waiting for its copy
 };
 
 struct RingInfo {

@@ -77,7 +77,8 @@ void check_micro_options(const MicroOptions& options);
 
 // The floor: the interop frame loop's GPU work with nothing of the engine around it, so that cuvk's frame rate can be
 // shown as a share of what the hardware allows. A minimal ring of N imported images and two exported timelines:
-// frame k's CUDA side waits consumed >= k+1-N, steps the simulation into slot k mod N and signals produced = k+1;
+// frame k's CUDA side waits for the consumed value that frees slot k mod N (once per value: a batch signals only its
+// last frame's), steps the simulation into the slot, and the batch's last frame signals produced = k+1;
 // per batch of B frames one Vulkan submission of per-slot command buffers recorded once (acquire from CUDA, the
 // compositor drawing the slot over the whole target, release to CUDA) waits produced and signals consumed and a
 // fence; the host waits only on the fence of a slot's previous submission. No timing queries, no captures, no
