@@ -15,6 +15,8 @@
 #           for its bound), into $OUT/staging-*;
 #   ring    interop and the floor in both modes (fill, gray-scott; 720p, 1080p, 4K) into $OUT/ring-bench, then the
 #           interop, engine, examples and C ABI GPU tests with validation, the engine's backend tests under memcheck;
+#   apps    engine_tests, render_tests, interop_tests and stress_gpu_tests on the GPU (validation), the gallery's
+#           --check on staging, the viewer headless on staging (two panes) with validation;
 #   fault   LAST, and only last: a kernel that faults. On NVIDIA's 580 driver it leaves raster work of every later
 #           process on the GPU timing out (Xid 109) until the machine is given back, and the process that faulted
 #           gets no CUDA context again. fault_gpu_tests (the refusal named, Vulkan's frames finished, a clean
@@ -99,6 +101,17 @@ for part in "$@"; do
       --gtest_filter='*InteropAndStaging*/fill:*Upload*/fill:*SkippingTheConsumedWait*' > "$OUT/ring-memcheck.log" 2>&1
     echo "memcheck rc=$?"; grep -E "ERROR SUMMARY|PASSED|FAILED" "$OUT/ring-memcheck.log" | tail -3
     ;;
+  apps)
+    for t in engine_tests:150 render_tests:60 interop_tests:60 stress_gpu_tests:150; do
+      capped "${t#*:}" build-gpu/tests/${t%%:*} > "$OUT/${t%%:*}.log" 2>&1; echo "${t%%:*} rc=$?"
+      gtest_summary "$OUT/${t%%:*}.log" 4
+    done
+    capped 60 build-gpu/cuvk-gallery --check --backend staging --validation --out /tmp/gs > "$OUT/check-staging.log" 2>&1
+    echo "gallery check staging rc=$?"; tail -3 "$OUT/check-staging.log"
+    capped 60 build-gpu/cuvk-viewer --sample gray-scott --sample particles --backend staging --headless --frames 400 \
+      --validation --screenshot "$png/viewer-staging.png" > "$OUT/viewer-staging.log" 2>&1
+    echo "viewer staging rc=$?"; tail -2 "$OUT/viewer-staging.log"
+    ;;
   bench)
     capped 400 build-gpu/cuvk-bench --out "$OUT/bench" > "$OUT/bench.log" 2> "$OUT/bench-progress.log"
     echo "bench rc=$?"; tail -3 "$OUT/bench-progress.log"
@@ -121,7 +134,7 @@ for part in "$@"; do
     gtest_summary "$OUT/fault.log" 12; grep -E "fault recovery|CUDA refused|Failure" "$OUT/fault.log" | head -6
     dmesg 2>/dev/null | grep -i xid | tail -4
     ;;
-  *) echo "unknown part: $part (tests, python, gl, bench, staging, ring, fault)"; exit 2 ;;
+  *) echo "unknown part: $part (tests, python, gl, bench, staging, ring, apps, fault)"; exit 2 ;;
   esac
 done
 pack_out
