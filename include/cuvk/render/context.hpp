@@ -93,7 +93,7 @@ public:
     // beside the universal queue's work and beside CUDA's); VK_NULL_HANDLE where the device has no such family or
     // ContextInfo::transfer_queue was false. Externally synchronized, like queue().
     VkQueue transfer_queue() const noexcept { return transfer_queues_.empty() ? VK_NULL_HANDLE : transfer_queues_[0]; }
-    core::QueueFamily transfer_queue_family() const noexcept { return transfer_queue_family_; }
+    core::QueueFamily transfer_queue_family() const noexcept { return transfer_queue_family_; } // if it has one
     // Every queue made of that family (up to two: the driver may run each on a copy engine of its own); the first is
     // transfer_queue().
     std::span<const VkQueue> transfer_queues() const noexcept { return transfer_queues_; }
