@@ -132,6 +132,9 @@ for part in "$@"; do
     grep -v "Validation" "$OUT/gallery-fault.log" | tail -1
     capped 120 build-gpu/tests/fault_gpu_tests > "$OUT/fault.log" 2>&1; echo "fault_gpu_tests rc=$?"
     gtest_summary "$OUT/fault.log" 12; grep -E "fault recovery|CUDA refused|Failure" "$OUT/fault.log" | head -6
+    # In a process of its own: where the driver refuses CUDA after a fault, the run above skips it.
+    capped 60 build-gpu/tests/fault_gpu_tests --gtest_filter='*AFaultBeforeTheSubmission*' > "$OUT/fault-submit.log" 2>&1
+    echo "fault before the submission rc=$?"; gtest_summary "$OUT/fault-submit.log" 6
     dmesg 2>/dev/null | grep -i xid | tail -4
     ;;
   *) echo "unknown part: $part (tests, python, gl, bench, staging, ring, apps, fault)"; exit 2 ;;

@@ -50,15 +50,18 @@ public:
     virtual bool produces_ahead() const { return false; }
     // Frame h in two halves: begin_produce() waits (on the GPU, or the host for host memory) until the slot is free
     // and steps the simulation into it; the slot's outputs may then still be written on the ring's stream (the C ABI's
-    // writers do) until end_produce() hands them to Vulkan (signals produced, or copies them to the host). Called in
-    // pairs, with the same h, one frame at a time.
+    // writers do) until end_produce() hands them to Vulkan (closes the frame's CUDA work, whose `produced` signal
+    // prepare_submit() enqueues, or copies them to the host). Called in pairs, with the same h, one frame at a time.
     virtual void begin_produce(const Handoff& h) = 0;
     virtual void end_produce(const Handoff& h) = 0;
     void produce(const Handoff& h) {
         begin_produce(h);
         end_produce(h);
     }
-    // Host work before the submission that draws `slots` (staging: wait for those frames' D2H copies).
+    // Work before the submission that draws `slots`, after the ring's fence wait: staging waits for those frames'
+    // D2H copies and submits the copies into the drawn resources; interop enqueues the one `produced` signal of the
+    // submission (end_produce() does not signal it). Throws nothing for a context that has faulted (the ring's
+    // wait sees the fault).
     virtual void prepare_submit(std::span<const std::uint32_t> slots) { (void)slots; }
     // Semaphores of that submission: wait for `produced` (timeline value, or each slot's binary), signal `consumed`.
     virtual void add_waits(std::span<const std::uint32_t> slots, core::TimelineValue produced,

@@ -490,10 +490,19 @@ public:
     // need no signal of their own: one signal, for the last frame produced, after everything enqueued so far. (The
     // ring produces a frame at most N after the last submitted one, so no frame enqueued before the signal waits for
     // this submission.)
+    // A context that has faulted takes no signal: it is left out, not thrown here (the submission goes on, so that
+    // the frame loop's count stays true), and the ring's wait, seeing the fault, signals it from the host
+    // (abandon()); the next produce() throws the fault.
     void prepare_submit(std::span<const std::uint32_t>) override {
-        if (produced_ && produced_unsignalled_) {
-            produced_->cuda_signal(stream_.get(), *produced_unsignalled_);
-            produced_unsignalled_.reset();
+        if (!produced_ || !produced_unsignalled_)
+            return;
+        const core::TimelineValue value = *produced_unsignalled_;
+        produced_unsignalled_.reset();
+        try {
+            produced_->cuda_signal(stream_.get(), value);
+        } catch (const core::Error&) {
+            if (compute::context_fault(stream_.get()).empty())
+                throw;
         }
     }
 
@@ -581,6 +590,7 @@ public:
     void abandon(core::TimelineValue value) override {
         if (produced_) // binary semaphores are refused before this (recovery_refusal)
             produced_->host_signal_at_least(value);
+        produced_unsignalled_.reset(); // signalled from the host now: CUDA's signal would come from a lost context
     }
 
     void release_cuda(const std::string& error) noexcept override {

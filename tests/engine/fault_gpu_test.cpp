@@ -245,6 +245,36 @@ TEST_P(FaultGpuTest, AFaultingLiveKernelIsRecoveredFromRoundAfterRoundWithFlatRe
     EXPECT_LE(used, used_after_first + (4u << 20)) << "device memory leaks across recoveries";
 }
 
+// A fault that surfaces between a frame's production and its submission (CUDA's `produced` signal, enqueued at the
+// submission, would be refused): the submission goes on without it — thrown there, the frame loop would count a frame
+// its ring never submitted — the ring's wait sees the fault and signals `produced` from the host, and the next
+// produce() throws the fault. (After the test above this process has no CUDA on a driver that refuses it: scripts run
+// this test in a process of its own too.)
+TEST_P(FaultGpuTest, AFaultBeforeTheSubmissionIsLeftToTheWait) {
+    if (GetParam() != engine::Backend::interop)
+        GTEST_SKIP() << "the produced signal is interop's";
+    const auto file = dir_ / "before-submit.cu";
+    std::ofstream(file) << kernel(0xff0000ffu, kIllegalAddress);
+    engine::FrameRing ring(ctx(), compute::make_live_kernel({.file = file, .watch = false}),
+                           {.backend = engine::Backend::interop, .extent = kExtent, .frames_in_flight = 2});
+    const core::FrameIndex k{0};
+    ring.produce(k);
+    EXPECT_NE(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted before the submission";
+    const VkCommandBuffer cmd = ring.begin_commands(k);
+    ring.record_acquire(cmd, k);
+    ring.record_release(cmd, k);
+    ASSERT_EQ(vkEndCommandBuffer(cmd), VK_SUCCESS);
+    EXPECT_NO_THROW(ring.submit(k, k));
+    EXPECT_EQ(ring.next_to_submit().value, 1u) << "the frame counts as submitted";
+    EXPECT_EQ(ring.wait(k, std::chrono::seconds(5)), render::WaitOutcome::reached)
+        << "the wait sees the fault and signals produced from the host";
+    EXPECT_TRUE(is_fault_name(ring.cuda_fault())) << ring.cuda_fault();
+    EXPECT_THROW(ring.produce(k.next()), core::Error) << "the next frame throws the fault";
+    engine::FrameRing* rings[] = {&ring};
+    if (const auto recovered = recover(rings, ring.name()))
+        EXPECT_TRUE(is_fault_name(recovered->error)) << recovered->error;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, FaultGpuTest, ::testing::Values(engine::Backend::interop, engine::Backend::staging),
                          [](const auto& info) { return std::string(engine::to_string(info.param)); });
 

@@ -114,8 +114,8 @@ public:
     void produce(core::FrameIndex k);
     //    The same in two halves, for code that writes the frame's outputs itself: after begin_produce(k) the slot is
     //    free (on the ring's stream, or on the host for cpu and staging) and Simulation::step has run; the outputs
-    //    may be written on the ring's stream until end_produce(k) hands them to Vulkan. Nothing else of the ring may
-    //    be called in between.
+    //    may be written on the ring's stream until end_produce(k) hands them over (Vulkan sees them once the
+    //    submission that draws frame k has CUDA signal `produced`). Nothing else of the ring may be called in between.
     void begin_produce(core::FrameIndex k);
     void end_produce(core::FrameIndex k);
     // 2. Frame k's command buffer, reset and begun; waits (host) for frame k-N's submission first. Record the draw
