@@ -97,6 +97,13 @@ Figure Figure::of(std::vector<double> values) {
     return {values.front(), median, values.back()};
 }
 
+const MicroResult* MicroReport::find(const std::string& name) const {
+    for (const auto& r : results)
+        if (r.name == name && r.not_run.empty() && r.p50_us > 0)
+            return &r;
+    return nullptr;
+}
+
 void check_micro_options(const MicroOptions& options) {
     if (options.iterations < 1 || options.bytes == 0 || options.bytes % (64u << 10) != 0)
         core::fail_usage("the micro-benchmarks need at least one iteration and a multiple of 64 KiB to move, not " +
@@ -363,11 +370,8 @@ BenchReport run_bench(const BenchOptions& options) {
     }
     // staging against its PCIe bound, by this run's pinned copies.
     const auto gb_per_s = [&](const char* name) {
-        if (report.micro)
-            for (const auto& r : report.micro->results)
-                if (r.name == name && r.not_run.empty())
-                    return r.gb_per_s();
-        return 0.0;
+        const MicroResult* r = report.micro ? report.micro->find(name) : nullptr;
+        return r ? r->gb_per_s() : 0.0;
     };
     const double d2h = gb_per_s("pinned D2H"), h2d = gb_per_s("pinned H2D"),
                  both = gb_per_s("pinned D2H + H2D at once");

@@ -217,13 +217,6 @@ void add(MicroReport& report, MicroResult r) {
     report.results.push_back(std::move(r));
 }
 
-const MicroResult* find(const MicroReport& report, const std::string& name) {
-    for (const auto& r : report.results)
-        if (r.name == name && r.not_run.empty() && r.p50_us > 0)
-            return &r;
-    return nullptr;
-}
-
 void bandwidth(const render::Context& ctx, const interop::CudaDevice& cuda, const MicroOptions& o, cudaStream_t stream,
                MicroReport& report) {
     const std::size_t bytes = o.bytes;
@@ -276,7 +269,7 @@ void bandwidth(const render::Context& ctx, const interop::CudaDevice& cuda, cons
     }
     compute::synchronize(stream, "micro bandwidth");
     const auto ratio = [&](const char* imported, const char* plain, const char* figure) {
-        const auto *a = find(report, imported), *b = find(report, plain);
+        const auto *a = report.find(imported), *b = report.find(plain);
         if (a && b)
             report.derived.push_back({figure, 100.0 * a->gb_per_s() / b->gb_per_s(), "%",
                                       std::string(imported) + " / " + plain + ", GB/s at the median"});
@@ -357,9 +350,9 @@ void context_switch(const render::Context& ctx, const MicroOptions& o, cudaStrea
                            cuda_tick();
                            vulkan_tick();
                        })));
-    const auto *cu = find(report, "CUDA kernel, waited for (CUDA only)"),
-               *vu = find(report, "Vulkan submit, waited for (Vulkan only)"),
-               *both = find(report, "CUDA kernel then Vulkan submit, each waited for");
+    const auto *cu = report.find("CUDA kernel, waited for (CUDA only)"),
+               *vu = report.find("Vulkan submit, waited for (Vulkan only)"),
+               *both = report.find("CUDA kernel then Vulkan submit, each waited for");
     if (cu && vu && both)
         report.derived.push_back({"context switch, one way", (both->p50_us - cu->p50_us - vu->p50_us) / 2, "us",
                                   "(alternating cycle - CUDA-only cycle - Vulkan-only cycle) / 2, medians"});
@@ -384,8 +377,8 @@ void handoff(const render::Context& ctx, const interop::CudaDevice& cuda, const 
             vk.wait_fence();
             return since_us(start);
         }));
-    const auto *rt = find(report, "round trip Vulkan -> CUDA -> Vulkan (timeline semaphores)"),
-               *alt = find(report, "CUDA kernel then Vulkan submit, each waited for");
+    const auto *rt = report.find("round trip Vulkan -> CUDA -> Vulkan (timeline semaphores)"),
+               *alt = report.find("CUDA kernel then Vulkan submit, each waited for");
     if (rt && alt)
         report.derived.push_back({"round trip / alternating without semaphores", rt->p50_us / alt->p50_us, "x",
                                   "handoff round trip over the switch group's alternating cycle, medians"});
@@ -455,8 +448,8 @@ void graph_vs_stream(const render::Context& ctx, const interop::CudaDevice& cuda
                            CUVK_CUDA(cudaGraphLaunch(exec.get(), stream), "micro.graph launch");
                        })));
     compute::synchronize(stream, "micro.graph");
-    const auto *s = find(report, "stream calls: external wait, kernel, external signal (host enqueue)"),
-               *g = find(report, "graph launch, semaphore values patched (host enqueue)");
+    const auto *s = report.find("stream calls: external wait, kernel, external signal (host enqueue)"),
+               *g = report.find("graph launch, semaphore values patched (host enqueue)");
     if (s && g)
         report.derived.push_back({"graph host time / stream host time", g->mean_us / s->mean_us, "x",
                                   "mean host time to enqueue one frame's CUDA side"});
@@ -859,7 +852,7 @@ void resources(const render::Context& ctx, const interop::CudaDevice& cuda, cons
         compute::synchronize(stream, "micro.resources.gl");
     }
     for (const char* path : {"interop", "CUDA-GL"}) {
-        const auto *one = find(report, name(path, 1)), *many = find(report, name(path, 64));
+        const auto *one = report.find(name(path, 1)), *many = report.find(name(path, 64));
         if (one && many)
             report.derived.push_back({std::string(path) + ": each further resource per frame",
                                       (many->p50_us - one->p50_us) / 63.0, "us",

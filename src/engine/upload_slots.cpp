@@ -93,13 +93,14 @@ std::vector<VkBufferImageCopy> level_regions(const compute::OutputSpec& output) 
 
 } // namespace
 
-void UploadSlots::record_copy(VkCommandBuffer cmd, std::uint32_t s) const {
+void UploadSlots::record_copy_between(VkCommandBuffer cmd, std::uint32_t s, StageScope before, StageScope after) const {
     const VkBuffer staging = staging_.at(s).get();
     if (output_.kind == compute::OutputKind::image && !output_.linear) {
-        // The copy rewrites every texel: what the image held is discarded. Back in GENERAL for the draw; the
-        // semaphore the submission signals covers the transition (every command before the signal).
+        // The copy rewrites every texel: what the image held is discarded; back in GENERAL for the draw.
         const VkImage image = images_.at(s).get();
         render::record_barrier(cmd, {.image = image,
+                                     .src_stage = before.stage,
+                                     .src_access = before.access,
                                      .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                      .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
                                      .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
@@ -110,44 +111,32 @@ void UploadSlots::record_copy(VkCommandBuffer cmd, std::uint32_t s) const {
         render::record_barrier(cmd, {.image = image,
                                      .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
                                      .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                                     .dst_stage = after.stage,
+                                     .dst_access = after.access,
                                      .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
                                      .new_layout = VK_IMAGE_LAYOUT_GENERAL});
         return;
     }
+    // A buffer has no layout: barriers only where a scope asks for one.
+    if (before.stage != VK_PIPELINE_STAGE_2_NONE)
+        render::record_memory_barrier(cmd, before.stage, before.access, VK_PIPELINE_STAGE_2_COPY_BIT,
+                                      VK_ACCESS_2_TRANSFER_WRITE_BIT);
     const VkBufferCopy region{0, 0, staging_.at(s).size()};
     vkCmdCopyBuffer(cmd, staging, vertex_buffers_.at(s).get(), 1, &region);
+    if (after.access != VK_ACCESS_2_NONE)
+        render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, after.stage,
+                                      after.access);
+}
+
+void UploadSlots::record_copy(VkCommandBuffer cmd, std::uint32_t s) const {
+    // Nothing before (the host waited for the fence of the draw that read the slot); after it, the semaphore the
+    // submission signals covers the copy and the image's transition (every command before the signal).
+    record_copy_between(cmd, s, {}, {VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_NONE});
 }
 
 void UploadSlots::record_upload(VkCommandBuffer cmd, std::uint32_t s) const {
-    const VkBuffer staging = staging_.at(s).get();
-    if (output_.kind == compute::OutputKind::image && !output_.linear) {
-        const auto& image = images_.at(s);
-        // The previous frame drawn from this slot read it at read_.stage; the upload overwrites all of it.
-        render::record_barrier(cmd, {.image = image.get(),
-                                     .src_stage = read_.stage,
-                                     .dst_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                     .dst_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .old_layout = VK_IMAGE_LAYOUT_UNDEFINED,
-                                     .new_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL});
-        const auto regions = level_regions(output_);
-        vkCmdCopyBufferToImage(cmd, staging, image.get(), VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                               std::uint32_t(regions.size()), regions.data());
-        render::record_barrier(cmd, {.image = image.get(),
-                                     .src_stage = VK_PIPELINE_STAGE_2_COPY_BIT,
-                                     .src_access = VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                                     .dst_stage = read_.stage,
-                                     .dst_access = read_.access,
-                                     .old_layout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL,
-                                     .new_layout = VK_IMAGE_LAYOUT_GENERAL});
-        return;
-    }
-    render::record_memory_barrier(cmd, read_.stage, VK_ACCESS_2_NONE, VK_PIPELINE_STAGE_2_COPY_BIT,
-                                  VK_ACCESS_2_TRANSFER_WRITE_BIT);
-    const VkBufferCopy region{0, 0, staging_.at(s).size()};
-    vkCmdCopyBuffer(cmd, staging, vertex_buffers_.at(s).get(), 1, &region);
-    render::record_memory_barrier(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, read_.stage,
-                                  read_.access);
+    // The previous frame drawn from this slot read it at read_.stage; this frame's draw reads it there too.
+    record_copy_between(cmd, s, {read_.stage, VK_ACCESS_2_NONE}, read_);
 }
 
 // The last of the transfer queues: on the H200 (driver 580) the first one shares a copy engine with CUDA's D2H copies
@@ -184,15 +173,17 @@ void CopyQueue::record(const std::vector<UploadSlots>& uploads) {
 
 std::uint64_t CopyQueue::submit(std::span<const std::uint32_t> slots) {
     std::vector<VkCommandBuffer> cmds;
+    std::uint64_t last_use = 0; // the latest submission that copied one of these slots
     for (const std::uint32_t s : slots) {
-        // In the ring's steady state the slot's last copy fed a frame that has retired; after a failed submission
-        // it may not have: a command buffer must not be submitted again while pending.
-        if (slot_value_.at(s) > reached_)
-            reached_ = render::counter_value(ctx_, done_.get(), name_);
-        if (!wait_for(slot_value_[s], std::chrono::seconds(20)))
-            core::fail("an earlier copy did not finish on the GPU within 20 s", name_);
+        last_use = std::max(last_use, slot_value_.at(s));
         cmds.push_back(commands_[s]);
     }
+    // In the ring's steady state those copies fed frames that have retired; after a failed submission they may not
+    // have, and a command buffer must not be submitted again while pending. One query per submission.
+    if (last_use > reached_)
+        reached_ = render::counter_value(ctx_, done_.get(), name_);
+    if (!wait_for(last_use, std::chrono::seconds(20)))
+        core::fail("an earlier copy did not finish on the GPU within 20 s", name_);
     // The semaphore's signal covers the copies' writes; the draws wait for it at the stage that reads them.
     const render::SemaphoreSubmit signal{.semaphore = done_.get(), .value = submitted_ + 1};
     render::submit(ctx_, {.commands = cmds, .signals = {&signal, 1}, .name = name_, .queue = queue_});

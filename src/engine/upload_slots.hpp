@@ -36,6 +36,10 @@ public:
     StageScope read_scope() const { return read_; }
 
 private:
+    // The copy of slot s, its writes ordered after `before` and made available to `after` (an image: UNDEFINED →
+    // TRANSFER_DST → GENERAL around it; a buffer: a barrier only for a scope that names a stage / an access).
+    void record_copy_between(VkCommandBuffer cmd, std::uint32_t s, StageScope before, StageScope after) const;
+
     compute::OutputSpec output_;
     StageScope read_;
     // Creation order per slot: drawn resource, then staging.
