@@ -513,7 +513,7 @@ std::string BenchReport::markdown() const {
         out << "\n**" << mode << "** (N=" << any->mode.frames_in_flight << ", B=" << any->mode.batch << staging_batch
             << "): fps (ratio to interop; for interop, its share of the floor: the same GPU work through a minimal "
                "ring of raw semaphores); frame latency p50 / p99, from the host starting a frame to the GPU "
-               "finishing it";
+               "finishing it, over the timed frames: one in each batch (RingInfo::timed_every)";
         out << "\n\n| sample | size |";
         for (const Backend b : backends)
             out << " " << to_string(b) << " |";

@@ -115,6 +115,8 @@ void FrameLoop::retire_through(core::FrameIndex k) {
             const core::FrameIndex rj = local(r, j);
             if (ring.wait(rj, kRetireTimeout) == render::WaitOutcome::timeout)
                 core::fail("frame " + std::to_string(rj.value) + " did not finish on the GPU within 20 s", ring.name());
+            if (!ring.timed(rj))
+                continue;
             if (auto ms = ring.simulation_ms(rj))
                 timings_[r].simulation_ms.push_back(*ms);
             if (auto ms = panes_[r]->timestamps.read_ms(ring.slot_of(rj)))
@@ -129,7 +131,10 @@ void FrameLoop::retire_through(core::FrameIndex k) {
 void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uint32_t image, VkCommandBuffer cmd) {
     // k is the ring's own frame number here.
     const std::uint32_t s = ring.slot_of(k);
-    pane.timestamps.record_begin(cmd, s);
+    // Frame k-N of the slot has retired and its timestamps were read (retire_through): they may be reset now.
+    const bool timed = ring.timed(k);
+    if (timed)
+        pane.timestamps.record_begin(cmd, s, render::QueryReset::on_host_if_supported);
     ring.record_acquire(cmd, k);
     auto& state = states_[image];
     const auto write = pane.drawer.write_scope();
@@ -145,7 +150,8 @@ void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uin
     pane.drawer.record(cmd, s, k.value, image, pane.view ? &*pane.view : nullptr);
     state = {.layout = pane.drawer.layout(), .last_write = write};
     ring.record_release(cmd, k);
-    pane.timestamps.record_end(cmd, s);
+    if (timed)
+        pane.timestamps.record_end(cmd, s);
 }
 
 void FrameLoop::advance(std::uint32_t count) {

@@ -231,6 +231,7 @@ Handoff FrameRing::handoff(core::FrameIndex k) const {
             .wait_consumed = in_use ? std::max(consumed_by(previous_in_slot(k, n)), consumed_of_slot_[slot_of(k)])
                                     : core::TimelineValue{},
             .signal_produced = produced_by(k),
+            .timed = timed(k),
             .time = double(steps_taken_) * info_.time_step,
             .steps = steps_,
             .params = params_};
@@ -415,7 +416,11 @@ void FrameRing::import_cuda() {
 }
 
 std::optional<double> FrameRing::simulation_ms(core::FrameIndex k) {
-    return producer_->simulation_ms(k);
+    return timed(k) ? producer_->simulation_ms(k) : std::nullopt;
+}
+
+bool timed_frame(core::FrameIndex k, std::uint32_t every) noexcept {
+    return every != 0 && k.value % every == (k.value / every) % every;
 }
 
 void FrameRing::set_params(std::span<const float> params) {

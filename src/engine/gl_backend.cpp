@@ -7,6 +7,7 @@
 #include "cuvk/compute/stream.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/core/unique.hpp"
+#include "cuvk/engine/frame_ring.hpp"
 #include "cuvk/engine/timings.hpp"
 #include "cuvk/render/timestamps.hpp"
 #include "gl_context.hpp"
@@ -280,7 +281,7 @@ private:
             Slot& slot = slots_[(k0 + i) % n_];
             retire(slot); // frame k - N: the slot's textures are free and its timings known
             slot.frame = k0 + i;
-            slot.measured = measuring_;
+            slot.measured = measuring_ && timed_frame({k0 + i}, info_.timed_every.value_or(info_.batch));
             slot.began_ns = render::host_monotonic_ns();
             batch_resources_.insert(batch_resources_.end(), slot.resources.begin(), slot.resources.end());
         }
@@ -308,7 +309,8 @@ private:
                 views.push_back(
                     {.spec = specs_[o], .levels = out.surfaces.views, .texture = out.surfaces.texture.get()});
             }
-            CUVK_CUDA(cudaEventRecord(slot.start.get(), stream), "gl backend: timing");
+            if (slot.measured) // timed as cuvk times it: one frame per batch by default (RingInfo::timed_every)
+                CUVK_CUDA(cudaEventRecord(slot.start.get(), stream), "gl backend: timing");
             compute::FrameContext ctx{.stream = stream,
                                       .frame = {k},
                                       .time = double(k) / 60.0,
@@ -316,16 +318,19 @@ private:
                                       .params = params_,
                                       .outputs = views};
             sim_->step(ctx);
-            CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
+            if (slot.measured)
+                CUVK_CUDA(cudaEventRecord(slot.end.get(), stream), "gl backend: timing");
         }
         CUVK_CUDA(cudaGraphicsUnmapResources(int(batch_resources_.size()), batch_resources_.data(), stream),
                   "gl backend: unmap");
         mapped_ = false;
         for (std::uint32_t i = 0; i < count; ++i) {
             Slot& slot = slots_[(k0 + i) % n_];
-            gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
+            if (slot.measured)
+                gl.QueryCounter(slot.queries[0], GL_TIMESTAMP);
             copier_->copy(path_, slot.outputs[0].texture, *target_);
-            gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
+            if (slot.measured)
+                gl.QueryCounter(slot.queries[1], GL_TIMESTAMP);
             slot.fence = gl.FenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
         }
         gl.Flush();

@@ -25,6 +25,7 @@ struct GlRunInfo {
     std::uint64_t frames = 300; // the first quarter (at most 2N) a warm-up, as run_headless
     std::uint32_t frames_in_flight = 1;
     std::uint32_t batch = 1; // frames mapped, stepped and unmapped together (one map and one unmap call), 1..N
+    std::optional<std::uint32_t> timed_every; // as RunInfo::timed_every (default: one frame per batch)
     std::optional<int> cuda_device;
     std::uint32_t seed = 1;
 };

@@ -24,6 +24,7 @@ RingInfo ring_info(const RunInfo& info) {
             .sim_device = info.sim_device,
             .display_output = info.display_output,
             .host_wait = info.host_wait,
+            .timed_every = info.timed_every.value_or(info.batch),
             .fault = info.fault};
 }
 

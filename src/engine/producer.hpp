@@ -34,6 +34,7 @@ struct Handoff {
     core::TimelineValue wait_consumed;   // timeline: the consumed value that frees the slot (what the submission
                                          // that drew it signals: one value for every slot of a batch)
     core::TimelineValue signal_produced; // timeline: the produced value of this frame
+    bool timed = true;                   // time the simulation (CUDA events; RingInfo::timed_every)
     double time = 0.0;                   // FrameContext::time
     std::uint32_t steps = 1;             // FrameContext::steps
     std::span<const float> params;

@@ -62,16 +62,19 @@ private:
 };
 
 // Steps the simulation into `outputs` on `stream` after frame k's first timing event; end_step() records the second
-// once the frame's outputs are written (after anything written between the two halves of a produce).
+// once the frame's outputs are written (after anything written between the two halves of a produce). Frames not
+// timed (Handoff::timed) record neither: the ring asks only timed frames for their time.
 void step_simulation(compute::Simulation& sim, const Handoff& h, std::span<const compute::OutputView> outputs,
                      cudaStream_t stream, const FrameEvents& events) {
-    CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
+    if (h.timed)
+        CUVK_CUDA(cudaEventRecord(events.start(h.frame), stream), "simulation timing");
     compute::FrameContext frame{
         .stream = stream, .frame = h.frame, .time = h.time, .steps = h.steps, .params = h.params, .outputs = outputs};
     sim.step(frame);
 }
 void end_step(const Handoff& h, cudaStream_t stream, const FrameEvents& events) {
-    CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
+    if (h.timed)
+        CUVK_CUDA(cudaEventRecord(events.end(h.frame), stream), "simulation timing");
 }
 
 // Starts the simulation on `stream`; if start() throws, lets the stream finish and stops the simulation, so that

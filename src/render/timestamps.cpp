@@ -45,15 +45,17 @@ Timestamps Timestamps::create(const Context& ctx, std::uint32_t slots, const std
             }
         }
     }
-    // Queries must be reset before first use; host reset is core in 1.2 but optional as a feature, so reset on
-    // the GPU inside record_begin instead.
+    // Queries must be reset before first use: record_begin resets them (from the host where the feature is enabled).
     return t;
 }
 
-void Timestamps::record_begin(VkCommandBuffer cmd, std::uint32_t slot) const {
+void Timestamps::record_begin(VkCommandBuffer cmd, std::uint32_t slot, QueryReset reset) const {
     if (!pool_)
         return;
-    vkCmdResetQueryPool(cmd, pool_.get(), slot * 2, 2);
+    if (reset == QueryReset::on_host_if_supported && ctx_->supports_host_query_reset())
+        vkResetQueryPool(ctx_->device(), pool_.get(), slot * 2, 2);
+    else
+        vkCmdResetQueryPool(cmd, pool_.get(), slot * 2, 2);
     vkCmdWriteTimestamp2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, pool_.get(), slot * 2);
 }
 

@@ -7,6 +7,8 @@
 #include "cuvk/engine/headless_runner.hpp"
 #include "cuvk/engine/image_diff.hpp"
 #include "cuvk/engine/registry.hpp"
+#include "cuvk/engine/target.hpp"
+#include "cuvk/render/timestamps.hpp"
 #include "support/image_compare.hpp"
 #include "support/vk_fixture.hpp"
 
@@ -666,4 +668,62 @@ TEST_F(RunnerTest, FrameLatencyCoversTheDrawAndGrowsWithTheRing) {
     const auto deep = run("fill", info, ctx());
     EXPECT_GT(deep.latency.p50_ms, shallow.latency.p50_ms)
         << "eight frames produced before any is drawn wait longer than one";
+}
+
+// One frame in every `every`: exactly one in each group of `every` consecutive frames, and over `every` groups each
+// place in the group once; none for 0.
+TEST(TimedFrames, OneFrameInEachGroupEachPlaceInTurn) {
+    for (std::uint32_t every = 1; every <= 8; ++every) {
+        std::vector<int> per_place(every, 0);
+        for (std::uint64_t group = 0; group < 3ull * every; ++group) {
+            int timed = 0;
+            for (std::uint32_t i = 0; i < every; ++i)
+                if (engine::timed_frame({group * every + i}, every)) {
+                    ++timed;
+                    ++per_place[i];
+                }
+            EXPECT_EQ(timed, 1) << "group " << group << " of " << every;
+        }
+        for (std::uint32_t i = 0; i < every; ++i)
+            EXPECT_EQ(per_place[i], 3) << "place " << i << " of " << every;
+    }
+    for (std::uint64_t k = 0; k < 64; ++k)
+        EXPECT_FALSE(engine::timed_frame({k}, 0));
+}
+
+// A loop reads timings for the frames its ring times and for no others; the frames drawn are the same.
+TEST_F(RunnerTest, ALoopTimesOnlyTheFramesItsRingTimes) {
+    const core::Extent2D size{64, 48};
+    const bool has_timestamps = render::Timestamps::create(ctx(), 1, "probe").enabled();
+    const bool calibrated = render::Timestamps::create(ctx(), 1, "probe").calibrated();
+    constexpr std::uint32_t kFrames = 32;
+    std::optional<std::uint64_t> reference;
+    // {timed_every, frames timed of 32}: with 3, the groups 0..10 time frames 0, 4, 8, 9, ..., 31 (place g mod 3).
+    const std::pair<std::uint32_t, std::size_t> cases[] = {{1, 32}, {4, 8}, {0, 0}, {3, 11}};
+    for (const auto& [every, expected] : cases) {
+        SCOPED_TRACE("timed_every " + std::to_string(every));
+        engine::FrameRing ring(ctx(), registry().make("gray-scott"),
+                               {.extent = size,
+                                .params = engine::resolve_params(registry().desc("gray-scott"), kSmall, true),
+                                .frames_in_flight = 4,
+                                .timed_every = every});
+        render::Pixels last;
+        engine::OffscreenTarget target(
+            ctx(), {.extent = size,
+                    .capture = [](core::FrameIndex k) { return k.value + 1 == kFrames; },
+                    .on_capture = [&](core::FrameIndex, render::Pixels&& p) { last = std::move(p); }});
+        engine::FrameRing* rings[] = {&ring};
+        engine::FrameLoop loop(ctx(), target, rings, {.batch = 4});
+        for (std::uint32_t i = 0; i < kFrames / 4; ++i)
+            loop.advance(4);
+        loop.finish();
+        const auto& t = loop.timings().front();
+        EXPECT_EQ(t.simulation_ms.size(), expected);
+        EXPECT_EQ(t.draw_ms.size(), has_timestamps ? expected : 0u);
+        EXPECT_EQ(t.latency_ms.size(), has_timestamps && calibrated ? expected : 0u);
+        ASSERT_FALSE(last.bytes.empty());
+        if (!reference)
+            reference = fnv1a(last);
+        EXPECT_EQ(fnv1a(last), *reference) << "timing changed what was drawn";
+    }
 }

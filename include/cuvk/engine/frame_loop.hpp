@@ -61,7 +61,7 @@ struct PaneView {
     std::array<float, 2> range{0.0f, 1.0f};                 // map_fixed: the values at the map's two ends
 };
 
-// Per-frame timings of one ring's retired frames.
+// Per-frame timings of one ring's retired frames, of those the ring times (RingInfo::timed_every).
 struct RingTimings {
     std::vector<double> simulation_ms; // CUDA events around step() (cpu backend: host time of step())
     std::vector<double> draw_ms;       // Vulkan timestamps around the frame's commands

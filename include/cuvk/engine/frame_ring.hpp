@@ -56,8 +56,19 @@ struct RingInfo {
     std::size_t display_output = 0; // which of the simulation's outputs a FrameLoop draws (all are produced)
     std::string name;               // debug names and errors; default: the simulation's name
     render::HostWait host_wait = render::HostWait::block; // how the host waits for the ring's fences
-    RingFault fault = RingFault::none;                    // tests only
+    // Which frames are timed (FrameRing::timed; CUDA events around the simulation, and a FrameLoop's timestamps
+    // around the draw): one in every `timed_every` consecutive frames (timed_frame), 1 every frame, 0 none. Timing a
+    // frame is GPU work: ~7 µs per frame on the H200, a tenth of a small frame in throughput mode
+    // (docs/performance.md); run_headless times one frame per batch.
+    std::uint32_t timed_every = 1;
+    RingFault fault = RingFault::none; // tests only
 };
+
+// Whether frame k is timed when one frame in every `every` is: the one at place (k / every) mod every of its group of
+// `every` consecutive frames, so that over `every` groups each place in a batch of `every` frames is timed once (the
+// batch's first frame starts earliest and its last latest: a fixed place would bias the latencies). every = 1: every
+// frame; 0: none.
+bool timed_frame(core::FrameIndex k, std::uint32_t every) noexcept;
 
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.
 struct SlotOutput {
@@ -130,7 +141,9 @@ public:
     // 4. Host wait for the submission that drew frame k (a fence this ring signalled). For a frame not submitted
     //    yet, waits for everything submitted.
     render::WaitOutcome wait(core::FrameIndex k, std::chrono::nanoseconds timeout);
-    // After wait(k) reached: the simulation's GPU (or host) time for frame k, if still known (never blocks).
+    // Whether frame k is timed (RingInfo::timed_every).
+    bool timed(core::FrameIndex k) const noexcept { return timed_frame(k, info_.timed_every); }
+    // After wait(k) reached: the simulation's GPU (or host) time for frame k, if timed and still known (never blocks).
     std::optional<double> simulation_ms(core::FrameIndex k);
 
     // New parameter values (one per ParamSpec, each within range; usage error otherwise) for the frames produced next.

@@ -24,16 +24,19 @@
 namespace cuvk::engine {
 
 struct RunInfo {
-    std::vector<float> params;             // resolved (resolve_params); empty: the defaults
-    Backend backend = Backend::cpu;        // interop, split, staging or cpu (not automatic)
-    core::Extent2D extent{1280, 720};      // target size
-    std::uint32_t frames = 30;             // >= 1
-    std::uint32_t frames_in_flight = 3;    // ring slots N, 1..8
-    SyncMode sync = SyncMode::timeline;    // interop and split only
-    std::optional<int> cuda_device;        // force the display GPU's CUDA ordinal (refused unless it matches)
-    std::optional<int> sim_device;         // split: the simulating CUDA ordinal (default: another GPU)
-    std::uint32_t batch = 1;               // frames per submission B, 1..N
-    PointsPath points = PointsPath::splat; // how point outputs are drawn (FrameLoopInfo)
+    std::vector<float> params;          // resolved (resolve_params); empty: the defaults
+    Backend backend = Backend::cpu;     // interop, split, staging or cpu (not automatic)
+    core::Extent2D extent{1280, 720};   // target size
+    std::uint32_t frames = 30;          // >= 1
+    std::uint32_t frames_in_flight = 3; // ring slots N, 1..8
+    SyncMode sync = SyncMode::timeline; // interop and split only
+    std::optional<int> cuda_device;     // force the display GPU's CUDA ordinal (refused unless it matches)
+    std::optional<int> sim_device;      // split: the simulating CUDA ordinal (default: another GPU)
+    std::uint32_t batch = 1;            // frames per submission B, 1..N
+    // One frame timed in every `timed_every` (RingInfo::timed_every; 0: none). Default: one per batch (B), which
+    // keeps the timing's GPU work (~7 µs per timed frame on the H200) out of small batched frames.
+    std::optional<std::uint32_t> timed_every;
+    PointsPath points = PointsPath::splat;                // how point outputs are drawn (FrameLoopInfo)
     render::HostWait host_wait = render::HostWait::block; // how the host waits for the ring's fences (RingInfo)
     std::uint32_t seed = 1;
     std::uint32_t capture_every = 0; // also read back every K-th frame (0: only the last)
@@ -54,11 +57,12 @@ struct RunResult {
     std::string backend_note;  // how the backend ran here (e.g. staging registration)
     render::Pixels last_frame; // the final frame, read back
     double fps = 0.0;          // steady state: frames after the warm-up over their wall time
-    StageStats simulation;     // CUDA events around the step (cpu: host time of the CPU implementation)
-    StageStats draw;           // Vulkan timestamps around the frame's commands
-    StageStats host_frame;     // host time per frame (a batch's time over its frames)
-    StageStats latency;        // host starting a frame → GPU done drawing it (RingTimings::latency_ms; may be empty)
-    std::vector<double> latency_ms; // the measured frames' latencies, in frame order
+    // simulation, draw and latency: of the timed frames after the warm-up (RunInfo::timed_every).
+    StageStats simulation; // CUDA events around the step (cpu: host time of the CPU implementation)
+    StageStats draw;       // Vulkan timestamps around the frame's commands
+    StageStats host_frame; // host time per frame (a batch's time over its frames), every frame
+    StageStats latency;    // host starting a frame → GPU done drawing it (RingTimings::latency_ms; may be empty)
+    std::vector<double> latency_ms; // the timed frames' latencies, in frame order
 };
 
 // Largest total of captured frames a run keeps in memory until it ends (usage error beyond).

@@ -109,6 +109,9 @@ public:
     bool supports_storage_write_without_format() const noexcept { return storage_write_without_format_; }
     // shaderStorageImageReadWithoutFormat is enabled: storage images of any format can be read.
     bool supports_storage_read_without_format() const noexcept { return storage_read_without_format_; }
+    // hostQueryReset (Vulkan 1.2) is enabled: queries can be reset from the host (vkResetQueryPool) instead of by a
+    // command the GPU executes.
+    bool supports_host_query_reset() const noexcept { return host_query_reset_; }
     const core::LogFn& log() const noexcept { return log_; }
 
     // Device-level entry point of an enabled extension; throws naming it when the driver does not provide it.
@@ -171,6 +174,7 @@ private:
     bool validation_enabled_ = false;
     bool storage_write_without_format_ = false;
     bool storage_read_without_format_ = false;
+    bool host_query_reset_ = false;
     PFN_vkSetDebugUtilsObjectNameEXT set_object_name_ = nullptr;
 };
 
