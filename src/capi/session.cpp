@@ -150,7 +150,10 @@ struct cuvk_session {
                                                                              .extent = extent,
                                                                              .params = params,
                                                                              .frames_in_flight = frames_in_flight,
-                                                                             .name = name});
+                                                                             .name = name,
+                                                                             // nothing reads the loop's timings here:
+                                                                             // none taken, none kept
+                                                                             .timed_every = 0});
         const engine::FrameLoopInfo loop_info{.name = name};
         const bool raster = engine::drawn_by_raster(new_ring->output().kind, loop_info.points);
         // Every frame is read back while recording (the target's captures feed the recorder as frames retire).

@@ -289,6 +289,7 @@ BenchReport run_bench(const BenchOptions& options) {
             draw99.push_back(result.draw.p99_ms);
             host.push_back(result.host_frame.mean_ms);
             host99.push_back(result.host_frame.p99_ms);
+            c.timed_frames += std::max(result.simulation.samples, result.latency.samples);
             lat50.push_back(result.latency.p50_ms);
             lat99.push_back(result.latency.p99_ms);
             latencies.insert(latencies.end(), result.latency_ms.begin(), result.latency_ms.end());
@@ -413,6 +414,7 @@ nlohmann::json case_json(const BenchCase& c) {
         e["draw_ms"] = {{"mean", to_json(c.draw_ms)}, {"p99", to_json(c.draw_p99_ms)}};
         e["host_ms"] = {{"mean", to_json(c.host_ms)}, {"p99", to_json(c.host_p99_ms)}};
         e["latency_ms"] = {{"p50", to_json(c.latency_p50_ms)}, {"p99", to_json(c.latency_p99_ms)}};
+        e["timed_frames"] = c.timed_frames;
         if (!c.latency_quantiles_ms.empty()) {
             nlohmann::json q = nlohmann::json::object();
             for (std::size_t i = 0; i < c.latency_quantiles_ms.size(); ++i)

@@ -115,7 +115,7 @@ void FrameLoop::retire_through(core::FrameIndex k) {
             const core::FrameIndex rj = local(r, j);
             if (ring.wait(rj, kRetireTimeout) == render::WaitOutcome::timeout)
                 core::fail("frame " + std::to_string(rj.value) + " did not finish on the GPU within 20 s", ring.name());
-            if (!ring.timed(rj))
+            if (j < timed_from_ || !ring.timed(rj))
                 continue;
             if (auto ms = ring.simulation_ms(rj))
                 timings_[r].simulation_ms.push_back(*ms);
@@ -152,6 +152,12 @@ void FrameLoop::record(FrameRing& ring, Pane& pane, core::FrameIndex k, std::uin
     ring.record_release(cmd, k);
     if (timed)
         pane.timestamps.record_end(cmd, s);
+}
+
+void FrameLoop::restart_timings() {
+    for (auto& t : timings_)
+        t = {};
+    timed_from_ = next_;
 }
 
 void FrameLoop::advance(std::uint32_t count) {

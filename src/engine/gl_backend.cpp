@@ -61,7 +61,7 @@ struct Slot {
     GLuint queries[2] = {0, 0};                    // GL timestamps around the copy
     GLsync fence = nullptr;                        // after the copy
     std::optional<std::uint64_t> frame;
-    bool measured = false;     // after the warm-up: its timings count
+    bool measured = false;     // after the warm-up and timed (timed_frame): its timings are taken
     std::int64_t began_ns = 0; // host clock when the frame began
 };
 

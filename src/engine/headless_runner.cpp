@@ -116,8 +116,7 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
             measuring = true;
             measured_from = k;
             steady_start = Clock::now();
-            for (auto& t : loop.timings())
-                t = {};
+            loop.restart_timings(); // frames of the warm-up that retire later are left out too
         }
         const auto count = std::uint32_t(std::min<std::uint64_t>(info.batch, frames - k));
         const auto start = Clock::now();

@@ -743,6 +743,7 @@ void Viewer::collect_timings(double frame_ms) {
             panes_[i].draw_ms.push(v);
         timings[i].simulation_ms.clear();
         timings[i].draw_ms.clear();
+        timings[i].latency_ms.clear(); // not shown; cleared so that it does not grow for as long as the viewer runs
     }
 }
 

@@ -727,3 +727,21 @@ TEST_F(RunnerTest, ALoopTimesOnlyTheFramesItsRingTimes) {
         EXPECT_EQ(fnv1a(last), *reference) << "timing changed what was drawn";
     }
 }
+
+// A measurement restarted after a warm-up leaves out the warm-up's frames, also those that retire after the restart.
+TEST_F(RunnerTest, RestartedTimingsLeaveOutFramesSubmittedBefore) {
+    const core::Extent2D size{64, 48};
+    engine::FrameRing ring(ctx(), registry().make("gray-scott"),
+                           {.extent = size,
+                            .params = engine::resolve_params(registry().desc("gray-scott"), kSmall, true),
+                            .frames_in_flight = 4});
+    engine::OffscreenTarget target(ctx(), {.extent = size});
+    engine::FrameRing* rings[] = {&ring};
+    engine::FrameLoop loop(ctx(), target, rings, {.batch = 4});
+    loop.advance(4); // frames 0..3: submitted, and retired only while the next ones are recorded
+    loop.restart_timings();
+    for (int i = 0; i < 3; ++i)
+        loop.advance(4);
+    loop.finish();
+    EXPECT_EQ(loop.timings().front().simulation_ms.size(), 12u) << "frames 4..15 and nothing of frames 0..3";
+}

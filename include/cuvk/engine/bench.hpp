@@ -99,8 +99,11 @@ struct BenchCase {
     // rate; deeper rings: both directions at once — and this case's median fps as a share of it.
     std::uint64_t frame_bytes = 0;
     std::optional<double> pcie_bound_fps, share_of_pcie;
-    // Latency at kLatencyPercentiles over every measured frame of every repetition (empty without calibration).
+    // Latency at kLatencyPercentiles over every timed frame of every repetition (empty without calibration).
     std::vector<double> latency_quantiles_ms;
+    // Frames timed after the warm-up, over every repetition (one per batch: RingInfo::timed_every): the samples of the
+    // stage times and latencies. Below 100 per run a run's p99 is its largest sample.
+    std::size_t timed_frames = 0;
 };
 
 struct BenchReport {

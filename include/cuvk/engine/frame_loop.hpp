@@ -99,8 +99,11 @@ public:
     // Waits for every submitted frame, retires them (timings, captures) and lets CUDA finish.
     void finish();
 
-    // Timings of the frames retired so far, per ring; clear() them to start a new measurement.
+    // Timings of the timed frames retired so far, per ring (a caller that reads them as they come clears them).
     std::vector<RingTimings>& timings() noexcept { return timings_; }
+    // Starts a new measurement: clears the timings and leaves out every frame before next_frame(), also those
+    // submitted already that retire later (a measurement after a warm-up).
+    void restart_timings();
     std::uint64_t base(std::size_t i) const { return base_.at(i); }
     // Where ring i is drawn in the target.
     VkRect2D pane(std::size_t i) const;
@@ -131,6 +134,7 @@ private:
     bool in_frame_ = false;           // between begin_frame() and end_frame()
     core::FrameIndex next_;           // next frame to draw and submit
     core::FrameIndex next_to_retire_; // frames before it have been retired
+    core::FrameIndex timed_from_;     // frames before it add nothing to timings_ (restart_timings)
 };
 
 } // namespace cuvk::engine

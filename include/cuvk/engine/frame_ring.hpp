@@ -65,9 +65,10 @@ struct RingInfo {
 };
 
 // Whether frame k is timed when one frame in every `every` is: the one at place (k / every) mod every of its group of
-// `every` consecutive frames, so that over `every` groups each place in a batch of `every` frames is timed once (the
-// batch's first frame starts earliest and its last latest: a fixed place would bias the latencies). every = 1: every
-// frame; 0: none.
+// `every` consecutive frames, so that over `every` groups each place in the group is timed once. Where batches of
+// `every` frames start at multiples of `every` (run_headless), each batch has one timed frame and its place turns (the
+// batch's first frame starts earliest and its last latest: a fixed place would bias the latencies); batches that
+// start elsewhere get zero or two. every = 1: every frame; 0: none.
 bool timed_frame(core::FrameIndex k, std::uint32_t every) noexcept;
 
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.
