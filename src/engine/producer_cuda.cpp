@@ -42,7 +42,8 @@ std::optional<double> elapsed_ms(cudaEvent_t start, cudaEvent_t end) {
 
 // Timing events of the last 2N frames, indexed by frame mod 2N: frame k's pair is read when k retires, which comes
 // before frame k+2N records it again (that frame is produced only after frame k+N was recorded, which waited for
-// frame k to retire). Reading never blocks.
+// frame k to retire). Reading never blocks. Only timed frames record theirs (Handoff::timed): an untimed frame's pair
+// holds an older frame's events, so ask only for timed frames (FrameRing::simulation_ms does).
 class FrameEvents {
 public:
     FrameEvents(std::uint32_t slots, const std::string& name) {

@@ -37,7 +37,8 @@ public:
 
 private:
     // The copy of slot s, its writes ordered after `before` and made available to `after` (an image: UNDEFINED →
-    // TRANSFER_DST → GENERAL around it; a buffer: a barrier only for a scope that names a stage / an access).
+    // TRANSFER_DST → GENERAL around it; a buffer: a barrier before only where `before` names a stage, after only where
+    // `after` names an access — an `after` of a stage and no access gives a buffer no dependency).
     void record_copy_between(VkCommandBuffer cmd, std::uint32_t s, StageScope before, StageScope after) const;
 
     compute::OutputSpec output_;

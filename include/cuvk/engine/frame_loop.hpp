@@ -12,7 +12,8 @@
 // buffer (for the frame N earlier) and, in the cpu and staging backends, before writing a slot's host memory.
 // A staging ring (FrameRing::produces_ahead) is also produced up to L = N - B frames beyond the batch, so that CUDA
 // simulates and copies the next frames while the host waits for this batch's copies to land in host memory.
-// Timings (CUDA events, Vulkan timestamps) and captures are read as frames retire, without stalling.
+// Timings (CUDA events, Vulkan timestamps; only for the frames the ring times, RingInfo::timed_every; the queries
+// reset from the host where the device allows) and captures are read as frames retire, without stalling.
 //
 // Owns: the drawing of each pane (compositor or raster pass, per-slot timestamps). Needs: the Context, the Target
 // and the rings, all of which must outlive it; every ring has the same number of frames in flight.

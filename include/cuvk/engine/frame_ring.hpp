@@ -68,7 +68,7 @@ struct RingInfo {
 // `every` consecutive frames, so that over `every` groups each place in the group is timed once. Where batches of
 // `every` frames start at multiples of `every` (run_headless), each batch has one timed frame and its place turns (the
 // batch's first frame starts earliest and its last latest: a fixed place would bias the latencies); batches that
-// start elsewhere get zero or two. every = 1: every frame; 0: none.
+// start elsewhere get zero, one or two. every = 1: every frame; 0: none.
 bool timed_frame(core::FrameIndex k, std::uint32_t every) noexcept;
 
 // What Vulkan draws from a slot: an image (with all its mip levels, GENERAL layout while drawn) or a vertex buffer.

@@ -55,7 +55,7 @@ struct MicroReport {
     std::vector<MicroResult> results;
     std::vector<MicroFigure> derived;
     std::string not_run; // why the CUDA ones could not run here (no CUDA device matching the Vulkan device, ...)
-    // The result called `name` that ran (a median above 0), or null.
+    // The result called `name` that ran (a median above 0), or null; valid until `results` changes.
     const MicroResult* find(const std::string& name) const;
 };
 

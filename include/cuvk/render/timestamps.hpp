@@ -34,7 +34,7 @@ public:
     // Resets the slot's queries and writes the first timestamp (after all earlier work of the submission). The reset
     // is a command in `cmd` by default, so that `cmd` may be submitted again and again.
     // QueryReset::on_host_if_supported resets them here, from the host, where the context supports it (saving the GPU
-    // the reset command, ~1 µs per frame on the H200): `cmd` is then submitted once, and the slot's earlier timestamps
+    // the reset command, ~3 µs per frame on the H200): `cmd` is then submitted once, and the slot's earlier timestamps
     // must have been written (their submission completed) and read before this call.
     void record_begin(VkCommandBuffer cmd, std::uint32_t slot, QueryReset reset = QueryReset::in_commands) const;
     void record_end(VkCommandBuffer cmd, std::uint32_t slot) const;
