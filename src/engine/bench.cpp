@@ -370,12 +370,20 @@ BenchReport run_bench(const BenchOptions& options) {
         report.micro = run_micro_benchmarks(*ctx, options.micro_options);
     }
     // staging against its PCIe bound, by this run's pinned copies.
-    const auto gb_per_s = [&](const char* name) {
+    const auto gb_per_s = [&](const std::string& name) {
         const MicroResult* r = report.micro ? report.micro->find(name) : nullptr;
         return r ? r->gb_per_s() : 0.0;
     };
     const double d2h = gb_per_s("pinned D2H"), h2d = gb_per_s("pinned H2D"),
                  both = gb_per_s("pinned D2H + H2D at once");
+    // Staging's own copies: its uploads run on the last transfer queue where there is one (CopyQueue), else on the
+    // universal queue (the micro-benchmarks name their results by queue).
+    const std::size_t transfer_queues = report.upload_queue == "transfer" ? ctx->transfer_queues().size() : 0;
+    const std::string queue = transfer_queues == 0   ? ""
+                              : transfer_queues == 1 ? " (transfer queue)"
+                                                     : " (transfer queue 2)";
+    const double upload = gb_per_s("Vulkan upload: host memory -> buffer" + queue),
+                 beside = gb_per_s("pinned D2H + Vulkan upload at once" + queue);
     for (auto& c : report.cases) {
         if (!c.not_run.empty())
             continue;
@@ -383,6 +391,11 @@ BenchReport run_bench(const BenchOptions& options) {
             const double gb = double(c.frame_bytes) * 1e-9;
             c.pcie_bound_fps = c.mode.frames_in_flight == 1 ? 1.0 / (gb / d2h + gb / h2d) : both / (2.0 * gb);
             c.share_of_pcie = c.fps.median / *c.pcie_bound_fps;
+            if (upload > 0 && beside > 0) {
+                c.copies_bound_fps =
+                    c.mode.frames_in_flight == 1 ? 1.0 / (gb / d2h + gb / upload) : beside / (2.0 * gb);
+                c.share_of_copies = c.fps.median / *c.copies_bound_fps;
+            }
         }
         for (const auto& i : report.cases)
             if (i.backend == Backend::interop && i.not_run.empty() && i.label() == c.label() && i.size == c.size &&
@@ -425,6 +438,8 @@ nlohmann::json case_json(const BenchCase& c) {
             e["fps_ratio_to_interop"] = *c.fps_ratio_to_interop;
         if (c.share_of_pcie)
             e["pcie"] = {{"frame_bytes", c.frame_bytes}, {"bound_fps", *c.pcie_bound_fps}, {"share", *c.share_of_pcie}};
+        if (c.share_of_copies)
+            e["pcie"]["copies"] = {{"bound_fps", *c.copies_bound_fps}, {"share", *c.share_of_copies}};
         if (c.share_of_floor)
             e["floor"] = {{"fps", to_json(c.floor_fps)}, {"share", *c.share_of_floor}};
         else if (!c.floor_not_run.empty())
@@ -544,7 +559,12 @@ std::string BenchReport::markdown() const {
                                                            fixed(c.floor_fps.median, 0) + ")"
                                                      : "") +
                                    (c.share_of_pcie ? " (" + fixed(100.0 * *c.share_of_pcie, 0) + "% of PCIe " +
-                                                          fixed(*c.pcie_bound_fps, 0) + ")"
+                                                          fixed(*c.pcie_bound_fps, 0) +
+                                                          (c.share_of_copies
+                                                               ? ", " + fixed(100.0 * *c.share_of_copies, 0) +
+                                                                     "% of its copies' " + fixed(*c.copies_bound_fps, 0)
+                                                               : std::string()) +
+                                                          ")"
                                                     : "") +
                                    (c.latency_p50_ms.median > 0 ? "; " + fixed(c.latency_p50_ms.median, 2) + " / " +
                                                                       fixed(c.latency_p99_ms.median, 2) + " ms"

@@ -207,7 +207,8 @@ TEST_F(BenchTest, MicroBenchmarksRunTheGroupsAskedFor) {
 }
 
 // staging against its PCIe bound: where CUDA runs, each staging case gets the bound its bytes per frame allow by
-// this run's pinned copies (one frame at a time: D2H then H2D; deeper rings: both at once) and its share of it.
+// this run's pinned copies (one frame at a time: D2H then H2D; deeper rings: both at once) and its share of it, and
+// the same by the copies staging makes (a CUDA D2H and a Vulkan upload on the queue it uses).
 TEST_F(BenchTest, StagingIsSetAgainstItsPcieBound) {
     if (auto why = test::interop_skip_reason(ctx()); !why.empty())
         GTEST_SKIP() << "staging needs CUDA: " << why;
@@ -234,6 +235,17 @@ TEST_F(BenchTest, StagingIsSetAgainstItsPcieBound) {
                                                           : gb("pinned D2H + H2D at once") / (2 * bytes);
         EXPECT_NEAR(*c.pcie_bound_fps, bound, 1e-6 * bound) << c.mode.name;
         EXPECT_NEAR(*c.share_of_pcie, c.fps.median / bound, 1e-6) << c.mode.name;
+        // By staging's own copies: the upload on the queue it uses (the last transfer queue, where there is one).
+        const std::size_t transfer = report.upload_queue == "transfer" ? ctx().transfer_queues().size() : 0;
+        const std::string queue = transfer == 0 ? "" : transfer == 1 ? " (transfer queue)" : " (transfer queue 2)";
+        ASSERT_TRUE(c.copies_bound_fps && c.share_of_copies) << c.mode.name;
+        const double copies =
+            c.mode.frames_in_flight == 1
+                ? 1.0 / (bytes / gb("pinned D2H") + bytes / gb("Vulkan upload: host memory -> buffer" + queue))
+                : gb("pinned D2H + Vulkan upload at once" + queue) / (2 * bytes);
+        EXPECT_NEAR(*c.copies_bound_fps, copies, 1e-6 * copies) << c.mode.name;
+        EXPECT_NEAR(*c.share_of_copies, c.fps.median / copies, 1e-6) << c.mode.name;
+        EXPECT_NE(report.markdown().find("% of its copies'"), std::string::npos);
         EXPECT_NE(report.markdown().find("% of PCIe"), std::string::npos);
     }
 }

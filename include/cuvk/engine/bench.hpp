@@ -99,6 +99,11 @@ struct BenchCase {
     // rate; deeper rings: both directions at once — and this case's median fps as a share of it.
     std::uint64_t frame_bytes = 0;
     std::optional<double> pcie_bound_fps, share_of_pcie;
+    // The same bound by the copies staging itself makes — a CUDA D2H and a Vulkan upload on the queue it uploads on
+    // (the micro-benchmarks' "Vulkan upload: host memory -> buffer" and "pinned D2H + Vulkan upload at once" for that
+    // queue): where the driver runs a Vulkan upload beside a CUDA D2H slower than CUDA's own pair, this is the rate
+    // staging's crossings can reach, and pcie_bound_fps a stricter one.
+    std::optional<double> copies_bound_fps, share_of_copies;
     // Latency at kLatencyPercentiles over every timed frame of every repetition (empty without calibration).
     std::vector<double> latency_quantiles_ms;
     // Frames timed after the warm-up, over every repetition (one per batch: RingInfo::timed_every): the samples of the
