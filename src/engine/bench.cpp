@@ -104,6 +104,12 @@ const MicroResult* MicroReport::find(const std::string& name) const {
     return nullptr;
 }
 
+std::string upload_queue_suffix(std::optional<std::size_t> transfer_index) {
+    if (!transfer_index)
+        return "";
+    return *transfer_index == 0 ? " (transfer queue)" : " (transfer queue " + std::to_string(*transfer_index + 1) + ")";
+}
+
 void check_micro_options(const MicroOptions& options) {
     if (options.iterations < 1 || options.bytes == 0 || options.bytes % (64u << 10) != 0)
         core::fail_usage("the micro-benchmarks need at least one iteration and a multiple of 64 KiB to move, not " +
@@ -379,9 +385,8 @@ BenchReport run_bench(const BenchOptions& options) {
     // Staging's own copies: its uploads run on the last transfer queue where there is one (CopyQueue), else on the
     // universal queue (the micro-benchmarks name their results by queue).
     const std::size_t transfer_queues = report.upload_queue == "transfer" ? ctx->transfer_queues().size() : 0;
-    const std::string queue = transfer_queues == 0   ? ""
-                              : transfer_queues == 1 ? " (transfer queue)"
-                                                     : " (transfer queue 2)";
+    const std::string queue =
+        upload_queue_suffix(transfer_queues == 0 ? std::nullopt : std::optional<std::size_t>(transfer_queues - 1));
     const double upload = gb_per_s("Vulkan upload: host memory -> buffer" + queue),
                  beside = gb_per_s("pinned D2H + Vulkan upload at once" + queue);
     for (auto& c : report.cases) {

@@ -543,7 +543,7 @@ void wait_policies(const render::Context& ctx, const interop::CudaDevice& cuda, 
 struct UploadQueue {
     VkQueue queue = VK_NULL_HANDLE;
     core::QueueFamily family;
-    const char* suffix = "";
+    std::string suffix; // upload_queue_suffix
     // Timed by GPU timestamps (the universal queue); else by the host over kHostTimedCopies copies per submission
     // (a transfer-only queue cannot reset the timestamps' query pool: vkCmdResetQueryPool needs graphics or compute).
     bool timestamps = false;
@@ -551,11 +551,10 @@ struct UploadQueue {
 constexpr std::uint32_t kHostTimedCopies = 8;
 
 std::vector<UploadQueue> upload_queues(const render::Context& ctx) {
-    std::vector<UploadQueue> out{{ctx.queue(), ctx.queue_family(), "", true}};
+    std::vector<UploadQueue> out{{ctx.queue(), ctx.queue_family(), upload_queue_suffix(std::nullopt), true}};
     const auto transfer = ctx.transfer_queues();
     for (std::size_t i = 0; i < transfer.size(); ++i)
-        out.push_back(
-            {transfer[i], ctx.transfer_queue_family(), i == 0 ? " (transfer queue)" : " (transfer queue 2)", false});
+        out.push_back({transfer[i], ctx.transfer_queue_family(), upload_queue_suffix(i), false});
     return out;
 }
 

@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ struct MicroReport {
     // The result called `name` that ran (a median above 0), or null; valid until `results` changes.
     const MicroResult* find(const std::string& name) const;
 };
+
+// How the pcie micro-benchmarks name the queue of a Vulkan upload, after the result's name: "" for the universal
+// queue (no transfer index), " (transfer queue)" and " (transfer queue 2)" for the transfer-only queues in order.
+std::string upload_queue_suffix(std::optional<std::size_t> transfer_index);
 
 struct MicroOptions {
     std::uint32_t iterations = 200;  // per result (bandwidth and the ~10 ms waits take fewer)
