@@ -5,6 +5,7 @@
 #include "cuvk/compute/stream.hpp"
 #include "cuvk/core/error.hpp"
 #include "cuvk/engine/micro_bench.hpp"
+#include "cuvk/engine/timings.hpp"
 #include "cuvk/interop/cuda_device.hpp"
 #include "cuvk/interop/handoff.hpp"
 #include "cuvk/interop/probe.hpp"
@@ -120,7 +121,7 @@ public:
     double run() {
         auto& o = *o_;
         const std::uint64_t frames = info_.frames, batch = info_.batch;
-        const std::uint64_t warmup = std::min<std::uint64_t>(frames / 4, 2ull * n_);
+        const std::uint64_t warmup = warmup_frames(frames, n_, info_.batch);
         auto start = std::chrono::steady_clock::now();
         std::uint64_t measured_from = 0;
         bool measuring = false;

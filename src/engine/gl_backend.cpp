@@ -172,11 +172,9 @@ public:
         offset_ns_ = gl_to_host_offset(*ctx_);
         calibrated_ = Clock::now();
         const std::uint64_t frames = info_.frames;
-        // As run_headless: the measurement starts at a batch's first frame, so that batches line up with the groups
-        // timed_frame samples (one timed frame per batch) — at most the last batch's start.
-        const std::uint64_t warmup = std::min<std::uint64_t>(
-            (std::min<std::uint64_t>(frames / 4, 2ull * n_) + info_.batch - 1) / info_.batch * info_.batch,
-            (frames - 1) / info_.batch * info_.batch);
+        // As run_headless, but never beyond the last batch's start.
+        const std::uint64_t warmup =
+            std::min<std::uint64_t>(warmup_frames(frames, n_, info_.batch), (frames - 1) / info_.batch * info_.batch);
         std::vector<double> host_ms;
         auto steady_start = Clock::now();
         for (std::uint64_t k = 0; k < frames;) {

@@ -102,7 +102,7 @@ RunResult run_headless(const render::Context& ctx, std::unique_ptr<compute::Simu
     result.backend_note = ring.backend_note();
     std::vector<double> host_ms;
     const std::uint64_t frames = info.frames;
-    const std::uint64_t warmup = std::min<std::uint64_t>(frames / 4, 2ull * info.frames_in_flight);
+    const std::uint64_t warmup = warmup_frames(frames, info.frames_in_flight, info.batch);
     Clock::time_point steady_start = Clock::now();
     bool measuring = false;
     std::uint64_t measured_from = 0;

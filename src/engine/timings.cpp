@@ -6,6 +6,11 @@
 
 namespace cuvk::engine {
 
+std::uint64_t warmup_frames(std::uint64_t frames, std::uint32_t frames_in_flight, std::uint32_t batch) {
+    const std::uint64_t quarter_or_2n = std::min<std::uint64_t>(frames / 4, 2ull * frames_in_flight);
+    return (quarter_or_2n + batch - 1) / batch * batch;
+}
+
 StageStats summarize(std::vector<double> values) {
     StageStats s;
     s.samples = values.size();
